@@ -1,0 +1,1 @@
+"""The ``codepolicy`` command line."""

@@ -1,0 +1,48 @@
+"""Entry point of the ``codepolicy`` command.
+
+Exit codes everywhere: 0 success, 1 a task not achieved (or a program rejected), 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from codepolicy import __version__
+
+app = typer.Typer(
+    name="codepolicy",
+    help="Code as policies for robots: run model-written programs step by step in a sandboxed world.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"codepolicy {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Code as policies for robots."""
+
+
+def main() -> None:
+    """Run the CLI; usage errors exit with code 2 (click's convention, which we keep)."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Declarative success conditions: the language, evaluation, explanations and dense reward."""

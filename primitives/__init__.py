@@ -1,0 +1,1 @@
+"""The vetted API a program may call: typed, documented, validated robot primitives."""

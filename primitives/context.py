@@ -1,0 +1,55 @@
+"""What a primitive implementation receives: the world, perception and the episode's bookkeeping."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from codepolicy.envs.backend import DEFAULT_SPEED, Backend
+from codepolicy.primitives.perception import DetectedObject, Perception, PrivilegedPerception
+
+
+@dataclass
+class MotionSettings:
+    """Heights and speeds the manipulation primitives use (metres, m/s)."""
+
+    speed: float = DEFAULT_SPEED
+    min_travel_z: float = 0.15
+    """Lowest TCP height for moves across the table."""
+    clearance: float = 0.06
+    """Extra height kept above the tallest object during travel."""
+    grasp_depth: float = 0.02
+    """How far below an object's top the fingers close."""
+    release_gap: float = 0.008
+    """Gap between a held object's bottom and its support when released."""
+
+
+@dataclass
+class PrimitiveContext:
+    """State shared by every primitive call of one episode.
+
+    Attributes:
+        backend: The world (physics, kinematic, or a real robot client).
+        perception: Where detections come from.
+        motion: Heights and speeds for manipulation.
+        said: Everything the program said with ``say()``, in order.
+    """
+
+    backend: Backend
+    perception: Perception
+    motion: MotionSettings = field(default_factory=MotionSettings)
+    said: list[str] = field(default_factory=list)
+
+    @classmethod
+    def for_backend(cls, backend: Backend, noise_std: float = 0.0, seed: int = 0) -> PrimitiveContext:
+        """A context with privileged perception (optionally noisy) on ``backend``."""
+        return cls(backend=backend, perception=PrivilegedPerception(backend, noise_std, seed))
+
+    def detections(self) -> dict[str, DetectedObject]:
+        """Current detections by name."""
+        return {d.name: d for d in self.perception.detect()}
+
+    def gripper_position(self) -> np.ndarray:
+        """Where the TCP is now."""
+        return np.array(self.backend.observe().gripper_position, dtype=float)

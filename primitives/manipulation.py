@@ -1,0 +1,74 @@
+"""Composite manipulation built from Backend calls: grasp from above, place until contact.
+
+These helpers hold the geometry (approach heights, release heights) so the primitives stay short.
+"""
+
+from __future__ import annotations
+
+from codepolicy.envs.backend import MoveResult
+from codepolicy.envs.state import SceneState, Vec3
+from codepolicy.primitives.context import PrimitiveContext
+from codepolicy.primitives.errors import ObjectDropped, Unreachable
+
+BOWL_FLOOR = 0.008
+"""Height of a bowl's inner floor above its bottom, metres."""
+SUPPORT_RADIUS = 0.035
+"""A placement point this close (xy) to an object's centre rests on that object, metres."""
+
+
+def travel_height(ctx: PrimitiveContext, scene: SceneState) -> float:
+    """A TCP height that clears every object on the table, plus what the gripper holds."""
+    tallest = max((o.top_z for n, o in scene.objects.items() if n != scene.held), default=0.0)
+    held = scene.objects[scene.held].size[2] if scene.held else 0.0
+    return max(ctx.motion.min_travel_z, tallest + held + ctx.motion.clearance)
+
+
+def support_height(scene: SceneState, xy: tuple[float, float], exclude: str | None) -> float:
+    """Height of the surface under ``xy``: the table, a bowl's floor, or the top of a block."""
+    height = 0.0
+    for name, obj in scene.objects.items():
+        if name == exclude:
+            continue
+        dx, dy = obj.position[0] - xy[0], obj.position[1] - xy[1]
+        radius = obj.size[0] / 2 if obj.kind == "bowl" else SUPPORT_RADIUS
+        if dx * dx + dy * dy > radius * radius:
+            continue
+        top = obj.bottom_z + BOWL_FLOOR if obj.kind == "bowl" else obj.top_z
+        height = max(height, top)
+    return height
+
+
+def move(ctx: PrimitiveContext, target: Vec3, *, stop_on_contact: bool = False) -> MoveResult:
+    """Move the TCP; raise :class:`Unreachable` if the arm cannot get there."""
+    result = ctx.backend.move_tcp(target, speed=ctx.motion.speed, stop_on_contact=stop_on_contact)
+    if not result.ok and not (stop_on_contact and result.contact):
+        where = ", ".join(f"{v:.3f}" for v in target)
+        got = ", ".join(f"{v:.3f}" for v in result.reached)
+        raise Unreachable(f"cannot move the gripper to ({where}): {result.reason}; it reached ({got})")
+    return result
+
+
+def carry(ctx: PrimitiveContext, target: Vec3, held: str) -> MoveResult:
+    """Move while holding ``held``; raise :class:`ObjectDropped` if it slips out on the way."""
+    result = move(ctx, target)
+    if ctx.backend.observe().held != held:
+        raise ObjectDropped(f"the {held} slipped out of the gripper while moving")
+    return result
+
+
+def hover_above(ctx: PrimitiveContext, xy: tuple[float, float]) -> None:
+    """Rise to travel height, then move horizontally above ``xy``."""
+    scene = ctx.backend.observe()
+    z = travel_height(ctx, scene)
+    here = scene.gripper_position
+    if here[2] < z - 1e-3:
+        lift: Vec3 = (here[0], here[1], z)
+        if scene.held:
+            carry(ctx, lift, scene.held)
+        else:
+            move(ctx, lift)
+    above: Vec3 = (xy[0], xy[1], z)
+    if scene.held:
+        carry(ctx, above, scene.held)
+    else:
+        move(ctx, above)
