@@ -1,0 +1,1 @@
+"""Feedback: what the world tells a model after a program ran (status, trace, success, scene changes)."""
