@@ -1,9 +1,13 @@
-"""The declarative success language: predicates over a scene, combined with all / any / not and quantifiers.
+"""The declarative success language: predicates over a scene, combined with all / any / not and
+quantifiers.
 
 A condition is written in a scenario file as nested single-key mappings. Strings may name an object
-literally ("red block") or refer to a variable in braces ("{block}"): scenario variables are bound when an
-episode is sampled, quantifier variables while the condition is evaluated. Object sets are ``blocks``,
-``bowls`` and ``objects`` (everything in the scene), a variable bound to a list, or an explicit list.
+literally ("red block") or refer to a variable in braces ("{block}"): scenario variables are bound
+when an episode is sampled, quantifier variables while the condition is evaluated. Object sets are
+``blocks``, ``bowls`` and ``objects`` (everything in the scene), a variable bound to a list, or an
+explicit list.
+
+Evaluation, reward and explanations live in :mod:`codepolicy.success.evaluate`.
 
 Example (YAML):
 
@@ -21,7 +25,7 @@ Example (Python):
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, TypeAdapter
 
@@ -29,11 +33,15 @@ from codepolicy.envs.frame import ON_BOWL_XY_TOLERANCE
 
 ObjectRef = Annotated[str, Field(min_length=1, description="Object name or {variable}.")]
 SetRef = Annotated[
-    Union[str, list[str]],
-    Field(description="'blocks', 'bowls', 'objects', a {variable} bound to a list, or a list of object refs."),
+    str | list[str],
+    Field(
+        description=(
+            "'blocks', 'bowls', 'objects', a {variable} bound to a list, or a list of object refs."
+        )
+    ),
 ]
 LocationRef = Annotated[
-    Union[str, tuple[float, float]],
+    str | tuple[float, float],
     Field(description="Named location ('top left corner'), {variable}, or [x, y] in metres."),
 ]
 SET_NAMES = ("blocks", "bowls", "objects")
@@ -43,7 +51,7 @@ class _Node(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
 
-# ---- arguments -------------------------------------------------------------------------------------
+# ---- arguments -----------------------------------------------------------------------------------
 
 
 class PairArgs(_Node):
@@ -69,8 +77,10 @@ class StackedArgs(_Node):
 
 class InLineArgs(_Node):
     objects: SetRef
-    orientation: Union[Literal["horizontal", "vertical", "diagonal", "any"], str] = "any"
-    tolerance: float = Field(0.03, gt=0, description="Max distance of any object from the fitted line.")
+    orientation: Literal["horizontal", "vertical", "diagonal", "any"] | str = "any"
+    tolerance: float = Field(
+        0.03, gt=0, description="Max distance of any object from the fitted line."
+    )
     min_spacing: float = Field(0.03, ge=0, description="Min distance between neighbouring objects.")
 
 
@@ -89,14 +99,14 @@ class NearArgs(_Node):
 class OffsetArgs(_Node):
     object: ObjectRef
     reference: ObjectRef
-    dx: Union[float, str] = Field(description="Wanted x offset in metres, or a {variable}.")
-    dy: Union[float, str] = Field(description="Wanted y offset in metres, or a {variable}.")
+    dx: float | str = Field(description="Wanted x offset in metres, or a {variable}.")
+    dy: float | str = Field(description="Wanted y offset in metres, or a {variable}.")
     tolerance: float = Field(0.03, gt=0)
 
 
 class DistinctLocationsArgs(_Node):
     objects: SetRef
-    locations: Union[list[LocationRef], str] = Field(
+    locations: list[LocationRef] | str = Field(
         description="Candidate locations, or 'corners' / 'sides' / 'locations'."
     )
     tolerance: float = Field(ON_BOWL_XY_TOLERANCE, gt=0)
@@ -109,7 +119,7 @@ class QuantifierArgs(_Node):
     check: Condition
 
 
-# ---- predicates (each a single-key mapping) --------------------------------------------------------
+# ---- predicates (each a single-key mapping) ------------------------------------------------------
 
 
 class On(_Node):
@@ -236,16 +246,20 @@ def _predicate_key(value: Any) -> str | None:
     return None
 
 
-Condition = Annotated[
-    Union[tuple(Annotated[cls, Tag(key)] for key, cls in PREDICATES.items())],  # type: ignore[valid-type]
-    Discriminator(
-        _predicate_key,
-        custom_error_type="unknown_predicate",
-        custom_error_message=(
-            "expected a mapping with exactly one predicate key, one of: " + ", ".join(PREDICATES)
+if TYPE_CHECKING:  # the runtime union below is built dynamically; type checkers see Any
+    Condition = Any
+else:
+    Condition = Annotated[
+        Union[tuple(Annotated[cls, Tag(key)] for key, cls in PREDICATES.items())],  # noqa: UP007
+        Discriminator(
+            _predicate_key,
+            custom_error_type="unknown_predicate",
+            custom_error_message=(
+                "expected a mapping with exactly one predicate key, one of: "
+                + ", ".join(PREDICATES)
+            ),
         ),
-    ),
-]
+    ]
 
 for _model in (QuantifierArgs, All, AnyOf, Not, ForAll, Exists):
     _model.model_rebuild()
