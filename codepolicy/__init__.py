@@ -1,3 +1,3 @@
-"""codepolicy: code as policies for robots, run step by step in a sandbox against a simulated or real world."""
+"""codepolicy: code as policies for robots, run step by step in a sandbox."""
 
 __version__ = "0.1.0"

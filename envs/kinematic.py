@@ -22,8 +22,22 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
-from codepolicy.envs.backend import DEFAULT_SPEED, MAX_SPEED, CameraFrame, GripperResult, MoveResult, ObjectSpawn
-from codepolicy.envs.frame import BLOCK_SIZE, BOWL_DIAMETER, BOWL_HEIGHT, COLORS, WORKSPACE_X, WORKSPACE_Y
+from codepolicy.envs.backend import (
+    DEFAULT_SPEED,
+    MAX_SPEED,
+    CameraFrame,
+    GripperResult,
+    MoveResult,
+    ObjectSpawn,
+)
+from codepolicy.envs.frame import (
+    BLOCK_SIZE,
+    BOWL_DIAMETER,
+    BOWL_HEIGHT,
+    COLORS,
+    WORKSPACE_X,
+    WORKSPACE_Y,
+)
 from codepolicy.envs.state import ObjectState, SceneState, Vec3
 
 HOME_TCP: Vec3 = (0.0, -0.4, 0.35)
@@ -133,7 +147,9 @@ class KinematicBackend:
                 obj = self._objects[name]
                 self._held = name
                 self._opening = min(obj.size[0], obj.size[1])
-                self._grip_offset = tuple(o - t for o, t in zip(obj.position, self._tcp))  # type: ignore[assignment]
+                self._grip_offset = tuple(
+                    o - t for o, t in zip(obj.position, self._tcp, strict=True)
+                )  # type: ignore[assignment]
                 self._settle()
             else:
                 self._opening = 0.0
@@ -153,7 +169,9 @@ class KinematicBackend:
 
     # ---- geometry --------------------------------------------------------------------------------
 
-    def _surface_under(self, xy: tuple[float, float], half_width: float, exclude: str | None) -> float:
+    def _surface_under(
+        self, xy: tuple[float, float], half_width: float, exclude: str | None
+    ) -> float:
         height = 0.0
         for name, obj in self._objects.items():
             if name in (exclude, self._held):
@@ -164,7 +182,9 @@ class KinematicBackend:
                     inner = obj.size[0] / 2 - 0.01
                     rim = math.hypot(dx, dy) + half_width > inner
                     height = max(height, obj.top_z if rim else obj.bottom_z + BOWL_FLOOR)
-            elif dx < obj.size[0] / 2 + half_width * 0.5 and dy < obj.size[1] / 2 + half_width * 0.5:
+            elif (
+                dx < obj.size[0] / 2 + half_width * 0.5 and dy < obj.size[1] / 2 + half_width * 0.5
+            ):
                 height = max(height, obj.top_z)
         return height
 
@@ -197,7 +217,9 @@ class KinematicBackend:
             if obj.kind == "bowl":
                 surface = 0.0
             else:
-                surface = self._surface_under(obj.position[:2], obj.size[0] / 2, exclude=name)  # type: ignore[arg-type]
+                surface = self._surface_under(
+                    (obj.position[0], obj.position[1]), obj.size[0] / 2, exclude=name
+                )
                 surface = min(surface, obj.bottom_z) if obj.bottom_z >= 0 else surface
             z = surface + obj.size[2] / 2
             x, y, _ = obj.position
@@ -225,10 +247,14 @@ def _render_top_down(scene: SceneState, width: int, height: int) -> CameraFrame:
             cv2.circle(depth, (cx, cy), half, 1.0 - obj.top_z, thickness=max(2, half // 5))
         else:
             cv2.rectangle(rgb, (cx - half, cy - half), (cx + half, cy + half), color, thickness=-1)
-            cv2.rectangle(depth, (cx - half, cy - half), (cx + half, cy + half), 1.0 - obj.top_z, -1)
+            cv2.rectangle(
+                depth, (cx - half, cy - half), (cx + half, cy + half), 1.0 - obj.top_z, -1
+            )
     gx, gy = px(scene.gripper_position[0], scene.gripper_position[1])
     cv2.drawMarker(rgb, (gx, gy), (40, 40, 40), cv2.MARKER_CROSS, 14, 2)
-    intrinsics = np.array([[scale, 0, -x0 * scale], [0, -scale, y1 * scale], [0, 0, 1]], dtype=float)
+    intrinsics = np.array(
+        [[scale, 0, -x0 * scale], [0, -scale, y1 * scale], [0, 0, 1]], dtype=float
+    )
     extrinsics = np.eye(4)
     extrinsics[2, 3] = 1.0
     return CameraFrame(rgb=rgb, depth=depth, intrinsics=intrinsics, extrinsics=extrinsics)

@@ -12,7 +12,7 @@ Example:
     >>> guarded.move_tcp((0.0, 0.5, 0.2))
     Traceback (most recent call last):
     ...
-    codepolicy.primitives.errors.SafetyStop: motion target (0.000, 0.500, 0.200) leaves the safety envelope ...
+    codepolicy.primitives.errors.SafetyStop: motion target (0.000, 0.500, 0.200) leaves ...
 """
 
 from __future__ import annotations
@@ -54,10 +54,14 @@ class SafetyLimits:
     def check(self, target: Vec3, speed: float) -> None:
         """Raise :class:`SafetyStop` if ``target`` or ``speed`` is out of bounds."""
         if not all(math.isfinite(v) for v in (*target, speed)):
-            raise SafetyStop(f"motion command has a non-finite value: target={target}, speed={speed}")
+            raise SafetyStop(
+                f"motion command has a non-finite value: target={target}, speed={speed}"
+            )
         x, y, z = target
         if not (
-            self.x[0] <= x <= self.x[1] and self.y[0] <= y <= self.y[1] and self.z[0] <= z <= self.z[1]
+            self.x[0] <= x <= self.x[1]
+            and self.y[0] <= y <= self.y[1]
+            and self.z[0] <= z <= self.z[1]
         ):
             raise SafetyStop(
                 f"motion target ({x:.3f}, {y:.3f}, {z:.3f}) leaves the safety envelope "

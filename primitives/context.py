@@ -42,7 +42,9 @@ class PrimitiveContext:
     said: list[str] = field(default_factory=list)
 
     @classmethod
-    def for_backend(cls, backend: Backend, noise_std: float = 0.0, seed: int = 0) -> PrimitiveContext:
+    def for_backend(
+        cls, backend: Backend, noise_std: float = 0.0, seed: int = 0
+    ) -> PrimitiveContext:
         """A context with privileged perception (optionally noisy) on ``backend``."""
         return cls(backend=backend, perception=PrivilegedPerception(backend, noise_std, seed))
 

@@ -128,7 +128,7 @@ def grasp(ctx: PrimitiveContext, name: str) -> None:
     if scene.held is not None:
         raise AlreadyHolding(f"already holding the {scene.held}; place it before grasping {name}")
     obj = found[name]
-    x, y, z = obj.position
+    x, y, _ = obj.position
     grasp_z = max(obj.position[2] + obj.size[2] / 2 - ctx.motion.grasp_depth, 0.012)
     ctx.backend.set_gripper(open=True)
     hover_above(ctx, (x, y))
@@ -143,7 +143,9 @@ def grasp(ctx: PrimitiveContext, name: str) -> None:
     carry(ctx, (x, y, lift_z), name)
 
 
-def _resolve_target(ctx: PrimitiveContext, target: str | list[float], held: str) -> Vec3 | tuple[float, float]:
+def _resolve_target(
+    ctx: PrimitiveContext, target: str | list[float], held: str
+) -> Vec3 | tuple[float, float]:
     if isinstance(target, str):
         found = ctx.detections()
         if target in found:
@@ -187,7 +189,7 @@ def place(ctx: PrimitiveContext, target: Target) -> np.ndarray:
     obj = scene.objects[held]
     tcp_above_bottom = scene.gripper_position[2] - obj.bottom_z
     if len(resolved) == 3:
-        release_z = float(resolved[2])  # type: ignore[misc]
+        release_z = float(resolved[2])
     else:
         surface = support_height(scene, xy, exclude=held)
         release_z = surface + tcp_above_bottom + ctx.motion.release_gap

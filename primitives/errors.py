@@ -107,6 +107,8 @@ CATCHABLE_ERRORS: tuple[type[PrimitiveError], ...] = (
 )
 """Error classes a program sees by name, each mapping to its ``code`` across the process boundary."""
 
-ERRORS_BY_CODE: dict[str, type[Exception]] = {
-    cls.code: cls for cls in (*CATCHABLE_ERRORS, SafetyStop, BudgetExceeded)
+ERRORS_BY_CODE: dict[str, type[PrimitiveError] | type[ProgramHalt]] = {
+    **{cls.code: cls for cls in CATCHABLE_ERRORS},
+    SafetyStop.code: SafetyStop,
+    BudgetExceeded.code: BudgetExceeded,
 }

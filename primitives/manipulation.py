@@ -44,7 +44,9 @@ def move(ctx: PrimitiveContext, target: Vec3, *, stop_on_contact: bool = False) 
     if not result.ok and not (stop_on_contact and result.contact):
         where = ", ".join(f"{v:.3f}" for v in target)
         got = ", ".join(f"{v:.3f}" for v in result.reached)
-        raise Unreachable(f"cannot move the gripper to ({where}): {result.reason}; it reached ({got})")
+        raise Unreachable(
+            f"cannot move the gripper to ({where}): {result.reason}; it reached ({got})"
+        )
     return result
 
 

@@ -164,7 +164,9 @@ class Registry:
         return Registry(self._specs[n] for n in names)
 
 
-def make_spec(func: Callable[..., Any], *, name: str | None = None, moves_robot: bool = False) -> PrimitiveSpec:
+def make_spec(
+    func: Callable[..., Any], *, name: str | None = None, moves_robot: bool = False
+) -> PrimitiveSpec:
     """Build a :class:`PrimitiveSpec` from a host function whose first parameter is the context."""
     hints = typing.get_type_hints(func)
     sig = inspect.signature(func)

@@ -9,9 +9,10 @@ Example:
     >>> bowl = ObjectState("blue bowl", "bowl", "blue", (0.0, -0.5, 0.025), (0.14, 0.14, 0.05))
     >>> block = ObjectState("red block", "block", "red", (0.2, -0.3, 0.02), (0.04, 0.04, 0.04))
     >>> before = SceneState(objects={"blue bowl": bowl, "red block": block})
-    >>> after = SceneState(objects={"blue bowl": bowl, "red block": block.moved_to((0.0, -0.5, 0.03))})
-    >>> describe_changes(before, after)
-    ['red block moved 28.3 cm from (0.20, -0.30) near the top right corner to (0.00, -0.50) in the blue bowl']
+    >>> moved = block.moved_to((0.0, -0.5, 0.03))
+    >>> after = SceneState(objects={"blue bowl": bowl, "red block": moved})
+    >>> describe_changes(before, after)[0]
+    'red block moved 28.3 cm from (0.20, -0.30) near the top right corner to (0.00, -0.50) in the blue bowl'
 """
 
 from __future__ import annotations
@@ -80,7 +81,11 @@ def placements(scene: SceneState) -> list[ObjectPlacement]:
     return [
         ObjectPlacement(
             name=obj.name,
-            position=tuple(round(v, 4) for v in obj.position),  # type: ignore[arg-type]
+            position=(
+                round(obj.position[0], 4),
+                round(obj.position[1], 4),
+                round(obj.position[2], 4),
+            ),
             support=support_of(scene, obj.name),
             location=nearest_location(_xy(obj)),
         )
@@ -116,7 +121,13 @@ def describe_changes(before: SceneState, after: SceneState) -> list[str]:
             continue
         distance = math.dist(prev.position[:2], new.position[:2])
         vertical = abs(prev.position[2] - new.position[2])
-        if distance < MOVED_THRESHOLD and vertical < MOVED_THRESHOLD and prev.support == new.support:
+        if (
+            distance < MOVED_THRESHOLD
+            and vertical < MOVED_THRESHOLD
+            and prev.support == new.support
+        ):
             continue
-        lines.append(f"{new.name} moved {distance * 100:.1f} cm from {_where(prev)} to {_where(new)}")
+        lines.append(
+            f"{new.name} moved {distance * 100:.1f} cm from {_where(prev)} to {_where(new)}"
+        )
     return lines or ["nothing moved"]
