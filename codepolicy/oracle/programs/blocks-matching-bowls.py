@@ -1,0 +1,7 @@
+# uses:
+# Put each block into the bowl of its colour.
+objects = perceive()
+bowls = {o.color: o.name for o in objects if o.kind == "bowl"}
+for block in [o for o in objects if o.kind == "block"]:
+    if block.color in bowls:
+        pick_and_place(block.name, bowls[block.color])

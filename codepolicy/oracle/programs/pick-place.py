@@ -1,0 +1,3 @@
+# uses: block, target
+# Pick and place one block on a block or a bowl.
+pick_and_place(block, target)

@@ -1,0 +1,1 @@
+"""Running episodes: a program, a scenario episode and a backend in, feedback out."""

@@ -1,0 +1,147 @@
+"""Run one program on one episode and return its feedback.
+
+Example:
+    >>> from codepolicy.scenario.catalog import get_scenario
+    >>> from codepolicy.scenario.sampler import sample_episode
+    >>> episode = sample_episode(get_scenario("pick-place"), seed=0)
+    >>> program = f"pick_and_place({episode.variables['block']!r}, {episode.variables['target']!r})"
+    >>> feedback = run_episode(episode, program, backend=make_backend("kinematic"))
+    >>> feedback.status.value, feedback.success
+    ('success', True)
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from codepolicy.envs.backend import Backend, ObjectSpawn
+from codepolicy.envs.kinematic import KinematicBackend
+from codepolicy.envs.safety import GuardedBackend
+from codepolicy.feedback.model import ErrorReport, Feedback, status_from
+from codepolicy.feedback.scene import describe_changes, describe_scene
+from codepolicy.primitives.context import PrimitiveContext
+from codepolicy.primitives.default import DEFAULT
+from codepolicy.primitives.registry import Registry
+from codepolicy.runner.host import Budget, EpisodeHost
+from codepolicy.sandbox.limits import SandboxLimits
+from codepolicy.sandbox.result import CallEvent, ExecutionResult
+from codepolicy.sandbox.session import Session
+from codepolicy.scenario.sampler import Episode
+from codepolicy.success import evaluate
+
+BACKENDS = ("physics", "kinematic")
+
+
+def make_backend(kind: str, *, gui: bool = False) -> Backend:
+    """A fresh backend of the given kind (``"physics"`` or ``"kinematic"``).
+
+    Raises:
+        ValueError: unknown kind, naming the known ones.
+    """
+    if kind == "kinematic":
+        return KinematicBackend()
+    if kind == "physics":
+        from codepolicy.envs.physics import PhysicsBackend
+
+        return PhysicsBackend(gui=gui)
+    raise ValueError(f"unknown backend '{kind}'; known backends: {', '.join(BACKENDS)}")
+
+
+def spawns(episode: Episode) -> list[ObjectSpawn]:
+    """The episode's objects as backend spawn specs."""
+    return [ObjectSpawn(o.name, o.kind, o.color, o.x, o.y, o.yaw) for o in episode.objects]
+
+
+def default_limits(episode: Episode) -> SandboxLimits:
+    """Sandbox limits for an episode: its call budget, and wall time for slow machines."""
+    return SandboxLimits(
+        max_calls=episode.budget.max_calls + 1,
+        wall_seconds=30.0 + 2.0 * episode.budget.max_sim_seconds,
+    )
+
+
+def run_episode(
+    episode: Episode,
+    program: str,
+    *,
+    backend: Backend,
+    registry: Registry = DEFAULT,
+    limits: SandboxLimits | None = None,
+    noise_std: float = 0.0,
+    on_event: Callable[[CallEvent], None] | None = None,
+    reset: bool = True,
+) -> Feedback:
+    """Reset the world to ``episode``, run ``program`` in the sandbox, judge the final scene.
+
+    Args:
+        episode: The concrete episode (objects, instruction, success condition, budget).
+        program: Python source written against ``registry``.
+        backend: The world; it is wrapped in the safety guard.
+        registry: The primitives the program may call (a profile).
+        limits: Sandbox limits; by default derived from the episode budget.
+        noise_std: Position noise of perception, metres.
+        on_event: Called with each primitive call's event as soon as it completes.
+        reset: Reset the world first; ``False`` continues from the current scene (replanning).
+    """
+    started = time.perf_counter()
+    initial = backend.reset(spawns(episode), seed=episode.seed) if reset else backend.observe()
+    guarded = GuardedBackend(backend)
+    ctx = PrimitiveContext.for_backend(guarded, noise_std=noise_std, seed=episode.seed)
+    host = EpisodeHost(ctx, Budget(episode.budget.max_calls, episode.budget.max_sim_seconds))
+    with Session(
+        program,
+        registry,
+        host.dispatch,
+        limits=limits or default_limits(episode),
+        seed=episode.seed,
+        after_call=on_event,
+    ) as session:
+        execution = session.run()
+    return judge(episode, execution, backend, initial, ctx.said, started)
+
+
+def judge(
+    episode: Episode,
+    execution: ExecutionResult,
+    backend: Backend,
+    initial: object,
+    said: list[str],
+    started: float,
+) -> Feedback:
+    """Evaluate the final scene and assemble the feedback of a finished run."""
+    from codepolicy.envs.state import SceneState
+
+    final = backend.observe()
+    evaluation = evaluate(episode.success, final)
+    error = None
+    if execution.error is not None and execution.error.kind.value != "aborted":
+        err = execution.error
+        error = ErrorReport(
+            type=err.type or err.kind.value,
+            message=err.message,
+            line=err.line,
+            source_line=err.source_line,
+        )
+    before = initial if isinstance(initial, SceneState) else final
+    return Feedback(
+        scenario=episode.scenario,
+        seed=episode.seed,
+        instruction=episode.instruction,
+        backend=backend.name,
+        status=status_from(execution, evaluation.success),
+        success=evaluation.success,
+        executable=execution.ok,
+        reward=evaluation.reward,
+        explanation=evaluation.explanation,
+        evaluation=evaluation,
+        steps=execution.events,
+        error=error,
+        vet=execution.vet if execution.vet is not None and not execution.vet.ok else None,
+        scene=describe_scene(final),
+        changes=describe_changes(before, final),
+        said=list(said),
+        output=execution.output,
+        sim_time=sum(e.sim_time or 0.0 for e in execution.events),
+        wall_time=time.perf_counter() - started,
+    )
