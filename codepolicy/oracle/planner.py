@@ -28,7 +28,7 @@ class OracleError(LookupError):
 
 def oracle_source(name: str) -> str:
     """The unbound source of the reference program called ``name``."""
-    path = resources.files("codepolicy.oracle").joinpath(PROGRAMS, f"{name}.py")
+    path = resources.files("codepolicy.oracle").joinpath(PROGRAMS).joinpath(f"{name}.py")
     if not path.is_file():
         known = sorted(
             p.name.removesuffix(".py")
