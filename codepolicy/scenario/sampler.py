@@ -33,6 +33,7 @@ from codepolicy.scenario.binding import bind_condition, condition_data, object_r
 from codepolicy.scenario.checks import PRESETS, choice_options, color_domains
 from codepolicy.scenario.derived import XY, Obj, Reject, Value, beside, by_distance, nth, resolve
 from codepolicy.scenario.errors import SamplingError
+from codepolicy.scenario.initial import already_solved
 from codepolicy.scenario.loader import Scenario
 from codepolicy.scenario.schema import (
     BesideVar,
@@ -113,16 +114,19 @@ class Episode(BaseModel):
 
 
 def sample_episode(
-    scenario: Scenario, seed: int, *, reject: Callable[[Episode], bool] | None = None
+    scenario: Scenario,
+    seed: int,
+    *,
+    reject: Callable[[Episode], bool] | None = already_solved,
 ) -> Episode:
     """Draw the episode of ``scenario`` for ``seed``.
 
     Args:
         scenario: What to sample (see :func:`codepolicy.scenario.catalog.get_scenario`).
         seed: Any non-negative integer.
-        reject: Optional deterministic test that discards a candidate episode and draws another layout,
-            e.g. ``lambda ep: evaluate(ep.success, initial_scene(ep))`` to refuse scenes that are
-            already solved. Episodes stay deterministic for the same ``reject``.
+        reject: Deterministic test that discards a candidate episode and draws another layout; by
+            default episodes whose task already holds at the start are refused. Episodes stay
+            deterministic for the same ``reject``; pass ``None`` to keep every layout.
 
     Returns:
         The episode; equal for equal ``(scenario, seed)``.
