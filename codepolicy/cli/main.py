@@ -35,6 +35,17 @@ def _root(
     """Code as policies for robots."""
 
 
+def _mount() -> None:
+    from codepolicy.cli import run as run_cmd
+    from codepolicy.cli import scenarios as scenarios_cmd
+
+    app.add_typer(scenarios_cmd.app, name="scenarios", help="List, show, validate scenarios.")
+    app.command("run")(run_cmd.run)
+
+
+_mount()
+
+
 def main() -> None:
     """Run the CLI; usage errors exit with code 2 (click's convention, which we keep)."""
     try:

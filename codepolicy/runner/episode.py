@@ -71,6 +71,7 @@ def run_episode(
     noise_std: float = 0.0,
     on_event: Callable[[CallEvent], None] | None = None,
     reset: bool = True,
+    before_run: Callable[[], None] | None = None,
 ) -> Feedback:
     """Reset the world to ``episode``, run ``program`` in the sandbox, judge the final scene.
 
@@ -83,9 +84,12 @@ def run_episode(
         noise_std: Position noise of perception, metres.
         on_event: Called with each primitive call's event as soon as it completes.
         reset: Reset the world first; ``False`` continues from the current scene (replanning).
+        before_run: Called after the reset, just before the program starts (e.g. start a video).
     """
     started = time.perf_counter()
     initial = backend.reset(spawns(episode), seed=episode.seed) if reset else backend.observe()
+    if before_run is not None:
+        before_run()
     guarded = GuardedBackend(backend)
     ctx = PrimitiveContext.for_backend(guarded, noise_std=noise_std, seed=episode.seed)
     host = EpisodeHost(ctx, Budget(episode.budget.max_calls, episode.budget.max_sim_seconds))

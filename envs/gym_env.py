@@ -1,0 +1,160 @@
+"""Low-level gymnasium environment for every scenario, in panda-gym's convention.
+
+Action: end-effector displacement (dx, dy, dz) and a gripper command, each in [-1, 1]; a displacement
+of 1 moves the gripper 5 cm, a gripper command above 0.5 opens and below -0.5 closes. Observation: a
+dict with the robot state, the object positions (padded to the scenario's largest scene) and the goal
+as text. Reward: the scenario's dense reward in [0, 1]; ``terminated`` when the task is achieved.
+
+Example:
+    >>> env = TabletopEnv("pick-place", backend="kinematic")
+    >>> obs, info = env.reset(seed=0)
+    >>> sorted(obs)
+    ['goal', 'object_mask', 'objects', 'robot']
+    >>> obs, reward, terminated, truncated, info = env.step(env.action_space.sample())
+    >>> 0.0 <= reward <= 1.0
+    True
+"""
+
+from __future__ import annotations
+
+import string
+from typing import Any
+
+import gymnasium as gym
+import numpy as np
+from gymnasium import spaces
+
+from codepolicy.envs.backend import MAX_SPEED, Backend
+from codepolicy.envs.safety import SafetyLimits
+
+STEP_SIZE = 0.05
+"""Metres the gripper moves for an action component of 1."""
+GOAL_CHARSET = frozenset(string.printable) - frozenset("\t\n\r\x0b\x0c")
+MAX_GOAL_LENGTH = 256
+ROBOT_LOW = np.array([-1.0, -1.0, -0.1, 0.0, 0.0], dtype=np.float32)
+"""Lower bounds of the robot state: gripper x, y, z (m), finger opening (m), holding (0/1)."""
+ROBOT_HIGH = np.array([1.0, 1.0, 1.0, 0.1, 1.0], dtype=np.float32)
+
+
+class TabletopEnv(gym.Env[dict[str, Any], np.ndarray]):
+    """One scenario as a gymnasium environment.
+
+    Args:
+        scenario: A shipped scenario name (``"stack-blocks-seen"``) or a scenario file path.
+        backend: ``"physics"`` (PyBullet) or ``"kinematic"`` (instant geometry).
+        render_mode: ``"rgb_array"`` or ``None``.
+        render_size: (width, height) of rendered frames.
+    """
+
+    metadata = {"render_modes": ["rgb_array"], "render_fps": 12}  # noqa: RUF012 (gymnasium API)
+
+    def __init__(
+        self,
+        scenario: str = "stack-blocks",
+        backend: str = "physics",
+        render_mode: str | None = "rgb_array",
+        render_size: tuple[int, int] = (320, 240),
+    ) -> None:
+        from codepolicy.scenario.catalog import load_scenario
+
+        self.scenario = load_scenario(scenario)
+        self.backend_kind = backend
+        self.render_mode = render_mode
+        self.render_size = render_size
+        self.max_objects = sum(self.scenario.object_count_range)
+        self._backend: Backend | None = None
+        self._episode: Any = None
+        self._limits = SafetyLimits()
+        self.action_space = spaces.Box(-1.0, 1.0, shape=(4,), dtype=np.float32)
+        self.observation_space = spaces.Dict(
+            {
+                "robot": spaces.Box(ROBOT_LOW, ROBOT_HIGH, dtype=np.float32),
+                "objects": spaces.Box(-1.0, 1.0, shape=(self.max_objects, 3), dtype=np.float32),
+                "object_mask": spaces.MultiBinary(self.max_objects),
+                "goal": spaces.Text(MAX_GOAL_LENGTH, min_length=0, charset=GOAL_CHARSET),
+            }
+        )
+
+    # ---- gymnasium API ---------------------------------------------------------------------------
+
+    def reset(
+        self, *, seed: int | None = None, options: dict[str, Any] | None = None
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Sample the episode for ``seed`` (drawn from the env's generator when None) and reset."""
+        super().reset(seed=seed)
+        from codepolicy.runner.episode import make_backend, spawns
+        from codepolicy.scenario.sampler import sample_episode
+
+        episode_seed = seed if seed is not None else int(self.np_random.integers(2**31 - 1))
+        self._episode = sample_episode(self.scenario, episode_seed)
+        if self._backend is None:
+            self._backend = make_backend(self.backend_kind)
+        self._backend.reset(spawns(self._episode), seed=episode_seed)
+        return self._observation(), self._info()
+
+    def step(self, action: np.ndarray) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
+        """Move the gripper by the scaled displacement and apply the gripper command."""
+        backend = self._require_backend()
+        act = np.clip(np.asarray(action, dtype=np.float64), -1.0, 1.0)
+        here = np.asarray(backend.observe().gripper_position)
+        target = here + act[:3] * STEP_SIZE
+        lo = np.array([self._limits.x[0], self._limits.y[0], 0.01])
+        hi = np.array([self._limits.x[1], self._limits.y[1], self._limits.z[1]])
+        target = np.clip(target, lo, hi)
+        backend.move_tcp((float(target[0]), float(target[1]), float(target[2])), speed=MAX_SPEED)
+        if act[3] > 0.5:
+            backend.set_gripper(open=True)
+        elif act[3] < -0.5 and backend.observe().held is None:
+            backend.set_gripper(open=False)
+        info = self._info()
+        return self._observation(), float(info["reward"]), bool(info["is_success"]), False, info
+
+    def render(self) -> np.ndarray | None:
+        """An RGB frame of the scene (``render_mode="rgb_array"``)."""
+        if self.render_mode != "rgb_array":
+            return None
+        return self._require_backend().render(*self.render_size).rgb
+
+    def close(self) -> None:
+        """Release the world."""
+        if self._backend is not None:
+            self._backend.close()
+            self._backend = None
+
+    # ---- helpers ---------------------------------------------------------------------------------
+
+    def _require_backend(self) -> Backend:
+        if self._backend is None:
+            raise gym.error.ResetNeeded("call reset() before step() or render()")
+        return self._backend
+
+    def _observation(self) -> dict[str, Any]:
+        scene = self._require_backend().observe()
+        robot = np.clip(
+            np.array(
+                [*scene.gripper_position, scene.gripper_opening, float(scene.held is not None)],
+                dtype=np.float32,
+            ),
+            ROBOT_LOW,
+            ROBOT_HIGH,
+        )
+        objects = np.zeros((self.max_objects, 3), dtype=np.float32)
+        mask = np.zeros(self.max_objects, dtype=np.int8)
+        for i, spawn in enumerate(self._episode.objects[: self.max_objects]):
+            objects[i] = np.clip(scene.objects[spawn.name].position, -1.0, 1.0)
+            mask[i] = 1
+        goal = self._episode.instruction[:MAX_GOAL_LENGTH]
+        return {"robot": robot, "objects": objects, "object_mask": mask, "goal": goal}
+
+    def _info(self) -> dict[str, Any]:
+        from codepolicy.success import evaluate
+
+        evaluation = evaluate(self._episode.success, self._require_backend().observe())
+        return {
+            "is_success": evaluation.success,
+            "reward": evaluation.reward,
+            "explanation": evaluation.explanation,
+            "instruction": self._episode.instruction,
+            "object_names": [o.name for o in self._episode.objects],
+            "episode_seed": self._episode.seed,
+        }
