@@ -1,0 +1,127 @@
+"""Language-model providers behind one small seam, with a response cache, replay and retries.
+
+Build a model with :func:`make_model`; it stacks the provider, an optional recorder, the disk
+cache and usage tracking::
+
+    model = make_model("openai", "qwen2.5-coder:7b", "http://localhost:11434/v1")
+    completion = model.complete([Message("user", "...")])
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from codepolicy.llm.base import (
+    Completion,
+    Message,
+    Model,
+    ModelBase,
+    SamplingParams,
+    Usage,
+)
+from codepolicy.llm.cache import CachedModel, DiskCache, request_key
+from codepolicy.llm.replay import RecordingModel, ReplayModel
+from codepolicy.llm.retry import ModelError, RetryPolicy
+from codepolicy.llm.usage import TrackedModel, UsageLog, UsageTotals
+
+__all__ = [
+    "PROVIDERS",
+    "CachedModel",
+    "Completion",
+    "DiskCache",
+    "Message",
+    "Model",
+    "ModelBase",
+    "ModelError",
+    "RecordingModel",
+    "ReplayModel",
+    "RetryPolicy",
+    "SamplingParams",
+    "TrackedModel",
+    "Usage",
+    "UsageLog",
+    "UsageTotals",
+    "make_model",
+    "request_key",
+]
+
+PROVIDERS: dict[str, str] = {
+    "openai": "openai-compat",
+    "openai-compat": "openai-compat",
+    "vllm": "openai-compat",
+    "ollama": "openai-compat",
+    "llamacpp": "openai-compat",
+    "lmstudio": "openai-compat",
+    "anthropic": "anthropic",
+    "replay": "replay",
+}
+"""Accepted provider names and what they map to (the local servers all speak OpenAI's API)."""
+
+
+def make_model(
+    provider: str,
+    model: str,
+    base_url: str | None = None,
+    *,
+    api_key: str | None = None,
+    timeout: float = 60.0,
+    retry: RetryPolicy | None = None,
+    cache: bool = True,
+    cache_dir: str | os.PathLike[str] | None = None,
+    cache_sampling: bool = False,
+    replay_file: str | os.PathLike[str] | None = None,
+    record_file: str | os.PathLike[str] | None = None,
+    usage: UsageLog | None = None,
+) -> TrackedModel:
+    """Build a ready-to-use model.
+
+    Args:
+        provider: One of :data:`PROVIDERS` (``openai``, ``anthropic``, ``replay``, ...).
+        model: Model name; for ``replay``, which recorded model to replay ("" for the only one).
+        base_url: Endpoint of an OpenAI-compatible server (or an Anthropic proxy).
+        api_key: Key; default from the environment (a dummy for a local base URL).
+        timeout: Seconds per attempt.
+        retry: Retry policy (default: 4 retries, exponential backoff with jitter).
+        cache: Use the disk cache (temperature-0 requests; never for replay, which needs none).
+        cache_dir: Cache directory (default ``$CODEPOLICY_CACHE_DIR`` or ``~/.cache/codepolicy/llm``).
+        cache_sampling: Also cache temperature > 0 requests.
+        replay_file: For ``replay``: the JSONL file to answer from.
+        record_file: Append every request and answer to this JSONL file (replayable later).
+        usage: Where to record usage (a new :class:`UsageLog` if None; see ``.log``).
+
+    Returns:
+        A :class:`TrackedModel` (its ``.log`` holds usage) wrapping the stack.
+
+    Raises:
+        ModelError: kind ``"config"`` for an unknown provider, a missing key or SDK, or a missing
+            replay file.
+    """
+    kind = PROVIDERS.get(provider.lower())
+    if kind is None:
+        raise ModelError(
+            f"unknown provider {provider!r}; choose one of {sorted(PROVIDERS)}", kind="config"
+        )
+    inner: Model
+    if kind == "replay":
+        if replay_file is None:
+            raise ModelError("the replay provider needs a replay file", kind="config")
+        inner = ReplayModel(Path(replay_file), model=model or None)
+        cache = False
+    elif kind == "anthropic":
+        from codepolicy.llm.anthropic_provider import AnthropicModel
+
+        inner = AnthropicModel(
+            model, base_url=base_url, api_key=api_key, timeout=timeout, retry=retry
+        )
+    else:
+        from codepolicy.llm.openai_compat import OpenAICompatModel
+
+        inner = OpenAICompatModel(
+            model, base_url=base_url, api_key=api_key, timeout=timeout, retry=retry
+        )
+    if cache:
+        inner = CachedModel(inner, DiskCache(cache_dir), cache_sampling=cache_sampling)
+    if record_file is not None:  # outside the cache, so cache hits are recorded too
+        inner = RecordingModel(inner, record_file)
+    return TrackedModel(inner, usage)

@@ -1,0 +1,13 @@
+"""Prompt templates (Jinja2 package data), prompt rendering and offline token counting."""
+
+from codepolicy.prompts.render import PromptTemplateError, render_prompt, shipped_variants
+from codepolicy.prompts.tokens import TokenCount, count_message_tokens, count_tokens
+
+__all__ = [
+    "PromptTemplateError",
+    "TokenCount",
+    "count_message_tokens",
+    "count_tokens",
+    "render_prompt",
+    "shipped_variants",
+]
