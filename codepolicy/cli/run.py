@@ -7,19 +7,18 @@ from typing import Any
 
 import typer
 
-from codepolicy.cli.common import (
-    EXIT_NOT_ACHIEVED,
-    EXIT_OK,
-    fail,
-    json_stdout,
-    read_text_file,
-)
+from codepolicy.cli.common import EXIT_NOT_ACHIEVED, EXIT_OK, fail, json_stdout, read_text_file
+from codepolicy.cli.planner_setup import LLMOptions, build_solver
 from codepolicy.feedback.model import Feedback
 from codepolicy.feedback.model import plain as plain_value
+from codepolicy.llm.usage import UsageLog
+from codepolicy.planning.strategies import Solution
 from codepolicy.runner.episode import BACKENDS, make_backend, run_episode
 from codepolicy.sandbox.result import CallEvent
 from codepolicy.scenario.errors import ScenarioError
 from codepolicy.scenario.sampler import Episode
+
+PLANNERS = ("oracle", "llm")
 
 
 def _load_episode(scenario: str, seed: int) -> Episode:
@@ -41,30 +40,65 @@ def _step_line(event: CallEvent) -> str:
     return f"  step {event.index + 1}: {event.primitive}({args}) -> {outcome}{sim}"
 
 
-def json_report(feedback: Feedback, planner: str, programs: list[str]) -> dict[str, Any]:
-    """The ``--json`` object: the feedback plus the program(s) that produced it."""
+def json_report(
+    feedback: Feedback, planner: str, solution: Solution | None, program: str, usage: UsageLog
+) -> dict[str, Any]:
+    """The ``--json`` object: the feedback, the program of each round and model usage."""
     data = feedback.model_dump(mode="json")
     data["steps"] = [
         {**e.model_dump(mode="json"), "args": plain_value(e.args), "result": plain_value(e.result)}
         for e in feedback.steps
     ]
     data["planner"] = planner
-    data["program"] = programs[-1] if programs else ""
-    data["rounds"] = [{"program": p} for p in programs]
+    if solution is None:
+        data["rounds"] = [{"index": 0, "kind": "program", "program": program}]
+    else:
+        data["rounds"] = [
+            {
+                "index": r.index,
+                "kind": r.kind,
+                "executed": r.executed,
+                "program": r.program,
+                "status": r.feedback.status.value,
+                "success": r.feedback.success,
+                "reward": r.feedback.reward,
+            }
+            for r in solution.rounds
+        ]
+    data["program"] = data["rounds"][-1]["program"]
+    totals = usage.totals()
+    data.update(
+        llm_calls=totals.calls,
+        cache_hits=totals.cache_hits,
+        tokens_in=totals.tokens_in,
+        tokens_out=totals.tokens_out,
+    )
     return data
 
 
 def run(
     scenario: str = typer.Argument(..., help="A shipped scenario name or a scenario YAML file."),
     seed: int = typer.Option(0, "--seed", help="Episode seed: picks objects, layout, wording."),
-    program: Path | None = typer.Option(
-        None, "--program", help="Run this program file instead of a planner's."
-    ),
-    planner: str | None = typer.Option(None, "--planner", help="Who writes the program: oracle."),
+    program: Path | None = typer.Option(None, "--program", help="Run this program file."),
+    planner: str | None = typer.Option(None, "--planner", help="Who writes it: oracle or llm."),
     backend: str = typer.Option("physics", "--backend", help="physics or kinematic."),
     video: Path | None = typer.Option(None, "--video", help="Write an MP4 of the episode here."),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
     gui: bool = typer.Option(False, "--gui", help="Show the PyBullet window (physics only)."),
+    model: str | None = typer.Option(None, "--model", help="Model name (with --planner llm)."),
+    base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint."),
+    provider: str = typer.Option("openai", "--provider", help="openai, anthropic, replay, ..."),
+    prompt: str = typer.Option("zero-shot", "--prompt", help="Prompt variant or template file."),
+    profile: str = typer.Option("default", "--profile", help="Primitive profile: default or cap."),
+    replan: str = typer.Option("none", "--replan", help="none, refine, best-of-n, closed-loop."),
+    max_rounds: int = typer.Option(3, "--max-rounds", help="Rounds of refine / closed-loop."),
+    n: int = typer.Option(4, "--n", help="Candidates of best-of-n."),
+    temperature: float = typer.Option(0.0, "--temperature", help="Sampling temperature."),
+    refine_from: str = typer.Option("current", "--refine-from", help="current or reset."),
+    helper_depth: int = typer.Option(2, "--helper-depth", help="Depth of helper generation."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the model cache."),
+    replay_file: Path | None = typer.Option(None, "--replay-file", help="Recorded answers."),
+    record: Path | None = typer.Option(None, "--record", help="Record model answers here."),
 ) -> None:
     """Run one episode of SCENARIO and print the instruction, each step and the feedback.
 
@@ -75,61 +109,90 @@ def run(
         fail(f"unknown backend '{backend}'; choose one of: {', '.join(BACKENDS)}")
     if program is not None and planner is not None:
         fail("--program and --planner exclude each other: a program file needs no planner")
-    if planner not in (None, "oracle"):
-        fail(f"unknown planner '{planner}'; choose one of: oracle")
+    if planner is not None and planner not in PLANNERS:
+        fail(f"unknown planner '{planner}'; choose one of: {', '.join(PLANNERS)}")
+    options = None
+    if planner == "llm":
+        if not model:
+            fail("--planner llm needs --model NAME")
+        options = LLMOptions(
+            model=model,
+            provider=provider,
+            base_url=base_url,
+            prompt=prompt,
+            profile=profile,
+            replan=replan,
+            max_rounds=max_rounds,
+            n=n,
+            temperature=temperature,
+            refine_from=refine_from,
+            helper_depth=helper_depth,
+            cache=not no_cache,
+            replay_file=replay_file,
+            record_file=record,
+        )
+        options.check()
+    elif model is not None:
+        fail("--model needs --planner llm")
     episode = _load_episode(scenario, seed)
-    say = (lambda text: typer.echo(text, err=True)) if json_output else typer.echo
-    if program is not None:
-        source, who = read_text_file(program, "program"), "file"
-    else:
-        from codepolicy.oracle import OracleError, oracle_program
-
-        if planner is None:
-            say("No planner configured: running the scenario's reference program (oracle).")
-        try:
-            source, who = oracle_program(episode), "oracle"
-        except OracleError as exc:
-            fail(str(exc))
-    code = _execute(episode, source, who, backend, video, json_output, gui, say)
+    code = _execute(episode, program, planner, options, backend, video, json_output, gui)
     raise typer.Exit(code)
 
 
 def _execute(
     episode: Episode,
-    source: str,
-    who: str,
+    program_file: Path | None,
+    planner: str | None,
+    options: LLMOptions | None,
     backend_kind: str,
     video: Path | None,
     json_output: bool,
     gui: bool,
-    say: Any,
 ) -> int:
     from codepolicy.runner.video import VideoError, VideoRecorder
 
+    say = (lambda text: typer.echo(text, err=True)) if json_output else typer.echo
     with json_stdout(json_output) as emit:
+        source, who = "", planner or "oracle"
+        if program_file is not None:
+            source, who = read_text_file(program_file, "program"), "file"
+        elif options is None:
+            from codepolicy.oracle import OracleError, oracle_program
+
+            if planner is None:
+                say("No planner configured: running the scenario's reference program (oracle).")
+            try:
+                source = oracle_program(episode)
+            except OracleError as exc:
+                fail(str(exc))
         say(f"Instruction: {episode.instruction}")
         say(f"Scenario: {episode.scenario} (seed {episode.seed}, backend {backend_kind})")
         world = make_backend(backend_kind, gui=gui)
         recorder = None
+        usage = UsageLog()
+        solution: Solution | None = None
         try:
             if video is not None:
                 try:
                     recorder = VideoRecorder(video)
                 except VideoError as exc:
                     fail(str(exc))
+                recorder.attach(world)
 
             def on_event(event: CallEvent) -> None:
                 say(_step_line(event))
                 if recorder is not None and not recorder.streams_motion:
                     recorder.capture()
 
-            def before_run() -> None:
-                if recorder is not None:
-                    recorder.attach(world)
-
-            feedback = run_episode(
-                episode, source, backend=world, on_event=on_event, before_run=before_run
-            )
+            if options is not None:
+                solver = build_solver(options, world, usage, on_event)
+                solution = solve_with_errors(solver, episode)
+                for r in solution.rounds:
+                    what = "dry run" if not r.executed else "ran"
+                    say(f"Round {r.index} ({r.kind}, {what}): {r.feedback.status.value}")
+                feedback = solution.feedback
+            else:
+                feedback = run_episode(episode, source, backend=world, on_event=on_event)
         finally:
             if recorder is not None:
                 recorder.close()
@@ -137,7 +200,21 @@ def _execute(
         if video is not None and recorder is not None:
             say(f"Video: {video} ({recorder.frames} frames)")
         if json_output:
-            emit(json_report(feedback, who, [source]))
+            emit(json_report(feedback, who, solution, source, usage))
         else:
             say(feedback.to_text())
     return EXIT_OK if feedback.success else EXIT_NOT_ACHIEVED
+
+
+def solve_with_errors(solver: Any, episode: Episode) -> Solution:
+    """Solve, turning model transport failures and bad prompt files into clear exit-2 errors."""
+    from codepolicy.llm.retry import ModelError
+    from codepolicy.prompts.render import PromptTemplateError
+
+    try:
+        solution: Solution = solver.solve(episode)
+    except ModelError as exc:
+        fail(f"model request failed: {exc}")
+    except PromptTemplateError as exc:
+        fail(str(exc))
+    return solution

@@ -82,7 +82,7 @@ class Feedback(BaseModel):
                 lines.append(f"  {self.error.line} | {self.error.source_line.strip()}")
         if self.steps:
             lines.append(f"Calls ({len(self.steps)}):")
-            lines += [f"  {_step_text(e)}" for e in _elide(self.steps)]
+            lines += [f"  {step_text(e)}" for e in _elide(self.steps)]
         lines.append(
             f"Task: {'achieved' if self.success else 'not achieved'} (reward {self.reward:.2f})"
         )
@@ -138,7 +138,8 @@ def _rounded(value: Any) -> Any:
     return value
 
 
-def _step_text(event: CallEvent | None) -> str:
+def step_text(event: CallEvent | None) -> str:
+    """One call as a line: ``line 3: grasp(name='red block') -> grasp_missed: ...``."""
     if event is None:
         return "..."
     args = ", ".join(f"{k}={_short(v)}" for k, v in event.args.items())

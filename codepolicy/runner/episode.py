@@ -25,7 +25,7 @@ from codepolicy.primitives.default import DEFAULT
 from codepolicy.primitives.registry import Registry
 from codepolicy.runner.host import Budget, EpisodeHost
 from codepolicy.sandbox.limits import SandboxLimits
-from codepolicy.sandbox.result import CallEvent, ExecutionResult
+from codepolicy.sandbox.result import CallEvent, ErrorKind, ExecutionResult, ProgramError, Status
 from codepolicy.sandbox.session import Session
 from codepolicy.scenario.sampler import Episode
 from codepolicy.success import evaluate
@@ -72,6 +72,7 @@ def run_episode(
     on_event: Callable[[CallEvent], None] | None = None,
     reset: bool = True,
     before_run: Callable[[], None] | None = None,
+    pause_on_failure: bool = False,
 ) -> Feedback:
     """Reset the world to ``episode``, run ``program`` in the sandbox, judge the final scene.
 
@@ -85,6 +86,9 @@ def run_episode(
         on_event: Called with each primitive call's event as soon as it completes.
         reset: Reset the world first; ``False`` continues from the current scene (replanning).
         before_run: Called after the reset, just before the program starts (e.g. start a video).
+        pause_on_failure: Stop the program at its first failed primitive call (status
+            ``aborted``, with that call's error), leaving the world as it is — closed-loop
+            replanning continues from there.
     """
     started = time.perf_counter()
     initial = backend.reset(spawns(episode), seed=episode.seed) if reset else backend.observe()
@@ -101,8 +105,32 @@ def run_episode(
         seed=episode.seed,
         after_call=on_event,
     ) as session:
-        execution = session.run()
+        failed: CallEvent | None = None
+        if pause_on_failure:
+            while (event := session.step()) is not None:
+                if event.error is not None:
+                    failed = event
+                    session.abort()
+                    break
+        execution = session.run() if failed is None else _paused(session, failed)
     return judge(episode, execution, backend, initial, ctx.said, started)
+
+
+def _paused(session: Session, failed: CallEvent) -> ExecutionResult:
+    """The result of a run stopped at a failed call, carrying that call's error."""
+    assert failed.error is not None
+    return ExecutionResult(
+        status=Status.aborted,
+        events=list(session.events),
+        n_calls=len(session.events),
+        error=ProgramError(
+            kind=ErrorKind.halt,
+            type=failed.error.code,
+            message=failed.error.message,
+            line=failed.line,
+            source_line=failed.source_line,
+        ),
+    )
 
 
 def judge(
