@@ -23,7 +23,7 @@ from codepolicy.planning.writer import Draft, ProgramWriter
 from codepolicy.primitives.registry import Registry
 from codepolicy.sandbox.vetting import UndefinedFunction, vet_program
 
-TYPO_SIMILARITY = 0.85
+TYPO_SIMILARITY = 0.9
 TYPO_SIMILARITY_ONE_WORD = 0.6
 MAX_DEPTH = 3
 """Default depth of helper-function generation (a helper's helper's helper)."""

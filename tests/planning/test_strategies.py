@@ -84,13 +84,13 @@ def test_a_missing_helper_function_is_generated_on_demand(
     solver_for: Callable[..., Any], pick_place: Episode, fenced: Callable[[str], str]
 ) -> None:
     block, target = pick_place.variables["block"], pick_place.variables["target"]
-    program = fenced(f"move_it({block!r}, {target!r})")
+    program = fenced(f"put_onto({block!r}, {target!r})")
     helper = fenced(
-        "def move_it(obj, where):\n    '''Move obj onto where.'''\n    pick_and_place(obj, where)"
+        "def put_onto(obj, where):\n    '''Move obj onto where.'''\n    pick_and_place(obj, where)"
     )
     solver, server, _ = solver_for([program, helper])
     solution = solver.solve(pick_place)
-    assert "def move_it(obj, where):" in solution.rounds[0].program
+    assert "def put_onto(obj, where):" in solution.rounds[0].program
     assert [d.purpose for d in solution.drafts] == ["program", "function"]
     assert "calls a helper function that does not exist yet" in last_user(
         server.chat_requests()[1].body["messages"]
