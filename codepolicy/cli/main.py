@@ -36,11 +36,13 @@ def _root(
 
 
 def _mount() -> None:
+    from codepolicy.cli import prompt as prompt_cmd
     from codepolicy.cli import run as run_cmd
     from codepolicy.cli import scenarios as scenarios_cmd
 
     app.add_typer(scenarios_cmd.app, name="scenarios", help="List, show, validate scenarios.")
     app.command("run")(run_cmd.run)
+    app.command("prompt")(prompt_cmd.prompt)
 
 
 _mount()
