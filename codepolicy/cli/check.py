@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TextIO
 
@@ -21,9 +20,6 @@ from codepolicy.sandbox.vetting import vet_program
 EXIT_OK = 0
 EXIT_REJECTED = 1
 EXIT_BAD_INPUT = 2
-
-DEFAULT_REGISTRY_FACTORY: Callable[[], Registry] | None = None
-"""Set by the application (the lead wires the default registry); used when none is passed."""
 
 
 def _emit(data: dict[str, Any], json_output: bool, text: str, out: TextIO) -> None:
@@ -44,7 +40,7 @@ def check_command(
     Args:
         file: Program source file.
         json_output: Print one JSON object instead of text.
-        registry: Primitives the program may call; defaults to ``DEFAULT_REGISTRY_FACTORY()``.
+        registry: Primitives the program may call; defaults to the default profile.
         out: Where to print (default: stdout).
 
     Returns:
@@ -54,11 +50,9 @@ def check_command(
     file = Path(file)
     base: dict[str, Any] = {"file": str(file)}
     if registry is None:
-        if DEFAULT_REGISTRY_FACTORY is None:
-            msg = "no primitive registry configured"
-            _emit(base | {"ok": False, "exit_code": 2, "error": msg}, json_output, msg, out)
-            return EXIT_BAD_INPUT
-        registry = DEFAULT_REGISTRY_FACTORY()
+        from codepolicy.primitives.default import DEFAULT
+
+        registry = DEFAULT
     try:
         source = file.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -88,6 +82,14 @@ def check_command(
 def check(
     file: Annotated[Path, typer.Argument(help="Program file to vet.")],
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    profile: Annotated[str, typer.Option("--profile", help="Primitive profile.")] = "default",
 ) -> None:
     """Vet a program against the primitive API without running it."""
-    raise typer.Exit(check_command(file, json_output))
+    from codepolicy.primitives.profiles import PROFILES
+
+    if profile not in PROFILES:
+        typer.echo(
+            f"error: unknown --profile '{profile}'; choose one of: {', '.join(PROFILES)}", err=True
+        )
+        raise typer.Exit(EXIT_BAD_INPUT)
+    raise typer.Exit(check_command(file, json_output, PROFILES[profile]))

@@ -36,6 +36,7 @@ def _root(
 
 
 def _mount() -> None:
+    from codepolicy.cli import check as check_cmd
     from codepolicy.cli import prompt as prompt_cmd
     from codepolicy.cli import run as run_cmd
     from codepolicy.cli import scenarios as scenarios_cmd
@@ -43,6 +44,7 @@ def _mount() -> None:
     app.add_typer(scenarios_cmd.app, name="scenarios", help="List, show, validate scenarios.")
     app.command("run")(run_cmd.run)
     app.command("prompt")(prompt_cmd.prompt)
+    app.command("check")(check_cmd.check)
 
 
 _mount()

@@ -1,0 +1,98 @@
+"""Messages between host and worker, validated on the host with pydantic.
+
+Worker -> host messages are untrusted: the host parses each line with a size cap, then validates it
+against :data:`WorkerMessage` (unknown fields or wrong types are protocol violations).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+
+class _Msg(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ReadyMsg(_Msg):
+    """The worker has imported numpy and waits for ``start``."""
+
+    type: Literal["ready"]
+
+
+class CallMsg(_Msg):
+    """A primitive call from the program."""
+
+    type: Literal["call"]
+    name: str = Field(max_length=200)
+    args: list[Any] = Field(max_length=1000)
+    kwargs: dict[str, Any]
+    line: int | None = None
+
+
+class PrintMsg(_Msg):
+    """Program output."""
+
+    type: Literal["print"]
+    text: str
+
+
+class DoneMsg(_Msg):
+    """The program ran to its end."""
+
+    type: Literal["done"]
+
+
+class ErrorMsg(_Msg):
+    """An uncaught exception ended the program."""
+
+    type: Literal["error"]
+    exc_type: str = Field(max_length=200)
+    message: str = Field(max_length=10_000)
+    line: int | None = None
+    trace: list[tuple[int, Annotated[str, Field(max_length=200)]]] = Field(max_length=64)
+    category: Literal["exception", "memory", "recursion"]
+
+
+class LimitMsg(_Msg):
+    """The worker hit a limit it enforces itself."""
+
+    type: Literal["limit"]
+    what: Literal["output"]
+
+
+WorkerMessage = Annotated[
+    ReadyMsg | CallMsg | PrintMsg | DoneMsg | ErrorMsg | LimitMsg, Field(discriminator="type")
+]
+_ADAPTER: TypeAdapter[Any] = TypeAdapter(WorkerMessage)
+
+
+class ProtocolViolation(Exception):
+    """The worker sent something that is not a valid message."""
+
+
+def parse_worker_message(line: bytes) -> Any:
+    """Parse and validate one line from the worker.
+
+    Raises:
+        ProtocolViolation: not UTF-8, not JSON, not an object, or not a valid message.
+    """
+    try:
+        data = json.loads(line.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise ProtocolViolation(f"not a JSON line: {exc}"[:300]) from None
+    if not isinstance(data, dict):
+        raise ProtocolViolation("message is not a JSON object")
+    try:
+        return _ADAPTER.validate_python(data)
+    except ValidationError as exc:
+        raise ProtocolViolation(f"invalid message: {exc.errors()[0]['msg']}"[:300]) from None
+    except RecursionError:
+        raise ProtocolViolation("message nested too deeply") from None
+
+
+def encode_host_message(msg: dict[str, Any]) -> bytes:
+    """One host -> worker line."""
+    return (json.dumps(msg, separators=(",", ":"), allow_nan=True) + "\n").encode()

@@ -1,0 +1,465 @@
+"""The host side of a sandboxed run: vet, start a worker, answer its primitive calls.
+
+The host never executes program code. It reads the worker's messages (size-capped, JSON, pydantic),
+checks each call against the registry, validates arguments with ``spec.validate_args``, runs the
+``before_call`` hook and the dispatcher, encodes the answer and records a :class:`CallEvent`.
+
+Dispatcher contract: ``dispatcher(spec, args) -> value``, where ``args`` is the dict returned by
+``spec.validate_args``. It may return a plain value (encoded for the program: JSON values, numpy
+arrays, dataclasses/pydantic models as read-only records) or a :class:`DispatchResult` to also
+report simulated time and annotations. It may raise a :class:`PrimitiveError` (the program sees it
+as that exception class) or a :class:`ProgramHalt` (``SafetyStop`` -> status ``safety_stop``,
+``BudgetExceeded`` -> ``budget_exceeded``). Any other exception is a host bug: the run ends with
+status ``error``, kind ``dispatcher_error``.
+
+Example:
+    >>> with Session(program, registry, dispatcher) as session:   # doctest: +SKIP
+    ...     first = session.step()          # runs until the first call has completed
+    ...     result = session.run()          # runs to the end
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from typing import Any, NoReturn
+
+from codepolicy.primitives.errors import (
+    BudgetExceeded,
+    PrimitiveError,
+    ProgramHalt,
+    SafetyStop,
+)
+from codepolicy.primitives.registry import Registry
+from codepolicy.sandbox import codec
+from codepolicy.sandbox.dispatch import (
+    AfterCall,
+    BeforeCall,
+    Dispatcher,
+    DispatchResult,
+    classify_exit,
+    json_safe,
+)
+from codepolicy.sandbox.limits import SandboxLimits
+from codepolicy.sandbox.pool import WorkerPool, WorkerProcess, default_pool
+from codepolicy.sandbox.protocol import (
+    CallMsg,
+    DoneMsg,
+    ErrorMsg,
+    LimitMsg,
+    PrintMsg,
+    ProtocolViolation,
+    encode_host_message,
+    parse_worker_message,
+)
+from codepolicy.sandbox.result import (
+    CallError,
+    CallEvent,
+    ErrorKind,
+    ExecutionResult,
+    ProgramError,
+    Status,
+)
+from codepolicy.sandbox.vetting import VetReport, vet_program
+
+__all__ = ["AfterCall", "BeforeCall", "DispatchResult", "Dispatcher", "Session", "run_program"]
+
+
+class _Finished(Exception):
+    """Internal: the run has ended (the result is set)."""
+
+
+class Session:
+    """One sandboxed run of one program, steppable from Python. A context manager.
+
+    Args:
+        program: Program source.
+        registry: The primitives it may call.
+        dispatcher: Executes validated calls on the host (see the module docstring).
+        limits: Resource limits.
+        seed: Seeds the program's ``random`` and ``np.random``.
+        before_call: ``hook(spec, args)`` before dispatch; may raise ``SafetyStop`` (ends the run)
+            or a ``PrimitiveError`` (refuses the call; the program sees the error).
+        after_call: ``hook(event)`` after each call.
+        pool: Worker pool; defaults to the process-wide warm pool.
+        vet: Vet the program first (a refused program gets status ``rejected`` and never runs).
+    """
+
+    def __init__(
+        self,
+        program: str,
+        registry: Registry,
+        dispatcher: Dispatcher,
+        limits: SandboxLimits | None = None,
+        seed: int = 0,
+        before_call: BeforeCall | None = None,
+        after_call: AfterCall | None = None,
+        pool: WorkerPool | None = None,
+        vet: bool = True,
+    ) -> None:
+        self.program = program
+        self.registry = registry
+        self.dispatcher = dispatcher
+        self.limits = limits or SandboxLimits()
+        self.seed = seed
+        self.before_call = before_call
+        self.after_call = after_call
+        self._pool = pool
+        self._lines = program.splitlines()
+        self.events: list[CallEvent] = []
+        self.vet_report: VetReport | None = None
+        self.result: ExecutionResult | None = None
+        self.worker: WorkerProcess | None = None
+        self._output: list[str] = []
+        self._output_len = 0
+        self._truncated = False
+        self._program_time = 0.0
+        self._started_at: float | None = None
+        self._abort_requested = False
+        self._lock = threading.RLock()
+        if vet:
+            self.vet_report = vet_program(program, registry)
+            if not self.vet_report.ok:
+                self.result = ExecutionResult(status=Status.rejected, vet=self.vet_report)
+
+    # -- public API ----------------------------------------------------------------------------
+
+    @property
+    def done(self) -> bool:
+        """True once the run has ended."""
+        return self.result is not None
+
+    def step(self) -> CallEvent | None:
+        """Run until the next primitive call has completed; None once the program has ended."""
+        if self.result is not None:
+            return None
+        try:
+            self._ensure_started()
+            return self._advance()
+        except _Finished:
+            return self._halting_event
+
+    def run(self) -> ExecutionResult:
+        """Run to the end and return the result."""
+        while self.step() is not None or self.result is None:
+            pass
+        return self.result
+
+    def abort(self) -> None:
+        """Stop the run now (thread-safe); status ``aborted`` unless it had already ended."""
+        self._abort_requested = True
+        worker = self.worker
+        if worker is not None:
+            worker.kill()
+        elif self.result is None:
+            self._set_result(Status.aborted, ProgramError(kind=ErrorKind.aborted))
+
+    def close(self) -> None:
+        """Abort if still running and release the worker."""
+        if self.result is None:
+            self.abort()
+            if self.result is None:
+                self._set_result(Status.aborted, ProgramError(kind=ErrorKind.aborted))
+        self._release()
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        worker = getattr(self, "worker", None)
+        if worker is not None:
+            worker.close()
+
+    # -- internals -----------------------------------------------------------------------------
+
+    _halting_event: CallEvent | None = None
+
+    def _ensure_started(self) -> None:
+        if self.worker is not None:
+            return
+        self._started_at = time.perf_counter()
+        pool = self._pool or default_pool()
+        if self._abort_requested:
+            self._finish(Status.aborted, ProgramError(kind=ErrorKind.aborted))
+        try:
+            self.worker = pool.acquire(self.limits.startup_seconds)
+        except RuntimeError as exc:
+            self._finish(Status.error, ProgramError(kind=ErrorKind.worker_crash, message=str(exc)))
+        start = {
+            "type": "start",
+            "program": self.program,
+            "seed": self.seed,
+            "primitives": self.registry.names(),
+            "limits": self.limits.worker_view(),
+        }
+        if self._abort_requested:
+            self._finish(Status.aborted, ProgramError(kind=ErrorKind.aborted))
+        if not self.worker.send(encode_host_message(start), timeout=self.limits.startup_seconds):
+            self._finish_dead_worker()
+
+    def _next_message(self) -> Any:
+        worker = self.worker
+        assert worker is not None
+        remaining = self.limits.wall_seconds - self._program_time
+        t0 = time.perf_counter()
+        try:
+            line = worker.read_line(remaining, self.limits.max_message_bytes)
+        except ProtocolViolation as exc:
+            self._program_time += time.perf_counter() - t0
+            self._violation(str(exc))
+        self._program_time += time.perf_counter() - t0
+        if self._abort_requested:
+            self._finish(Status.aborted, ProgramError(kind=ErrorKind.aborted))
+        if line is None:
+            if worker.eof:
+                self._finish_dead_worker()
+            self._finish(
+                Status.timeout,
+                ProgramError(
+                    kind=ErrorKind.timeout,
+                    message=f"program ran longer than {self.limits.wall_seconds:g} s",
+                ),
+            )
+        try:
+            return parse_worker_message(line)
+        except ProtocolViolation as exc:
+            self._violation(str(exc))
+
+    def _advance(self) -> CallEvent | None:
+        while True:
+            msg = self._next_message()
+            if isinstance(msg, PrintMsg):
+                self._add_output(msg.text)
+            elif isinstance(msg, CallMsg):
+                return self._handle_call(msg)
+            elif isinstance(msg, DoneMsg):
+                self._finish(Status.completed, None)
+            elif isinstance(msg, ErrorMsg):
+                self._handle_error(msg)
+            elif isinstance(msg, LimitMsg):
+                self._truncated = True
+                self._finish(
+                    Status.resource_limit,
+                    ProgramError(kind=ErrorKind.output, message="output limit exceeded"),
+                )
+            else:
+                self._violation(f"unexpected message {msg.type!r}")
+
+    def _add_output(self, text: str) -> None:
+        room = self.limits.max_output_bytes - self._output_len
+        if len(text) > room:
+            self._output.append(text[: max(room, 0)])
+            self._output_len += max(room, 0)
+            self._truncated = True
+            self._finish(
+                Status.resource_limit,
+                ProgramError(
+                    kind=ErrorKind.output,
+                    message=f"output limit of {self.limits.max_output_bytes} characters exceeded",
+                ),
+            )
+        self._output.append(text)
+        self._output_len += len(text)
+
+    def _source(self, line: int | None) -> tuple[int | None, str]:
+        if line is None or not (0 < line <= len(self._lines)):
+            return None, ""
+        return line, self._lines[line - 1]
+
+    def _handle_call(self, msg: CallMsg) -> CallEvent:
+        t0 = time.perf_counter()
+        index = len(self.events)
+        line, source = self._source(msg.line)
+        if msg.name not in self.registry:
+            self._violation(f"call to unknown primitive {msg.name!r}")
+        spec = self.registry.get(msg.name)
+        try:
+            args = [codec.decode_value(a, records_as_dicts=True) for a in msg.args]
+            kwargs = {
+                k: codec.decode_value(v, records_as_dicts=True) for k, v in msg.kwargs.items()
+            }
+        except (codec.CodecError, RecursionError) as exc:
+            self._violation(f"bad call arguments: {exc}")
+        event = CallEvent(
+            index=index,
+            primitive=spec.name,
+            args={"args": json_safe(args), "kwargs": json_safe(kwargs)},
+            line=line,
+            source_line=source,
+        )
+        self.events.append(event)
+        if index >= self.limits.max_calls:
+            event.error = CallError(code="budget_exceeded", message="too many primitive calls")
+            self._halting_event = event
+            self._finish(
+                Status.budget_exceeded,
+                ProgramError(
+                    kind=ErrorKind.call_limit,
+                    message=f"more than {self.limits.max_calls} primitive calls",
+                    line=line,
+                    source_line=source,
+                ),
+            )
+        reply: dict[str, Any]
+        try:
+            checked = spec.validate_args(args, kwargs)
+            event.args = json_safe(checked)
+            if self.before_call is not None:
+                self.before_call(spec, checked)
+            if spec.name in self.limits.output_primitives:
+                texts = [v for v in checked.values() if isinstance(v, str)]
+                if texts:
+                    self._add_output(" ".join(texts) + "\n")
+            outcome = self.dispatcher(spec, checked)
+            if isinstance(outcome, DispatchResult):
+                event.sim_time = outcome.sim_time
+                event.info = dict(outcome.info)
+                outcome = outcome.value
+            encoded = codec.encode_value(outcome)
+            event.result = encoded
+            reply = {"type": "return", "value": encoded}
+        except PrimitiveError as exc:
+            event.error = CallError(code=exc.code, message=str(exc))
+            reply = {"type": "raise", "code": exc.code, "message": str(exc)}
+        except ProgramHalt as exc:
+            event.error = CallError(code=exc.code, message=str(exc))
+            event.wall_time = time.perf_counter() - t0
+            self._halting_event = event
+            status = (
+                Status.budget_exceeded
+                if isinstance(exc, BudgetExceeded)
+                else (Status.safety_stop if isinstance(exc, SafetyStop) else Status.error)
+            )
+            self._notify_after(event)
+            self._finish(
+                status,
+                ProgramError(
+                    kind=ErrorKind.halt,
+                    type=type(exc).__name__,
+                    message=str(exc),
+                    line=line,
+                    source_line=source,
+                ),
+            )
+        except _Finished:
+            raise
+        except Exception as exc:
+            event.error = CallError(code="dispatcher_error", message=repr(exc)[:500])
+            self._halting_event = event
+            self._finish(
+                Status.error,
+                ProgramError(
+                    kind=ErrorKind.dispatcher_error,
+                    type=type(exc).__name__,
+                    message="".join(traceback.format_exception(exc))[-4000:],
+                    line=line,
+                    source_line=source,
+                ),
+            )
+        event.wall_time = time.perf_counter() - t0
+        assert self.worker is not None
+        room = max(self.limits.wall_seconds - self._program_time, 0.0)
+        if not self.worker.send(encode_host_message(reply), timeout=room):
+            self._halting_event = event
+            if self.worker.alive() and not self._abort_requested:
+                self._finish(
+                    Status.timeout,
+                    ProgramError(kind=ErrorKind.timeout, message="worker stopped reading replies"),
+                )
+            self._finish_dead_worker()
+        self._notify_after(event)
+        return event
+
+    def _notify_after(self, event: CallEvent) -> None:
+        if self.after_call is not None:
+            self.after_call(event)
+
+    def _handle_error(self, msg: ErrorMsg) -> None:
+        line, source = self._source(msg.line)
+        kind = {"memory": ErrorKind.memory, "recursion": ErrorKind.recursion}.get(
+            msg.category, ErrorKind.exception
+        )
+        status = Status.error if kind is ErrorKind.exception else Status.resource_limit
+        trace = [(ln, fn) for ln, fn in msg.trace if self._source(ln)[0] is not None]
+        self._finish(
+            status,
+            ProgramError(
+                kind=kind,
+                type=msg.exc_type,
+                message=msg.message,
+                line=line,
+                source_line=source,
+                trace=trace,
+            ),
+        )
+
+    def _violation(self, message: str) -> NoReturn:
+        self._finish(Status.error, ProgramError(kind=ErrorKind.protocol_violation, message=message))
+
+    def _finish_dead_worker(self) -> NoReturn:
+        worker = self.worker
+        assert worker is not None
+        if self._abort_requested:
+            self._finish(Status.aborted, ProgramError(kind=ErrorKind.aborted))
+        worker.kill()
+        code = worker.wait()
+        status, kind, what = classify_exit(code)
+        self._finish(status, ProgramError(kind=kind, message=what))
+
+    def _finish(self, status: Status, error: ProgramError | None) -> NoReturn:
+        self._set_result(status, error)
+        raise _Finished
+
+    def _set_result(self, status: Status, error: ProgramError | None) -> None:
+        with self._lock:
+            if self.result is not None:
+                return
+            worker = self.worker
+            returncode: int | None = None
+            stderr = ""
+            files: list[str] = []
+            if worker is not None:
+                if status is not Status.completed:
+                    worker.kill()
+                returncode = worker.wait(2.0)
+                stderr = bytes(worker.stderr).decode("utf-8", "replace")[-4000:]
+                files = worker.tmpdir_entries()[:100]
+            wall = time.perf_counter() - self._started_at if self._started_at else 0.0
+            self.result = ExecutionResult(
+                status=status,
+                events=list(self.events),
+                n_calls=len(self.events),
+                output="".join(self._output),
+                output_truncated=self._truncated,
+                error=error,
+                vet=self.vet_report,
+                wall_time=wall,
+                program_time=self._program_time,
+                sim_time=sum(e.sim_time or 0.0 for e in self.events),
+                worker_returncode=returncode,
+                worker_stderr=stderr,
+                worker_files=files,
+            )
+        self._release()
+
+    def _release(self) -> None:
+        worker = self.worker
+        if worker is not None and self.result is not None:
+            worker.close()
+
+
+def run_program(
+    program: str,
+    registry: Registry,
+    dispatcher: Dispatcher,
+    limits: SandboxLimits | None = None,
+    seed: int = 0,
+    **kwargs: Any,
+) -> ExecutionResult:
+    """Convenience: run ``program`` to the end in a fresh :class:`Session`."""
+    with Session(program, registry, dispatcher, limits, seed, **kwargs) as session:
+        return session.run()

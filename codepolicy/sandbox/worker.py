@@ -1,0 +1,339 @@
+"""The worker process: runs one vetted program against primitive stubs, then exits.
+
+Started by the host as ``python -I -m codepolicy.sandbox.worker`` in an empty temporary directory
+with a minimal environment. Protocol: newline-delimited JSON, host -> worker on stdin, worker ->
+host on (a duplicate of) stdout; fd 1 itself is pointed at stderr so stray writes cannot forge
+messages.
+
+Sequence: import numpy and build the facades, send ``ready``; wait for ``start``; apply resource
+limits, install an audit hook that blocks files, processes, sockets, imports, ``ctypes`` and further
+``exec``; run the program with curated builtins. Each primitive call sends ``call`` and blocks for
+``return``/``raise``. At the end send ``done`` or ``error`` and ``os._exit``.
+
+Nothing here is trusted by the host: every message is re-validated on the other side.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import json
+import os
+import resource
+import sys
+import warnings
+from collections.abc import Callable, Mapping
+from typing import Any, NoReturn
+
+from codepolicy.primitives.errors import CATCHABLE_ERRORS, PrimitiveError
+from codepolicy.sandbox import codec, policy, safe_numpy
+
+PROGRAM_FILENAME = "<program>"
+EXIT_OK = policy.EXIT_OK
+EXIT_PROTOCOL = policy.EXIT_PROTOCOL
+EXIT_MEMORY = policy.EXIT_MEMORY
+
+
+class _Channel:
+    """Newline-delimited JSON over two file descriptors."""
+
+    def __init__(self, read_fd: int, write_fd: int) -> None:
+        self._in = os.fdopen(read_fd, "rb", buffering=65536)
+        self._out = write_fd
+
+    def send(self, msg: dict[str, Any]) -> None:
+        data = (json.dumps(msg, separators=(",", ":")) + "\n").encode()
+        view = memoryview(data)
+        while view:
+            n = os.write(self._out, view)
+            view = view[n:]
+
+    def receive(self) -> dict[str, Any]:
+        line = self._in.readline()
+        if not line:
+            os._exit(EXIT_OK)  # host went away
+        msg = json.loads(line)
+        if not isinstance(msg, dict):
+            _die(EXIT_PROTOCOL)
+        return msg
+
+
+def _die(code: int) -> NoReturn:
+    os._exit(code)
+
+
+def _audit_hook(event: str, args: tuple[Any, ...]) -> None:
+    """Blocks files, processes, sockets, ctypes, imports, compilation... once installed.
+
+    Installed only after the program is compiled, so it needs no state: it reads no globals, has no
+    closure or defaults, and its constants live in its (immutable) code object. Replacing its code
+    or defaults is itself an audited (blocked) event, so a program that escapes the first wall
+    cannot switch it off. ``sys._getframe`` (used by the primitive stubs) and ``exec`` of existing
+    code objects stay allowed; ``compile``, ``code.__new__`` and ``marshal`` (new code) do not.
+    """
+    if event == "sys._getframe" or event == "exec" or event == "builtins.id":
+        return
+    if event.startswith(
+        (
+            "open",
+            "os.",
+            "subprocess.",
+            "socket.",
+            "ctypes.",
+            "import",
+            "compile",
+            "code.",
+            "function.",
+            "sys.",
+            "marshal.",
+            "pickle.",
+            "shutil.",
+            "mmap.",
+            "glob.",
+            "tempfile.",
+            "fcntl.",
+            "pty.",
+            "resource.",
+            "signal.",
+            "urllib.",
+            "http.",
+            "ftplib.",
+            "smtplib.",
+            "poplib.",
+            "imaplib.",
+            "nntplib.",
+            "telnetlib.",
+            "webbrowser.",
+            "builtins.input",
+            "cpython.",
+            "gc.",
+            "object.__setattr__",
+            "object.__delattr__",
+            "syslog.",
+            "sqlite3.",
+            "setopencode",
+            "_posixsubprocess",
+            "_thread",
+            "threading.",
+            "time.sleep",
+            "winreg.",
+            "msvcrt.",
+            "array.",
+            "faulthandler.",
+            "tracemalloc.",
+            "ssl.",
+            "select.",
+        )
+    ):
+        raise RuntimeError(f"operation '{event}' is not allowed in the sandbox")
+
+
+class _Output:
+    """The program's ``print``: sends text to the host, capped."""
+
+    def __init__(self, channel: _Channel, cap: int) -> None:
+        self.channel = channel
+        self.cap = cap
+        self.used = 0
+
+    def print(self, *args: Any, sep: str | None = " ", end: str | None = "\n") -> None:
+        sep = " " if sep is None else sep
+        end = "\n" if end is None else end
+        if not isinstance(sep, str) or not isinstance(end, str):
+            raise TypeError("sep and end must be strings")
+        text = sep.join(str(a) for a in args) + end
+        remaining = self.cap - self.used
+        if len(text) > remaining:
+            self.channel.send({"type": "print", "text": text[: remaining + 1]})
+            self.channel.send({"type": "limit", "what": "output"})
+            os._exit(EXIT_OK)
+        self.used += len(text)
+        self.channel.send({"type": "print", "text": text})
+
+
+def _safe_type(obj: Any, *rest: Any) -> type:
+    """``type(x)`` without the three-argument form and without handing out metaclasses."""
+    if rest:
+        raise TypeError("only the one-argument form type(x) is available in the sandbox")
+    cls = type(obj)
+    if issubclass(cls, type):
+        raise TypeError("type() of a class is not available in the sandbox")
+    if cls is safe_numpy.ndarray.real:
+        return safe_numpy.ndarray
+    return cls
+
+
+def _program_line(frame: Any) -> int | None:
+    for _ in range(64):
+        if frame is None:
+            return None
+        if frame.f_code.co_filename == PROGRAM_FILENAME:
+            return int(frame.f_lineno)
+        frame = frame.f_back
+    return None
+
+
+def _make_stub(
+    name: str, channel: _Channel, errors: Mapping[str, type[Exception]]
+) -> Callable[..., Any]:
+    def stub(*args: Any, **kwargs: Any) -> Any:
+        try:
+            enc_args = [codec.encode_value(a) for a in args]
+            enc_kwargs = {k: codec.encode_value(v) for k, v in kwargs.items()}
+        except codec.CodecError as exc:
+            raise errors["invalid_argument"](f"{name}(): {exc}") from None
+        line = _program_line(sys._getframe(1))
+        channel.send(
+            {"type": "call", "name": name, "args": enc_args, "kwargs": enc_kwargs, "line": line}
+        )
+        reply = channel.receive()
+        kind = reply.get("type")
+        if kind == "return":
+            return codec.decode_value(reply.get("value"))
+        if kind == "raise":
+            cls = errors.get(str(reply.get("code")), PrimitiveError)
+            raise cls(str(reply.get("message", "")))
+        _die(EXIT_PROTOCOL)
+
+    stub.__name__ = stub.__qualname__ = name
+    return stub
+
+
+def _build_globals(
+    start: dict[str, Any], channel: _Channel, facades: dict[str, Any]
+) -> dict[str, Any]:
+    output = _Output(channel, int(start["limits"]["max_output_bytes"]))
+    safe: dict[str, Any] = {
+        name: getattr(builtins, name)
+        for name in policy.SAFE_BUILTIN_FUNCTIONS + policy.SAFE_EXCEPTION_NAMES
+        if name not in ("print", "type")
+    }
+    safe["print"] = output.print
+    safe["type"] = _safe_type
+    for cls in CATCHABLE_ERRORS:
+        safe[cls.__name__] = cls
+
+    def safe_import(
+        name: str,
+        globals: Any = None,
+        locals: Any = None,
+        fromlist: Any = (),
+        level: int = 0,
+    ) -> Any:
+        if level != 0:
+            raise ImportError("relative imports are not allowed")
+        if name in facades:
+            return facades[name]
+        if name in ("numpy.linalg", "numpy.random") and fromlist:
+            return getattr(facades["numpy"], name.split(".")[1])
+        raise ImportError(f"import of '{name}' is not allowed in the sandbox")
+
+    safe["__import__"] = safe_import
+    errors = {cls.code: cls for cls in CATCHABLE_ERRORS}
+    globs: dict[str, Any] = {"__builtins__": safe, "__name__": "__program__"}
+    for alias, module in policy.PRELOADED_NAMES.items():
+        globs[alias] = facades[module]
+    for name in start["primitives"]:
+        globs[name] = _make_stub(str(name), channel, errors)
+    return globs
+
+
+def _apply_limits(limits: dict[str, Any]) -> None:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu_used = int(usage.ru_utime + usage.ru_stime) + 1
+    cpu = cpu_used + int(limits["cpu_seconds"])
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    vm_size = 0
+    try:
+        with open("/proc/self/statm") as fh:
+            vm_size = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        pass
+    mem = max(int(limits["memory_mb"]) * 1024 * 1024, vm_size + 64 * 1024 * 1024)
+    resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    nofile = int(limits["max_open_files"])
+    resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
+    with contextlib.suppress(ValueError, OSError):  # no effect for root; defence in depth
+        resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
+    sys.setrecursionlimit(int(limits["recursion_limit"]) + 50)
+
+
+def _trace(tb: Any) -> list[list[Any]]:
+    frames: list[list[Any]] = []
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if code.co_filename == PROGRAM_FILENAME:
+            frames.append([int(tb.tb_lineno), str(code.co_name)[:100]])
+        tb = tb.tb_next
+    return frames[-20:]
+
+
+def _report(channel: _Channel, exc: BaseException, category: str) -> None:
+    try:
+        message = str(exc)[:2000]
+    except Exception:
+        message = "<unprintable>"
+    trace = _trace(exc.__traceback__)
+    channel.send(
+        {
+            "type": "error",
+            "exc_type": type(exc).__name__[:100],
+            "message": message,
+            "line": trace[-1][0] if trace else None,
+            "trace": trace,
+            "category": category,
+        }
+    )
+
+
+def main() -> None:
+    """Worker entry point."""
+    proto_out = os.dup(1)
+    proto_in = os.dup(0)
+    os.dup2(2, 1)  # stray writes to fd 1 go to stderr, never into the protocol
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    channel = _Channel(proto_in, proto_out)
+    warnings.simplefilter("ignore")
+    np_facade = safe_numpy.make_numpy(0)
+    safe_numpy.warm_up(np_facade)
+    channel.send({"type": "ready"})
+
+    start = channel.receive()
+    if start.get("type") != "start":
+        _die(EXIT_PROTOCOL)
+    seed = int(start["seed"])
+    facades = {
+        "numpy": safe_numpy.make_numpy(seed),
+        "math": safe_numpy.make_math(),
+        "random": safe_numpy.make_random(seed),
+    }
+    globs = _build_globals(start, channel, facades)
+    try:
+        code = compile(str(start["program"]), PROGRAM_FILENAME, "exec")
+    except (SyntaxError, ValueError) as exc:
+        _report(channel, exc, "exception")
+        os._exit(EXIT_OK)
+    _apply_limits(start["limits"])
+    sys.addaudithook(_audit_hook)
+    try:
+        exec(code, globs)
+    except MemoryError as exc:
+        try:
+            _report(channel, exc, "memory")
+        except MemoryError:
+            os._exit(EXIT_MEMORY)
+    except RecursionError as exc:
+        _report(channel, exc, "recursion")
+    except BaseException as exc:
+        _report(channel, exc, "exception")
+    else:
+        channel.send({"type": "done"})
+    os._exit(EXIT_OK)
+
+
+if __name__ == "__main__":
+    main()

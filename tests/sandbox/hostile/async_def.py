@@ -1,0 +1,4 @@
+# expect: rejected
+# codes: forbidden_statement
+async def f():
+    await f()

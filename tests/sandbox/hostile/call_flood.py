@@ -1,0 +1,3 @@
+# expect: budget_exceeded
+while True:
+    get_object_position("cube")

@@ -1,0 +1,3 @@
+# expect: rejected
+# codes: banned_name
+c = compile("1", "x", "eval")

@@ -1,0 +1,4 @@
+# expect: rejected
+# codes: underscore_name
+b = __builtins__
+print(b)

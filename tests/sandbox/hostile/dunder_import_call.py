@@ -1,0 +1,3 @@
+# expect: rejected
+# codes: underscore_name
+__import__("os").system("touch pwned.txt")

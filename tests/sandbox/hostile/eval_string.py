@@ -1,0 +1,3 @@
+# expect: rejected
+# codes: banned_name
+eval("print(1)")

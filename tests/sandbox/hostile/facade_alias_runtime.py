@@ -1,0 +1,4 @@
+# expect: error
+m = np
+f = m.fromiter
+print(f)

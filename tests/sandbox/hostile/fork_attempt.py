@@ -1,0 +1,6 @@
+# expect: rejected
+# codes: forbidden_import
+import os
+
+while True:
+    os.fork()

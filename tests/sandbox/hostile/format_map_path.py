@@ -1,0 +1,3 @@
+# expect: rejected
+# codes: format_string
+print("{x.real}".format_map({"x": 1}))

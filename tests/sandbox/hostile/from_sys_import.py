@@ -1,0 +1,5 @@
+# expect: rejected
+# codes: forbidden_import
+from sys import modules
+
+print(modules)

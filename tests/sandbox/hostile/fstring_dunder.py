@@ -1,0 +1,3 @@
+# expect: rejected
+# codes: underscore_attribute
+print(f"{(1).__class__.__base__}")

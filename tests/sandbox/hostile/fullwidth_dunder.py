@@ -1,0 +1,3 @@
+# expect: rejected
+# codes: syntax_error
+＿＿import＿＿("os")

@@ -1,0 +1,4 @@
+# expect: error
+f = lambda: 0
+function = type(f)
+g = function(None, {})

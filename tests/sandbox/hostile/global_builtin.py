@@ -1,0 +1,8 @@
+# expect: rejected
+# codes: forbidden_statement
+def f():
+    global print
+    print = None
+
+
+f()

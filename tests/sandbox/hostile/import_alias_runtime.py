@@ -1,0 +1,5 @@
+# expect: error
+import random
+
+r = random
+print(r.Random)

@@ -1,0 +1,3 @@
+# expect: timeout|resource_limit
+while True:
+    pass

@@ -1,0 +1,2 @@
+# expect: resource_limit
+x = [0] * 10**10

@@ -1,0 +1,2 @@
+# expect: resource_limit
+x = np.ones(10**11)

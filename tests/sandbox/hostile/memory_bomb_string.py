@@ -1,0 +1,2 @@
+# expect: resource_limit
+x = "a" * 10**11

@@ -1,0 +1,3 @@
+# expect: rejected
+# codes: banned_attribute
+np.lib.format.open_memmap("pwned.npy", mode="w+", shape=(3,))

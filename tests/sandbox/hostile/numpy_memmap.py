@@ -1,0 +1,3 @@
+# expect: rejected
+# codes: banned_attribute
+m = np.memmap("pwned.dat", mode="w+", shape=(3,))

@@ -1,0 +1,3 @@
+# expect: rejected
+# codes: banned_attribute
+np.save("pwned.npy", np.zeros(3))

@@ -1,0 +1,3 @@
+# expect: rejected
+# codes: banned_attribute
+np.zeros(3).tofile("pwned.bin")

@@ -1,0 +1,3 @@
+# expect: resource_limit
+while True:
+    print("x" * 1000)

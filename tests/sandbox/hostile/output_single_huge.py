@@ -1,0 +1,2 @@
+# expect: resource_limit
+print("y" * 10**7)

@@ -1,0 +1,3 @@
+# expect: rejected
+# codes: banned_name
+print(open("/etc/passwd").read())

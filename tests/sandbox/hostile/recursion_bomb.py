@@ -1,0 +1,6 @@
+# expect: resource_limit
+def f(n):
+    return f(n + 1)
+
+
+f(0)

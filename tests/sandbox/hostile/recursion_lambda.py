@@ -1,0 +1,3 @@
+# expect: resource_limit
+f = lambda g: g(g)
+f(f)

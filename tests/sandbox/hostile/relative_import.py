@@ -1,0 +1,3 @@
+# expect: rejected
+# codes: forbidden_import
+from . import worker

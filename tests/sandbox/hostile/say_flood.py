@@ -1,0 +1,3 @@
+# expect: resource_limit|budget_exceeded
+while True:
+    say("spam " * 100)

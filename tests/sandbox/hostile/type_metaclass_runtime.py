@@ -1,0 +1,3 @@
+# expect: error
+meta = type(type(1))
+k = meta("K", (), {})

@@ -1,0 +1,3 @@
+# expect: error
+# vet: off
+__import__("os").system("touch pwned.txt")

@@ -1,0 +1,3 @@
+# expect: error
+# vet: off
+np.zeros(2).tofile("pwned.bin")

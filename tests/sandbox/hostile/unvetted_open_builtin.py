@@ -1,0 +1,3 @@
+# expect: error
+# vet: off
+open("pwned.txt", "w").write("x")

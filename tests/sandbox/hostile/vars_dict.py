@@ -1,0 +1,4 @@
+# expect: rejected
+# codes: banned_name
+print(vars(np))
+print(globals())
