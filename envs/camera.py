@@ -1,0 +1,88 @@
+"""A fixed pinhole camera looking at the workspace, rendered with PyBullet's TinyRenderer.
+
+The camera stands in front of the table (beyond the workspace's far edge, y < -0.8), high up, and
+looks down at the middle of the workspace, like Code as Policies' top-down-ish view. The robot sits
+behind the workspace, so a high gripper projects onto the table *beyond* the workspace and hides
+little.
+
+Depth is metric: distance along the optical axis, recovered from the OpenGL depth buffer with the
+near/far planes. Intrinsics are the usual 3x3 ``K``; extrinsics are world-from-camera 4x4 in the
+OpenCV convention (x right, y down, z forward).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from codepolicy.envs.backend import CameraFrame
+
+
+@dataclass(frozen=True)
+class CameraSpec:
+    """Where the camera is and how it sees.
+
+    Attributes:
+        eye: Camera position, metres.
+        target: Point the optical axis passes through.
+        up: World direction that appears up in the image.
+        fov_y: Vertical field of view, degrees.
+        near: Near clipping plane, metres.
+        far: Far clipping plane, metres.
+    """
+
+    eye: tuple[float, float, float] = (0.0, -1.25, 0.75)
+    target: tuple[float, float, float] = (0.0, -0.5, 0.0)
+    up: tuple[float, float, float] = (0.0, 0.0, 1.0)
+    fov_y: float = 50.0
+    near: float = 0.05
+    far: float = 5.0
+
+
+DEFAULT_CAMERA = CameraSpec()
+
+
+def intrinsics(spec: CameraSpec, width: int, height: int) -> np.ndarray:
+    """The 3x3 pinhole matrix of ``spec`` at ``width`` x ``height`` pixels (square pixels)."""
+    fy = (height / 2) / math.tan(math.radians(spec.fov_y) / 2)
+    return np.array([[fy, 0.0, width / 2], [0.0, fy, height / 2], [0.0, 0.0, 1.0]])
+
+
+def extrinsics(spec: CameraSpec) -> np.ndarray:
+    """World-from-camera transform (OpenCV axes: x right, y down, z forward)."""
+    eye = np.asarray(spec.eye, dtype=float)
+    forward = np.asarray(spec.target, dtype=float) - eye
+    forward /= np.linalg.norm(forward)
+    right = np.cross(forward, np.asarray(spec.up, dtype=float))
+    right /= np.linalg.norm(right)
+    down = np.cross(forward, right)
+    pose = np.eye(4)
+    pose[:3, 0], pose[:3, 1], pose[:3, 2], pose[:3, 3] = right, down, forward, eye
+    return pose
+
+
+def render(client: Any, spec: CameraSpec, width: int, height: int) -> CameraFrame:
+    """Render ``spec`` in ``client`` with TinyRenderer: RGB uint8 and metric depth float32."""
+    pb = client
+    view = pb.computeViewMatrix(spec.eye, spec.target, spec.up)
+    proj = pb.computeProjectionMatrixFOV(spec.fov_y, width / height, spec.near, spec.far)
+    _, _, rgba, depth_buffer, _ = pb.getCameraImage(
+        width,
+        height,
+        viewMatrix=view,
+        projectionMatrix=proj,
+        renderer=pb.ER_TINY_RENDERER,
+        flags=pb.ER_NO_SEGMENTATION_MASK,
+    )
+    rgb = np.asarray(rgba, dtype=np.uint8).reshape(height, width, 4)[:, :, :3].copy()
+    zbuf = np.asarray(depth_buffer, dtype=np.float64).reshape(height, width)
+    depth = spec.far * spec.near / (spec.far - (spec.far - spec.near) * zbuf)
+    return CameraFrame(
+        rgb=rgb,
+        depth=depth.astype(np.float32),
+        intrinsics=intrinsics(spec, width, height),
+        extrinsics=extrinsics(spec),
+    )
