@@ -38,6 +38,7 @@ def _root(
 def _mount() -> None:
     from codepolicy.cli import check as check_cmd
     from codepolicy.cli import prompt as prompt_cmd
+    from codepolicy.cli import report as report_cmd
     from codepolicy.cli import run as run_cmd
     from codepolicy.cli import scenarios as scenarios_cmd
 
@@ -45,6 +46,9 @@ def _mount() -> None:
     app.command("run")(run_cmd.run)
     app.command("prompt")(prompt_cmd.prompt)
     app.command("check")(check_cmd.check)
+    app.command("report")(report_cmd.report)
+    app.command("compare")(report_cmd.compare)
+    app.command("export")(report_cmd.export)
 
 
 _mount()

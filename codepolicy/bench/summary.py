@@ -1,0 +1,261 @@
+"""Aggregate episode records into ``DIR/summary.json`` and a printed table.
+
+Every group (overall, per variant, family, scenario, split, and family × variant) reports ``n``,
+the success rate with its Wilson 95% interval, the executability rate (the program ran without an
+error, reported separately from success), mean reward, primitive calls and rounds, model usage and
+an estimated cost. Crashed episodes count in every denominator as failures.
+
+Example:
+    >>> summary = summarize([])
+    >>> summary.overall.n, summary.overall.success.rate
+    (0, 0.0)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+from rich.console import Console
+from rich.table import Table
+
+from codepolicy.bench.compare import Comparison, compare_variants
+from codepolicy.bench.pricing import DEFAULT_PRICES, ModelPrice, cost_usd, table_to_data
+from codepolicy.bench.record import EpisodeRecord, now_iso
+from codepolicy.bench.stats import Proportion, proportion
+
+SUMMARY_NAME = "summary.json"
+
+
+class GroupStats(BaseModel):
+    """Aggregates over one group of episodes."""
+
+    n: int
+    success: Proportion
+    executable: Proportion
+    crashed: int
+    statuses: dict[str, int]
+    mean_reward: float
+    mean_primitive_calls: float
+    mean_rounds: float = Field(description="Planning attempts per episode.")
+    mean_replans: float = Field(description="Attempts after the first, per episode.")
+    llm_calls: int
+    cache_hits: int
+    tokens_in: int
+    tokens_out: int
+    mean_llm_latency_s: float | None = Field(
+        description="Mean wall time per model call that was not a cache hit (None if none)."
+    )
+    cost_usd: float = Field(description="Estimated cost of priced models (cache hits are free).")
+    unpriced_models: list[str] = Field(description="Models with billed tokens but no price.")
+    wall_time_s: float
+    mean_sim_time_s: float
+
+
+class Summary(BaseModel):
+    """Everything ``summary.json`` holds."""
+
+    generated_at: str = Field(default_factory=now_iso)
+    n_records: int
+    overall: GroupStats
+    by_variant: dict[str, GroupStats]
+    by_family: dict[str, GroupStats]
+    by_scenario: dict[str, GroupStats]
+    by_split: dict[str, GroupStats] = Field(description="Key: 'instruction/attribute' split.")
+    by_family_variant: dict[str, dict[str, GroupStats]] = Field(description="family -> variant.")
+    by_split_variant: dict[str, dict[str, GroupStats]] = Field(description="split -> variant.")
+    comparisons: list[Comparison]
+    prices: dict[str, dict[str, Any]]
+    price_source: str
+    warnings: list[str] = Field(default_factory=list)
+
+
+def _mean(values: Sequence[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def group_stats(records: Sequence[EpisodeRecord], prices: Mapping[str, ModelPrice]) -> GroupStats:
+    """Aggregate one group of records (see :class:`GroupStats`)."""
+    n = len(records)
+    statuses: dict[str, int] = {}
+    for r in records:
+        statuses[r.status] = statuses.get(r.status, 0) + 1
+    calls = sum(r.llm_calls for r in records)
+    hits = sum(r.cache_hits for r in records)
+    cost = 0.0
+    unpriced: set[str] = set()
+    for r in records:
+        c = cost_usd(r.model, r.billed_tokens_in, r.billed_tokens_out, prices)
+        if c is None:
+            unpriced.add(r.model or "(no model id)")
+        else:
+            cost += c
+    return GroupStats(
+        n=n,
+        success=proportion(sum(r.success for r in records), n),
+        executable=proportion(sum(r.executable for r in records), n),
+        crashed=statuses.get("crashed", 0),
+        statuses=dict(sorted(statuses.items())),
+        mean_reward=_mean([r.reward for r in records]),
+        mean_primitive_calls=_mean([r.primitive_calls for r in records]),
+        mean_rounds=_mean([len(r.rounds) for r in records]),
+        mean_replans=_mean([r.replans for r in records]),
+        llm_calls=calls,
+        cache_hits=hits,
+        tokens_in=sum(r.tokens_in for r in records),
+        tokens_out=sum(r.tokens_out for r in records),
+        mean_llm_latency_s=(
+            sum(r.llm_latency_s for r in records) / (calls - hits) if calls > hits else None
+        ),
+        cost_usd=cost,
+        unpriced_models=sorted(unpriced),
+        wall_time_s=sum(r.wall_time for r in records),
+        mean_sim_time_s=_mean([r.sim_time for r in records]),
+    )
+
+
+def _by(
+    records: Iterable[EpisodeRecord],
+    key: Callable[[EpisodeRecord], str],
+    prices: Mapping[str, ModelPrice],
+) -> dict[str, GroupStats]:
+    groups: dict[str, list[EpisodeRecord]] = {}
+    for r in records:
+        groups.setdefault(key(r), []).append(r)
+    return {k: group_stats(v, prices) for k, v in sorted(groups.items())}
+
+
+def split_key(record: EpisodeRecord) -> str:
+    """``"instruction_split/attribute_split"``, e.g. ``"seen/unseen"``."""
+    return f"{record.instruction_split}/{record.attribute_split}"
+
+
+def _variant(record: EpisodeRecord) -> str:
+    return record.variant
+
+
+def summarize(
+    records: Sequence[EpisodeRecord],
+    *,
+    prices: Mapping[str, ModelPrice] | None = None,
+    price_source: str = "built-in example prices",
+    warnings: Sequence[str] = (),
+    resamples: int = 10_000,
+) -> Summary:
+    """Build the :class:`Summary` of a run's records (variant comparisons included)."""
+    table = dict(DEFAULT_PRICES if prices is None else prices)
+
+    def nested(outer: Callable[[EpisodeRecord], str]) -> dict[str, dict[str, GroupStats]]:
+        keys = sorted({outer(r) for r in records})
+        return {k: _by([r for r in records if outer(r) == k], _variant, table) for k in keys}
+
+    return Summary(
+        n_records=len(records),
+        overall=group_stats(records, table),
+        by_variant=_by(records, _variant, table),
+        by_family=_by(records, lambda r: r.family, table),
+        by_scenario=_by(records, lambda r: r.scenario, table),
+        by_split=_by(records, split_key, table),
+        by_family_variant=nested(lambda r: r.family),
+        by_split_variant=nested(split_key),
+        comparisons=compare_variants(records, resamples=resamples),
+        prices=table_to_data(table),
+        price_source=price_source,
+        warnings=list(warnings),
+    )
+
+
+def write_summary(directory: str | Path, summary: Summary) -> Path:
+    """Write ``DIR/summary.json`` atomically; returns its path."""
+    path = Path(directory) / SUMMARY_NAME
+    tmp = path.with_name(f".{SUMMARY_NAME}.{os.getpid()}.tmp")
+    tmp.write_text(summary.model_dump_json(indent=2) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def fmt_rate(p: Proportion) -> str:
+    """``"64% [54–73]"`` (percent, Wilson 95% interval)."""
+    return f"{p.rate:.0%} [{p.low * 100:.0f}–{p.high * 100:.0f}]"
+
+
+def fmt_cost(g: GroupStats) -> str:
+    """``"$1.23"``, with ``"+?"`` when some models have no price."""
+    text = f"${g.cost_usd:.2f}" if g.cost_usd >= 0.01 or g.cost_usd == 0 else f"${g.cost_usd:.4f}"
+    return text + ("+?" if g.unpriced_models else "")
+
+
+def fmt_tokens(n: int) -> str:
+    """``"12.3k"``-style token counts."""
+    if n >= 1_000_000:
+        return f"{n / 1_000_000:.1f}M"
+    return f"{n / 1000:.1f}k" if n >= 1000 else str(n)
+
+
+COLUMNS = (
+    "n",
+    "success [95% CI]",
+    "executable",
+    "crashed",
+    "reward",
+    "calls",
+    "rounds",
+    "LLM calls",
+    "cache",
+    "tok in/out",
+    "latency",
+    "cost",
+)
+
+
+def row(g: GroupStats) -> list[str]:
+    """One table row of a group, in :data:`COLUMNS` order."""
+    latency = "–" if g.mean_llm_latency_s is None else f"{g.mean_llm_latency_s:.2f}s"
+    return [
+        str(g.n),
+        fmt_rate(g.success),
+        f"{g.executable.rate:.0%}",
+        str(g.crashed),
+        f"{g.mean_reward:.2f}",
+        f"{g.mean_primitive_calls:.1f}",
+        f"{g.mean_rounds:.2f}",
+        str(g.llm_calls),
+        str(g.cache_hits),
+        f"{fmt_tokens(g.tokens_in)}/{fmt_tokens(g.tokens_out)}",
+        latency,
+        fmt_cost(g),
+    ]
+
+
+def _table(title: str, groups: Mapping[str, GroupStats]) -> Table:
+    table = Table(title=title, title_justify="left")
+    table.add_column("group", overflow="fold")
+    for name in COLUMNS:
+        table.add_column(name, justify="right")
+    for name, g in groups.items():
+        table.add_row(name, *row(g))
+    return table
+
+
+def print_summary(summary: Summary, console: Console | None = None) -> None:
+    """Print the summary tables and comparison sentences."""
+    console = console or Console()
+    console.print(_table("Overall", {"all": summary.overall}))
+    for title, groups in (
+        ("By variant", summary.by_variant),
+        ("By family", summary.by_family),
+        ("By split (instruction/attribute)", summary.by_split),
+        ("By scenario", summary.by_scenario),
+    ):
+        if len(groups) > 1 or title == "By variant":
+            console.print(_table(title, groups))
+    for comparison in summary.comparisons:
+        console.print(f"• {comparison.sentence}", highlight=False)
+    if summary.overall.unpriced_models:
+        console.print(f"no price for: {', '.join(summary.overall.unpriced_models)}")
+    console.print(f"prices: {summary.price_source}", style="dim")
+    for note in summary.warnings:
+        console.print(f"warning: {note}", style="yellow")
