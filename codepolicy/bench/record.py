@@ -107,6 +107,7 @@ class EpisodeRecord(BaseModel):
     model: str | None = None
     profile: str | None = None
     replan: int = Field(0, ge=0, description="Replanning rounds allowed.")
+    strategy: str = Field("none", description="Replanning strategy (none, refine, ...).")
     backend: str = ""
     status: RecordStatus
     crash: CrashInfo | None = None

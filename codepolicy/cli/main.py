@@ -36,6 +36,7 @@ def _root(
 
 
 def _mount() -> None:
+    from codepolicy.cli import bench as bench_cmd
     from codepolicy.cli import check as check_cmd
     from codepolicy.cli import prompt as prompt_cmd
     from codepolicy.cli import report as report_cmd
@@ -46,6 +47,7 @@ def _mount() -> None:
     app.command("run")(run_cmd.run)
     app.command("prompt")(prompt_cmd.prompt)
     app.command("check")(check_cmd.check)
+    app.command("bench")(bench_cmd.bench)
     app.command("report")(report_cmd.report)
     app.command("compare")(report_cmd.compare)
     app.command("export")(report_cmd.export)

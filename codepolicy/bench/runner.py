@@ -1,0 +1,434 @@
+"""Running benchmark episodes: what to run, and running one episode into a record.
+
+An episode task is scenario × seed × variant; variants (e.g. prompt variants) share the same seeds,
+so comparisons are paired. :func:`run_task` runs in whatever process an executor gives it, keeps one
+world per process and per backend kind, and never raises: a crash of the simulator, the model
+transport or the runner becomes a ``crashed`` record, so one episode never stops a run.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from codepolicy.bench.record import (
+    EpisodeRecord,
+    crash_info,
+    episode_fields,
+    episode_key,
+    now_iso,
+    round_from_feedback,
+)
+from codepolicy.envs.backend import Backend
+from codepolicy.feedback.model import Feedback
+from codepolicy.llm.usage import UsageLog
+from codepolicy.scenario.sampler import Episode
+
+VIDEO_MODES = ("none", "failures", "all")
+SPLITS = ("seen", "unseen", "seen-instructions", "unseen-instructions")
+
+
+@dataclass(frozen=True)
+class BenchSettings:
+    """How every episode of a run is executed (picklable: it crosses to worker processes).
+
+    Attributes:
+        planner: ``"oracle"`` or ``"llm"``.
+        backend: ``"physics"`` or ``"kinematic"``.
+        out: Run directory.
+        video: ``"none"``, ``"failures"`` or ``"all"``.
+        llm: Model options as a dict of :class:`~codepolicy.cli.planner_setup.LLMOptions` fields,
+            without the prompt (each variant sets it).
+        max_concurrent_llm: Model requests in flight at once across all workers (0: no limit).
+    """
+
+    planner: str = "oracle"
+    backend: str = "physics"
+    out: str = "runs/bench"
+    video: str = "none"
+    llm: dict[str, Any] = field(default_factory=dict)
+    max_concurrent_llm: int = 0
+
+
+@dataclass(frozen=True)
+class EpisodeTask:
+    """One episode to run.
+
+    Attributes:
+        scenario: The scenario's name (as records carry it).
+        seed: Episode seed.
+        variant: Label of the compared variant.
+        prompt: Prompt variant or file of that variant (LLM planner).
+        source: Where the scenario comes from: its name, or a scenario file path.
+    """
+
+    scenario: str
+    seed: int
+    variant: str
+    prompt: str | None = None
+    source: str = ""
+
+    @property
+    def key(self) -> str:
+        """The record key this task produces."""
+        return episode_key(self.scenario, self.seed, self.variant)
+
+
+def select_scenarios(suites: list[str], splits: list[str]) -> list[tuple[str, str]]:
+    """(name, source) of the scenarios chosen by ``--suite`` values and ``--split`` filters.
+
+    A suite is a scenario name, a family name, a glob over names (``stack-*``) or a scenario file;
+    no suite means every shipped scenario.
+
+    Raises:
+        ValueError: a suite matches nothing, or an unknown split (the message lists the options).
+    """
+    from codepolicy.scenario.catalog import list_scenarios, load_scenario, looks_like_path
+
+    for split in splits:
+        if split not in SPLITS:
+            raise ValueError(f"unknown split '{split}'; choose from: {', '.join(SPLITS)}")
+    catalog = list_scenarios()
+    chosen: dict[str, tuple[str, Any]] = {}
+    for suite in suites or ["*"]:
+        if looks_like_path(suite) and Path(suite).exists():
+            for scenario in load_family_scenarios(suite):
+                chosen.setdefault(scenario.name, (suite, scenario))
+            continue
+        matches = [s for s in catalog if fnmatch.fnmatch(s.name, suite)]
+        matches = matches or [s for s in catalog if fnmatch.fnmatch(s.spec.family, suite)]
+        if not matches:
+            matches = [load_scenario(suite)]  # family names and gym ids resolve here
+        for scenario in matches:
+            chosen.setdefault(scenario.name, (scenario.name, scenario))
+    picked = []
+    for name, (source, scenario) in chosen.items():
+        tags = {scenario.attribute_split, f"{scenario.spec.instruction_split}-instructions"}
+        if not splits or tags & set(splits):
+            picked.append((name, source))
+    return picked
+
+
+def load_family_scenarios(path: str) -> list[Any]:
+    """Both splits of a scenario file."""
+    from codepolicy.scenario.loader import load_family
+
+    return list(load_family(path).scenarios())
+
+
+def plan_tasks(
+    scenarios: list[tuple[str, str]], seeds: list[int], variants: dict[str, str | None]
+) -> list[EpisodeTask]:
+    """Every scenario × seed × variant; the variants of one episode are adjacent (paired)."""
+    return [
+        EpisodeTask(name, seed, label, prompt, source)
+        for name, source in scenarios
+        for seed in seeds
+        for label, prompt in variants.items()
+    ]
+
+
+_WORLDS: dict[str, Backend] = {}
+"""One world per backend kind in each worker process, reused across episodes."""
+
+
+def _world(kind: str) -> Backend:
+    from codepolicy.runner.episode import make_backend
+
+    if kind not in _WORLDS:
+        _WORLDS[kind] = make_backend(kind)
+    return _WORLDS[kind]
+
+
+def close_worlds() -> None:
+    """Close this process's worlds (executors call it when a worker finishes)."""
+    for world in _WORLDS.values():
+        world.close()
+    _WORLDS.clear()
+
+
+def _episode(task: EpisodeTask) -> Episode:
+    from codepolicy.scenario.catalog import load_scenario
+    from codepolicy.scenario.sampler import sample_episode
+
+    if task.source and task.source != task.scenario:
+        split = "unseen" if task.scenario.endswith("-unseen") else "seen"
+        return sample_episode(load_scenario(task.source, split), task.seed)  # type: ignore[arg-type]
+    return sample_episode(load_scenario(task.scenario), task.seed)
+
+
+def run_task(task: EpisodeTask, settings: BenchSettings, llm_gate: Any = None) -> EpisodeRecord:
+    """Run one episode into a record; any failure becomes a ``crashed`` record."""
+    started, clock = now_iso(), time.perf_counter()
+    worker = f"pid{os.getpid()}"
+    try:
+        episode = _episode(task)
+    except Exception as exc:
+        return _crashed(task, settings, exc, started, clock, worker, None)
+    try:
+        if settings.planner == "oracle":
+            return _run_oracle(episode, task, settings, started, clock, worker)
+        return _run_llm(episode, task, settings, llm_gate, started, clock, worker)
+    except Exception as exc:
+        _WORLDS.pop(settings.backend, None)  # a crashed world is not reused
+        return _crashed(task, settings, exc, started, clock, worker, episode)
+
+
+def _video_path(settings: BenchSettings, key: str) -> Path:
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in key)
+    return Path(settings.out) / "videos" / f"{safe}.mp4"
+
+
+def _run_oracle(
+    episode: Episode,
+    task: EpisodeTask,
+    settings: BenchSettings,
+    started: str,
+    clock: float,
+    worker: str,
+) -> EpisodeRecord:
+    from codepolicy.oracle import oracle_program
+    from codepolicy.runner.episode import run_episode
+
+    program = oracle_program(episode)
+    world = _world(settings.backend)
+    with _Recording(settings, episode, task, world) as video:
+        feedback = run_episode(
+            episode, program, backend=world, before_run=video.start, on_event=video.on_event
+        )
+        video.finish(feedback.success)
+    rounds = [round_from_feedback(0, program, feedback)]
+    return _record(
+        episode,
+        task,
+        settings,
+        feedback,
+        rounds,
+        UsageLog(),
+        started,
+        clock,
+        worker,
+        video.relative,
+        len(feedback.steps),
+    )
+
+
+def _run_llm(
+    episode: Episode,
+    task: EpisodeTask,
+    settings: BenchSettings,
+    llm_gate: Any,
+    started: str,
+    clock: float,
+    worker: str,
+) -> EpisodeRecord:
+    from codepolicy.cli.planner_setup import LLMOptions, build_solver
+
+    options = LLMOptions(**{**settings.llm, "prompt": task.prompt or "zero-shot"})
+    usage = UsageLog()
+    world = _world(settings.backend)
+    solver = build_solver(options, world, usage)
+    if llm_gate is not None:
+        solver.writer.model = _GatedModel(solver.writer.model, llm_gate)  # type: ignore[assignment]
+    with _Recording(settings, episode, task, world) as video:
+        video.start()
+        solver.on_event = video.on_event
+        solution = solver.solve(episode)
+        video.finish(solution.feedback.success)
+    rounds = []
+    for i, r in enumerate(solution.rounds):
+        first = r.drafts[0] if r.drafts else None
+        rounds.append(
+            round_from_feedback(
+                i,
+                r.program,
+                r.feedback,
+                messages=[{"role": m.role, "content": m.content} for m in first.messages]
+                if first
+                else None,
+                completion=first.completion.text if first else None,
+                model=first.completion.model if first else None,
+                tokens_in=sum(d.completion.usage.tokens_in for d in r.drafts),
+                tokens_out=sum(d.completion.usage.tokens_out for d in r.drafts),
+                cache_hit=bool(first and first.completion.cache_hit),
+            )
+        )
+    calls = sum(len(r.feedback.steps) for r in solution.rounds if r.executed)
+    return _record(
+        episode,
+        task,
+        settings,
+        solution.feedback,
+        rounds,
+        usage,
+        started,
+        clock,
+        worker,
+        video.relative,
+        calls,
+    )
+
+
+def _record(
+    episode: Episode,
+    task: EpisodeTask,
+    settings: BenchSettings,
+    feedback: Feedback,
+    rounds: list[Any],
+    usage: UsageLog,
+    started: str,
+    clock: float,
+    worker: str,
+    video: str | None,
+    primitive_calls: int,
+) -> EpisodeRecord:
+    totals = usage.totals()
+    cached = [r for r in usage.records if r.cache_hit]
+    llm = settings.llm
+    return EpisodeRecord(
+        **episode_fields(episode, task.variant),
+        planner=settings.planner,
+        model=llm.get("model") if settings.planner == "llm" else None,
+        profile=llm.get("profile", "default"),
+        replan=max(int(llm.get("max_rounds", 1)) - 1, 0)
+        if llm.get("replan", "none") != "none"
+        else 0,
+        strategy=llm.get("replan", "none") if settings.planner == "llm" else "none",
+        backend=settings.backend,
+        status=feedback.status.value,
+        success=feedback.success,
+        executable=feedback.executable,
+        reward=feedback.reward,
+        explanation=feedback.explanation,
+        rounds=rounds,
+        primitive_calls=primitive_calls,
+        llm_calls=totals.calls,
+        cache_hits=totals.cache_hits,
+        tokens_in=totals.tokens_in,
+        tokens_out=totals.tokens_out,
+        cached_tokens_in=sum(r.tokens_in for r in cached),
+        cached_tokens_out=sum(r.tokens_out for r in cached),
+        llm_latency_s=totals.latency_s,
+        sim_time=feedback.sim_time,
+        wall_time=time.perf_counter() - clock,
+        video=video,
+        started_at=started,
+        finished_at=now_iso(),
+        worker=worker,
+    )
+
+
+def _crashed(
+    task: EpisodeTask,
+    settings: BenchSettings,
+    exc: BaseException,
+    started: str,
+    clock: float,
+    worker: str,
+    episode: Episode | None,
+) -> EpisodeRecord:
+    info = crash_info(exc)
+    tail = traceback.format_exception(type(exc), exc, exc.__traceback__)[-1].strip()
+    info.message = f"{info.message} ({tail})" if tail not in info.message else info.message
+    fields = (
+        episode_fields(episode, task.variant)
+        if episode is not None
+        else {
+            "key": task.key,
+            "scenario": task.scenario,
+            "family": "unknown",
+            "instruction_split": "unknown",
+            "attribute_split": "unknown",
+            "difficulty": "unknown",
+            "seed": task.seed,
+            "instruction": "",
+            "variant": task.variant,
+        }
+    )
+    return EpisodeRecord(
+        **fields,
+        planner=settings.planner,
+        backend=settings.backend,
+        status="crashed",
+        crash=info,
+        success=False,
+        executable=False,
+        reward=0.0,
+        explanation=f"the episode crashed: {info.type}: {info.message}",
+        wall_time=time.perf_counter() - clock,
+        started_at=started,
+        finished_at=now_iso(),
+        worker=worker,
+    )
+
+
+class _GatedModel:
+    """Limits model requests in flight across processes with a shared semaphore."""
+
+    def __init__(self, inner: Any, gate: Any) -> None:
+        self._inner, self._gate = inner, gate
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def complete(self, *args: Any, **kwargs: Any) -> Any:
+        with self._gate:
+            return self._inner.complete(*args, **kwargs)
+
+    def sample(self, *args: Any, **kwargs: Any) -> Any:
+        with self._gate:
+            return self._inner.sample(*args, **kwargs)
+
+
+class _Recording:
+    """Optional MP4 of one episode; kept for all episodes or failures only."""
+
+    def __init__(
+        self, settings: BenchSettings, episode: Episode, task: EpisodeTask, world: Backend
+    ):
+        self.enabled = settings.video != "none"
+        self.keep_success = settings.video == "all"
+        self.path = _video_path(settings, f"{episode.scenario}|{task.seed}|{task.variant}")
+        self.out = Path(settings.out)
+        self.world = world
+        self.recorder: Any = None
+        self.relative: str | None = None
+
+    def __enter__(self) -> _Recording:
+        return self
+
+    def start(self) -> None:
+        if self.enabled and self.recorder is None:
+            from codepolicy.runner.video import VideoRecorder
+
+            self.recorder = VideoRecorder(self.path)
+            self.recorder.attach(self.world)
+
+    def on_event(self, event: object) -> None:
+        if self.recorder is not None and not self.recorder.streams_motion:
+            self.recorder.capture()
+
+    def finish(self, success: bool) -> None:
+        if self.recorder is None:
+            return
+        self.recorder.close()
+        self.recorder = None
+        if success and not self.keep_success:
+            self.path.unlink(missing_ok=True)
+        else:
+            self.relative = str(self.path.relative_to(self.out))
+
+    def __exit__(self, *exc: object) -> None:
+        if self.recorder is not None:
+            self.recorder.close()
+            self.recorder = None
+
+
+def settings_dict(settings: BenchSettings) -> dict[str, Any]:
+    """Settings as plain data for the manifest."""
+    return asdict(settings)
