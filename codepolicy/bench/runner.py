@@ -234,7 +234,7 @@ def _run_llm(
     world = _world(settings.backend)
     solver = build_solver(options, world, usage)
     if llm_gate is not None:
-        solver.writer.model = _GatedModel(solver.writer.model, llm_gate)  # type: ignore[assignment]
+        solver.writer.model = _GatedModel(solver.writer.model, llm_gate)
     with _Recording(settings, episode, task, world) as video:
         video.start()
         solver.on_event = video.on_event

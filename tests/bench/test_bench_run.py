@@ -184,12 +184,14 @@ def test_parallel_workers_give_the_same_records_as_one(tmp_path: Path, workers: 
     args = ["--suite", "blocks-in-bowl", "--seeds", "3", "--backend", "kinematic"]
     assert bench(*args, "--out", str(one)).returncode == 0
     assert bench(*args, "--out", str(two), "--workers", str(workers)).returncode == 0
-    key = lambda r: r["key"]  # noqa: E731
-    strip = lambda r: {
-        k: v
-        for k, v in r.items()
-        if k not in ("wall_time", "started_at", "finished_at", "worker", "rounds")
-    }  # noqa: E731
+
+    def key(record: dict) -> str:
+        return str(record["key"])
+
+    def strip(record: dict) -> dict:
+        volatile = ("wall_time", "started_at", "finished_at", "worker", "rounds")
+        return {k: v for k, v in record.items() if k not in volatile}
+
     assert [strip(r) for r in sorted(lines(one), key=key)] == [
         strip(r) for r in sorted(lines(two), key=key)
     ]
