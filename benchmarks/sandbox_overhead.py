@@ -56,6 +56,10 @@ def timed(fn: Callable[[], Any], n: int) -> list[float]:
     return out
 
 
+def limits_default() -> SandboxLimits:
+    return SandboxLimits()
+
+
 def bench_startup(n: int, registry: Registry) -> None:
     print("== worker start-up")
 
@@ -77,6 +81,32 @@ def bench_startup(n: int, registry: Registry) -> None:
         w.close()
 
     print("cold      spawn worker -> ready        ", stats(timed(cold, n)))
+
+    with WorkerPool(size=0) as forking:
+        zygote_pool = forking
+        zygote_pool.acquire().close()  # start the fork server once
+
+        def forked() -> None:
+            w = zygote_pool.acquire()
+            w.close()
+
+        print("forked    fork server -> ready         ", stats(timed(forked, n)))
+
+    for label, fork_server in (
+        ("no pool, fresh interpreter", False),
+        ("no pool, fork server", True),
+    ):
+        with WorkerPool(size=0, fork_server=fork_server) as pool0:
+            pool0.acquire().close()
+            samples = []
+            for _ in range(n):
+                t0 = time.perf_counter()
+                with Session(
+                    "grasp('cube')\n", registry, dispatch, limits_default(), pool=pool0
+                ) as s:
+                    s.step()
+                    samples.append(time.perf_counter() - t0)
+            print(f"{label:27s} Session() -> first call", stats(samples))
 
     limits = SandboxLimits()
     with WorkerPool(size=1) as pool:

@@ -1,9 +1,10 @@
 """Worker processes and a warm pool that pre-starts the next one.
 
-A worker is used for exactly one program and then killed. Starting one costs about as much as
-importing numpy (~100 ms), so :class:`WorkerPool` keeps ``size`` workers started ahead of time;
-:meth:`WorkerPool.acquire` hands out a ready one and immediately starts its replacement, which
-imports numpy while the current program runs.
+A worker is used for exactly one program and then killed. Starting an interpreter costs about as
+much as importing numpy (~100 ms of CPU), so workers are forked from a fork server that imported it
+once (:mod:`codepolicy.sandbox.zygote`, a few ms each), falling back to a fresh interpreter if the
+fork server is unavailable; and :class:`WorkerPool` keeps ``size`` workers started ahead of time,
+handing out a ready one and starting its replacement while the current program runs.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import time
 from pathlib import Path
 
 from codepolicy.sandbox.protocol import ProtocolViolation
+from codepolicy.sandbox.zygote import ForkHandle, Zygote, ZygoteError
 
 WORKER_MODULE = "codepolicy.sandbox.worker"
 _STDERR_CAP = 16_384
@@ -43,31 +45,45 @@ def worker_env() -> dict[str, str]:
 class WorkerProcess:
     """One worker process with a line reader over its stdout and a drained stderr."""
 
-    def __init__(self, command: list[str] | None = None) -> None:
+    def __init__(self, command: list[str] | None = None, zygote: Zygote | None = None) -> None:
         """Start the process (non-blocking; see :meth:`wait_ready`).
 
         Args:
             command: Override the worker command (tests use fake workers).
+            zygote: Fork the worker from this fork server instead of starting an interpreter.
+
+        Raises:
+            ZygoteError: the fork server could not fork (the caller falls back to a command).
         """
         self.tmpdir = Path(tempfile.mkdtemp(prefix="codepolicy-sandbox-"))
         os.chmod(self.tmpdir, 0o700)
-        cmd = command or [sys.executable, "-I", "-m", WORKER_MODULE]
-        self.proc = subprocess.Popen(
-            cmd,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            cwd=self.tmpdir,
-            env=worker_env(),
-            close_fds=True,
-            start_new_session=True,
-        )
-        assert self.proc.stdout is not None and self.proc.stderr is not None
-        assert self.proc.stdin is not None
-        self._in_fd = self.proc.stdin.fileno()
+        self._own_fds: list[int] = []
+        self.proc: subprocess.Popen[bytes] | ForkHandle
+        if zygote is not None and command is None:
+            try:
+                self._fork(zygote)
+            except ZygoteError:
+                shutil.rmtree(self.tmpdir, ignore_errors=True)
+                raise
+        else:
+            cmd = command or [sys.executable, "-I", "-m", WORKER_MODULE]
+            popen = subprocess.Popen(
+                cmd,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                cwd=self.tmpdir,
+                env=worker_env(),
+                close_fds=True,
+                start_new_session=True,
+            )
+            assert popen.stdout is not None and popen.stderr is not None
+            assert popen.stdin is not None
+            self.proc = popen
+            self._in_fd = popen.stdin.fileno()
+            self._out_fd = popen.stdout.fileno()
+            self._err_fd = popen.stderr.fileno()
         os.set_blocking(self._in_fd, False)
-        self._out_fd = self.proc.stdout.fileno()
-        self._err_fd = self.proc.stderr.fileno()
         os.set_blocking(self._out_fd, False)
         os.set_blocking(self._err_fd, False)
         self._selector = selectors.DefaultSelector()
@@ -79,6 +95,22 @@ class WorkerProcess:
         self.ready = False
         self.started_at = time.perf_counter()
         self._closed = False
+
+    def _fork(self, zygote: Zygote) -> None:
+        in_r, in_w = os.pipe()
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        try:
+            pid = zygote.fork(self.tmpdir, in_r, out_w, err_w)
+        except ZygoteError:
+            for fd in (in_r, in_w, out_r, out_w, err_r, err_w):
+                os.close(fd)
+            raise
+        for fd in (in_r, out_w, err_w):
+            os.close(fd)
+        self.proc = ForkHandle(zygote, pid)
+        self._in_fd, self._out_fd, self._err_fd = in_w, out_r, err_r
+        self._own_fds = [in_w, out_r, err_r]
 
     @property
     def pid(self) -> int:
@@ -199,10 +231,14 @@ class WorkerProcess:
         self.kill()
         self.wait()
         self._selector.close()
-        for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
-            if stream is not None:
-                with contextlib.suppress(OSError, ValueError):
-                    stream.close()
+        if isinstance(self.proc, subprocess.Popen):
+            for stream in (self.proc.stdin, self.proc.stdout, self.proc.stderr):
+                if stream is not None:
+                    with contextlib.suppress(OSError, ValueError):
+                        stream.close()
+        for fd in self._own_fds:
+            with contextlib.suppress(OSError):
+                os.close(fd)
         shutil.rmtree(self.tmpdir, ignore_errors=True)
 
     def tmpdir_entries(self) -> list[str]:
@@ -216,13 +252,31 @@ class WorkerProcess:
 class WorkerPool:
     """Keeps ``size`` started workers ready; thread-safe."""
 
-    def __init__(self, size: int = 1, command: list[str] | None = None) -> None:
+    def __init__(
+        self, size: int = 1, command: list[str] | None = None, fork_server: bool = True
+    ) -> None:
         self.size = size
         self.command = command
+        self.fork_server = fork_server and command is None
+        self._zygote: Zygote | None = None
         self._idle: list[WorkerProcess] = []
         self._lock = threading.Lock()
         self._closed = False
         self.fill()
+
+    def _start(self) -> WorkerProcess:
+        """A new worker: forked from the fork server when possible, else a fresh interpreter."""
+        if self.fork_server:
+            if self._zygote is None or not self._zygote.alive:
+                if self._zygote is not None:
+                    self._zygote.close()
+                self._zygote = Zygote(worker_env())
+            try:
+                return WorkerProcess(zygote=self._zygote)
+            except ZygoteError:
+                self._zygote.close()
+                self._zygote = None
+        return WorkerProcess(self.command)
 
     def fill(self) -> None:
         """Start workers until ``size`` are idle."""
@@ -231,7 +285,7 @@ class WorkerPool:
                 return
             self._idle = [w for w in self._idle if w.alive()]
             while len(self._idle) < self.size:
-                self._idle.append(WorkerProcess(self.command))
+                self._idle.append(self._start())
 
     def acquire(self, timeout: float = 10.0) -> WorkerProcess:
         """A ready worker (waiting for one to start if necessary); starts its replacement.
@@ -244,7 +298,8 @@ class WorkerPool:
             with self._lock:
                 worker = self._idle.pop(0) if self._idle else None
             if worker is None:
-                worker = WorkerProcess(self.command)
+                with self._lock:
+                    worker = self._start()
             self.fill()
             if worker.wait_ready(deadline - time.perf_counter()):
                 return worker
@@ -257,8 +312,11 @@ class WorkerPool:
         with self._lock:
             self._closed = True
             idle, self._idle = self._idle, []
+            zygote, self._zygote = self._zygote, None
         for worker in idle:
             worker.close()
+        if zygote is not None:
+            zygote.close()
 
     def __enter__(self) -> WorkerPool:
         return self

@@ -288,6 +288,11 @@ def _report(channel: _Channel, exc: BaseException, category: str) -> None:
     )
 
 
+def preload() -> None:
+    """Import and warm up everything a worker needs (the fork server calls this once)."""
+    safe_numpy.warm_up(safe_numpy.make_numpy(0))
+
+
 def main() -> None:
     """Worker entry point."""
     proto_out = os.dup(1)
