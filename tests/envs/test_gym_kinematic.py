@@ -34,7 +34,7 @@ def test_actions_move_the_gripper_and_reward_is_dense() -> None:
     env = gym.make("codepolicy/PickPlace-v0", backend="kinematic")
     obs, info = env.reset(seed=1)
     start = obs["robot"][:3].copy()
-    obs, reward, terminated, truncated, info = env.step(np.array([1.0, 0.0, -1.0, 0.0]))
+    obs, reward, terminated, _truncated, info = env.step(np.array([1.0, 0.0, -1.0, 0.0]))
     assert obs["robot"][:3] == pytest.approx(start + np.array([0.05, 0.0, -0.05]), abs=1e-5)
     assert 0.0 <= reward < 1.0 and not terminated
     assert info["instruction"] == obs["goal"]
