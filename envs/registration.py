@@ -1,8 +1,9 @@
 """Registers every shipped scenario as a gymnasium id in the ``codepolicy`` namespace.
 
 ``codepolicy/StackBlocks-v0`` is the seen-colour split of ``stack-blocks``; ``StackBlocksUnseen`` the
-unseen one. Ids are derived from the scenario file names without parsing them, so importing
-``codepolicy.envs`` stays cheap; a test checks they equal the catalog's ids.
+unseen one. ``codepolicy/CodeAsAction-v0`` takes a whole program as its action (any scenario).
+Ids are derived from the scenario file names without parsing them, so importing ``codepolicy.envs``
+stays cheap; a test checks they equal the catalog's ids.
 
 Example:
     >>> "codepolicy/StackBlocks-v0" in gym_ids()
@@ -16,6 +17,9 @@ from importlib import resources
 import gymnasium as gym
 
 ENTRY_POINT = "codepolicy.envs.gym_env:TabletopEnv"
+CODE_ENTRY_POINT = "codepolicy.envs.code_env:CodeAsActionEnv"
+CODE_ENV_ID = "codepolicy/CodeAsAction-v0"
+"""One id for code-as-action; pick the scenario with ``gym.make(CODE_ENV_ID, scenario=...)``."""
 MAX_EPISODE_STEPS = 200
 
 
@@ -45,4 +49,8 @@ def register_envs() -> list[str]:
                 kwargs={"scenario": scenario},
                 max_episode_steps=MAX_EPISODE_STEPS,
             )
-    return list(ids)
+    if CODE_ENV_ID not in gym.registry:
+        gym.register(
+            id=CODE_ENV_ID, entry_point=CODE_ENTRY_POINT, kwargs={"scenario": "stack-blocks"}
+        )
+    return [*ids, CODE_ENV_ID]
