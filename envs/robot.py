@@ -3,12 +3,19 @@
 The robot comes from ``pybullet_data`` (``franka_panda/panda.urdf``), fixed at the origin and turned
 by -90 degrees about z so that it faces the workspace (-y). Its tool centre point (TCP) is link 11
 (``panda_grasptarget``), between the fingertips; "pointing down" is the TCP orientation euler
-(pi, 0, 0), which makes the fingers close along the world y axis.
+(pi, 0, 0), which makes the fingers close along the world y axis (checked in the simulation: the
+prismatic finger joints' axes are world -y and +y).
 
-Inverse kinematics uses PyBullet's damped-least-squares solver with the null space pulled towards
-:data:`REST_POSE` (elbow up), and checks every solution with an exact forward kinematics (the
-Panda's published Denavit-Hartenberg parameters) so that unreachable targets are detected without
-touching the simulation.
+Hand orientations (:func:`hand_rotation`): "down" turned by ``yaw`` about the world z axis, then
+tilted by ``pitch`` about the world x axis (positive pitch leans the fingertips towards the robot,
++y). At ``yaw = -pi/2`` (:data:`NEAR_YAW`) the fingers close along world x, so a pitch turns the
+hand about the axis the fingers close along and the finger pads stay flush with the faces of an
+axis-aligned cube. Pointing straight down, the elbow-up arm cannot reach the strip within ~0.27 m
+of the base (joint 4 folds to its limit); tilted like this it can, without changing arm family.
+
+Inverse kinematics is a damped-least-squares solver on the exact forward kinematics (the Panda's
+published Denavit-Hartenberg parameters), with the null space pulled towards :data:`REST_POSE`
+(elbow up), so unreachable targets are detected without touching the simulation.
 
 Example:
     >>> panda = Panda(world.client)            # doctest: +SKIP
@@ -79,6 +86,20 @@ _C, _S = math.cos(_HAND_YAW), math.sin(_HAND_YAW)
 _HAND_ROT = np.array([[_C, -_S, 0.0], [_S, _C, 0.0], [0.0, 0.0, 1.0]])
 TCP_DOWN_ROTATION = np.diag([1.0, -1.0, -1.0])
 """World orientation of the TCP pointing down: euler (pi, 0, 0)."""
+NEAR_YAW = -math.pi / 2
+"""Hand yaw at which the fingers close along world x, the axis :func:`hand_rotation` pitches about
+(-pi/2 rather than +pi/2 keeps joint 7 near the middle of its range)."""
+
+
+def hand_rotation(pitch: float = 0.0, yaw: float = 0.0) -> np.ndarray:
+    """World rotation of the TCP: down (:data:`TCP_DOWN_ROTATION`) turned by ``yaw`` about world z,
+    then tilted by ``pitch`` about world x (positive: fingertips towards the robot)."""
+    if pitch == 0.0 and yaw == 0.0:
+        return TCP_DOWN_ROTATION.copy()
+    cp, sp, cy, sy = math.cos(pitch), math.sin(pitch), math.cos(yaw), math.sin(yaw)
+    rot_x = np.array([[1.0, 0.0, 0.0], [0.0, cp, -sp], [0.0, sp, cp]])
+    rot_z = np.array([[cy, -sy, 0.0], [sy, cy, 0.0], [0.0, 0.0, 1.0]])
+    return rot_x @ rot_z @ TCP_DOWN_ROTATION
 
 
 def _kinematics(q: Joints, base_yaw: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -131,6 +152,17 @@ def forward_kinematics(q: Joints, base_yaw: float = BASE_YAW) -> np.ndarray:
     return _kinematics(q, base_yaw)[0]
 
 
+def hand_angles(q: Joints, base_yaw: float = BASE_YAW) -> tuple[float, float]:
+    """``(pitch, yaw)`` of the TCP orientation of arm angles ``q`` (inverse of
+    :func:`hand_rotation`, exact when the orientation is one it can produce)."""
+    rot = _kinematics(q, base_yaw)[1]
+    pitch = math.atan2(rot[1, 2], -rot[2, 2])
+    cp, sp = math.cos(pitch), math.sin(pitch)
+    # Undo the tilt: R_x(-pitch) @ rot = R_z(yaw) @ down, whose first column is (cos yaw, sin yaw, 0).
+    x0, x1 = rot[0, 0], cp * rot[1, 0] + sp * rot[2, 0]
+    return pitch, math.atan2(x1, x0)
+
+
 def inverse_kinematics(
     position: Sequence[float],
     seed: Joints,
@@ -138,8 +170,12 @@ def inverse_kinematics(
     max_iterations: int = 100,
     tolerance: float = 1e-4,
     base_yaw: float = BASE_YAW,
+    pitch: float = 0.0,
+    yaw: float = 0.0,
 ) -> tuple[np.ndarray, float]:
-    """Joint angles putting the TCP at ``position`` pointing down, by damped least squares.
+    """Joint angles putting the TCP at ``position`` with the hand orientation
+    :func:`hand_rotation` ``(pitch, yaw)`` (default: pointing straight down), by damped least
+    squares.
 
     The redundant degree of freedom is pulled towards :data:`REST_POSE` through the Jacobian's
     null space, so the arm stays elbow-up. Deterministic: the result depends only on the inputs.
@@ -150,18 +186,24 @@ def inverse_kinematics(
     """
     target = np.asarray(position, dtype=float)
     q = np.clip(np.asarray(seed, dtype=float), LOWER_ARR, UPPER_ARR)
+    down = pitch == 0.0 and yaw == 0.0
+    want = hand_rotation(pitch, yaw)
     err_norm = math.inf
     for _ in range(max_iterations):
         tcp, rot, jac = _kinematics(q, base_yaw)
         e_pos = target - tcp
-        # Orientation error 0.5 * sum_i r_i x d_i, with d = diag(1, -1, -1) (pointing down).
-        e_rot = 0.5 * np.array(
-            [
-                rot[2, 1] - rot[1, 2],
-                rot[2, 0] + rot[0, 2],
-                -rot[1, 0] - rot[0, 1],
-            ]
-        )
+        # Orientation error 0.5 * sum_i r_i x d_i, r_i and d_i the columns of the current and the
+        # wanted rotation; written out for d = diag(1, -1, -1) (pointing down), the common case.
+        if down:
+            e_rot = 0.5 * np.array(
+                [
+                    rot[2, 1] - rot[1, 2],
+                    rot[2, 0] + rot[0, 2],
+                    -rot[1, 0] - rot[0, 1],
+                ]
+            )
+        else:
+            e_rot = 0.5 * np.cross(rot.T, want.T).sum(axis=0)
         err_norm = float(np.linalg.norm(e_pos) + 0.1 * np.linalg.norm(e_rot))
         if err_norm < tolerance:
             break
@@ -267,20 +309,29 @@ class Panda:
 
     # ---------------------------------------------------------------- kinematics
     def solve_ik(
-        self, position: Sequence[float], seed: Joints | None = None
+        self,
+        position: Sequence[float],
+        seed: Joints | None = None,
+        *,
+        pitch: float = 0.0,
+        yaw: float = 0.0,
     ) -> tuple[np.ndarray, float]:
-        """Joint angles that put the TCP at ``position`` pointing down.
+        """Joint angles that put the TCP at ``position`` pointing down (or tilted, see
+        :func:`hand_rotation`).
 
         Args:
             position: Wanted TCP position.
             seed: Arm configuration to start from (default: the current joint angles). Seeding
                 with the previous waypoint keeps a motion on one IK branch and makes it
                 independent of tracking errors.
+            pitch: Hand tilt about world x, radians.
+            yaw: Hand yaw about world z, radians.
 
         Returns:
             The 7 joint angles and the remaining error (see :func:`inverse_kinematics`).
         """
-        return inverse_kinematics(position, self.arm_q() if seed is None else seed)
+        q0 = self.arm_q() if seed is None else seed
+        return inverse_kinematics(position, q0, pitch=pitch, yaw=yaw)
 
     # ---------------------------------------------------------------- control
     def command_arm(self, q: Joints, qd: Sequence[float] | None = None) -> None:

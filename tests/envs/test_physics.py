@@ -9,7 +9,7 @@ import pytest
 
 from codepolicy.envs.backend import MAX_SPEED, Backend, ObjectSpawn
 from codepolicy.envs.physics import PhysicsBackend
-from codepolicy.envs.robot import forward_kinematics, inverse_kinematics
+from codepolicy.envs.robot import NEAR_YAW, forward_kinematics, hand_angles, inverse_kinematics
 from codepolicy.envs.state import Vec3
 
 TRAVEL_Z = 0.2
@@ -101,6 +101,59 @@ def test_stacking_and_placing_into_a_bowl(backend: PhysicsBackend) -> None:
     assert green.bottom_z < bowl.bottom_z + 0.015
 
 
+@pytest.mark.parametrize(
+    ("start", "dest"),
+    [
+        ((0.2, -0.55), (0.0, -0.25)),
+        ((-0.15, -0.6), (0.1, -0.27)),
+        ((0.1, -0.45), (-0.05, -0.26)),
+        ((0.0, -0.25), (-0.2, -0.65)),
+    ],
+)
+def test_pick_and_place_near_the_base(
+    backend: PhysicsBackend, start: tuple[float, float], dest: tuple[float, float]
+) -> None:
+    """Pointing down the arm cannot reach the top side: the hand tilts there, and grasps hold."""
+    backend.reset([ObjectSpawn("red block", "block", "red", *start, yaw=-0.3)])
+    pick_and_place(backend, "red block", (dest[0], dest[1], 0.025))
+    backend.wait(0.5)
+    block = backend.observe()["red block"]
+    assert math.dist(block.position[:2], dest) < 0.015
+    assert block.position[2] == pytest.approx(0.02, abs=0.003)
+
+
+def test_stacking_on_the_top_side(backend: PhysicsBackend) -> None:
+    backend.reset(
+        [
+            ObjectSpawn("red block", "block", "red", -0.15, -0.5, yaw=0.5),
+            ObjectSpawn("blue block", "block", "blue", 0.15, -0.6, yaw=-0.2),
+        ]
+    )
+    pick_and_place(backend, "red block", (0.0, -0.25, 0.025))
+    pick_and_place(backend, "blue block", (0.0, -0.25, 0.065))
+    backend.wait(1.0)
+    scene = backend.observe()
+    red, blue = scene["red block"], scene["blue block"]
+    assert math.dist(red.position[:2], (0.0, -0.25)) < 0.015
+    assert math.dist(red.position[:2], blue.position[:2]) < 0.015
+    assert blue.bottom_z == pytest.approx(red.top_z, abs=0.004)
+
+
+def test_the_hand_tilts_at_the_top_side_and_points_down_again_away_from_it(
+    backend: PhysicsBackend,
+) -> None:
+    backend.reset([])
+    for target in [(0.0, -0.25, 0.15), (0.0, -0.25, 0.02)]:
+        result = backend.move_tcp(target)
+        assert result.ok, result
+        assert math.dist(result.reached, target) < 0.005  # the TCP, not the flange
+        pitch, yaw = hand_angles(backend.world.robot.arm_q())
+        assert yaw == pytest.approx(NEAR_YAW, abs=0.02) and pitch > math.radians(5)
+    assert backend.move_tcp((0.0, -0.5, 0.15)).ok
+    pitch, yaw = hand_angles(backend.world.robot.arm_q())
+    assert abs(pitch) < 0.01 and abs(yaw) < 0.01
+
+
 def test_closing_on_nothing_holds_nothing(backend: PhysicsBackend) -> None:
     backend.reset([ObjectSpawn("red block", "block", "red", 0.1, -0.5)])
     result = backend.set_gripper(open=False)
@@ -146,3 +199,6 @@ def test_ik_matches_forward_kinematics() -> None:
         q, err = inverse_kinematics(target, seed)
         assert err < 1e-3
         assert np.linalg.norm(forward_kinematics(q) - np.asarray(target)) < 1e-3
+    # Pointing straight down, the elbow-up arm cannot reach the top side (joint 4 folds fully).
+    _, err = inverse_kinematics((0.0, -0.25, 0.06), seed)
+    assert err > 1e-3
