@@ -22,7 +22,10 @@ class MotionSettings:
     grasp_depth: float = 0.02
     """How far below an object's top the fingers close."""
     release_gap: float = 0.008
-    """Gap between a held object's bottom and its support when released."""
+    """Gap between a held object's bottom and its support when released (the descent also stops
+    at the first contact). Measured on the physics oracle suite: releasing closer (3 mm, or
+    pressing to contact) lets the high-friction fingertips drag the placed block or the bowl
+    away on the retreat."""
 
 
 @dataclass
