@@ -118,8 +118,14 @@ class Backend(Protocol):
         """
         ...
 
-    def set_gripper(self, open: bool) -> GripperResult:
-        """Open the gripper fully, or close it until it closes on something."""
+    def set_gripper(self, open: bool, width: float | None = None) -> GripperResult:
+        """Open the gripper, or close it until it closes on something.
+
+        Args:
+            open: Open (releasing what is held) or close.
+            width: When opening, the finger distance to open to, metres — just enough to let go
+                of an object without the fingers reaching neighbouring walls; None opens fully.
+        """
         ...
 
     def wait(self, seconds: float) -> None:

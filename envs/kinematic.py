@@ -134,12 +134,13 @@ class KinematicBackend:
         self._time += seconds
         return MoveResult(target, goal, ok=True, contact=contact, sim_seconds=seconds)
 
-    def set_gripper(self, open: bool) -> GripperResult:
-        """Open (dropping what is held onto what is below) or close on the object at the TCP."""
+    def set_gripper(self, open: bool, width: float | None = None) -> GripperResult:
+        """Open (to ``width``, dropping what is held onto what is below) or close on the object
+        at the TCP."""
         seconds = 0.5
         if open:
             self._held = None
-            self._opening = MAX_OPENING
+            self._opening = MAX_OPENING if width is None else min(max(width, 0.0), MAX_OPENING)
             self._settle()
         elif self._held is None:
             name = self._object_between_fingers()

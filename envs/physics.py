@@ -196,13 +196,14 @@ class PhysicsBackend:
         reason = None if ok else ("collision" if contact else "timeout")
         return MoveResult(goal_t, reached, ok, reason, contact, world.sim_time - t0)
 
-    def set_gripper(self, open: bool) -> GripperResult:
-        """Open fully (releasing what is held), or close until the fingers stall on something."""
+    def set_gripper(self, open: bool, width: float | None = None) -> GripperResult:
+        """Open (to ``width``, or fully), releasing what is held; or close until the fingers stall."""
         world, robot = self.world, self.world.robot
         t0 = world.sim_time
+        target = FINGER_OPEN if width is None else min(max(width / 2, 0.0), FINGER_OPEN)
         if open:
             self._release()
-            robot.command_fingers(FINGER_OPEN)
+            robot.command_fingers(target)
             self._closed = False
         else:
             robot.command_fingers(0.0)
@@ -213,7 +214,7 @@ class PhysicsBackend:
             world.step(4)
             done += 4
             opening = robot.opening()
-            if open and opening > 2 * FINGER_OPEN - 1e-3:
+            if open and opening > 2 * target - 1e-3:
                 break
             still = still + 1 if robot.finger_speed() < 2e-3 else 0
             if done > 24 and (still >= 3 or opening < 1e-3):

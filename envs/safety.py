@@ -100,9 +100,11 @@ class GuardedBackend:
         self.limits.check(target, speed)
         return self.inner.move_tcp(target, speed=speed, stop_on_contact=stop_on_contact)
 
-    def set_gripper(self, open: bool) -> GripperResult:
-        """Open or close the gripper."""
-        return self.inner.set_gripper(open)
+    def set_gripper(self, open: bool, width: float | None = None) -> GripperResult:
+        """Open (to ``width``) or close the gripper."""
+        if width is not None and not (math.isfinite(width) and 0.0 <= width <= 0.2):
+            raise SafetyStop(f"gripper width {width} m is outside [0, 0.2] m")
+        return self.inner.set_gripper(open, width)
 
     def wait(self, seconds: float) -> None:
         """Wait, at most a minute per call."""

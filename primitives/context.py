@@ -21,6 +21,11 @@ class MotionSettings:
     """Extra height kept above the tallest object during travel."""
     grasp_depth: float = 0.02
     """How far below an object's top the fingers close."""
+    grasp_slack: float = 0.015
+    """Finger clearance on each side of an object while approaching it, metres."""
+    release_slack: float = 0.005
+    """Finger clearance on each side when letting go: enough to release, not so much that the
+    fingers push into neighbouring walls (a finger jammed against a bowl lifts the bowl)."""
     release_gap: float = 0.008
     """Gap between a held object's bottom and its support when released (the descent also stops
     at the first contact). Measured on the physics oracle suite: releasing closer (3 mm, or

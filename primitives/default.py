@@ -130,7 +130,8 @@ def grasp(ctx: PrimitiveContext, name: str) -> None:
     obj = found[name]
     x, y, _ = obj.position
     grasp_z = max(obj.position[2] + obj.size[2] / 2 - ctx.motion.grasp_depth, 0.012)
-    ctx.backend.set_gripper(open=True)
+    width = min(obj.size[0], obj.size[1]) + 2 * ctx.motion.grasp_slack
+    ctx.backend.set_gripper(open=True, width=width)
     hover_above(ctx, (x, y))
     move(ctx, (x, y, grasp_z))
     held = ctx.backend.set_gripper(open=False).held
@@ -194,7 +195,8 @@ def place(ctx: PrimitiveContext, target: Target) -> np.ndarray:
         surface = support_height(scene, xy, exclude=held)
         release_z = surface + tcp_above_bottom + ctx.motion.release_gap
     move(ctx, (xy[0], xy[1], release_z), stop_on_contact=True)
-    ctx.backend.set_gripper(open=True)
+    release = min(obj.size[0], obj.size[1]) + 2 * ctx.motion.release_slack
+    ctx.backend.set_gripper(open=True, width=release)
     up = travel_height(ctx, ctx.backend.observe())
     here = ctx.backend.observe().gripper_position
     move(ctx, (here[0], here[1], up))
