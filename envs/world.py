@@ -11,9 +11,10 @@ and after any history. :meth:`TabletopWorld.state_bytes` exposes that state for 
 
 Example:
     >>> world = TabletopWorld()
-    >>> world.reset([ObjectSpawn("red block", "block", "red", 0.0, -0.5)])
-    >>> world.object_state("red block").position  # doctest: +SKIP
-    (0.0, -0.5, 0.02)
+    >>> settle_seconds = world.reset([ObjectSpawn("red block", "block", "red", 0.0, -0.5)])
+    >>> [abs(round(v, 3)) for v in world.object_state("red block").position]
+    [0.0, 0.5, 0.02]
+    >>> world.close()
 """
 
 from __future__ import annotations

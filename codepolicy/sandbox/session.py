@@ -13,9 +13,19 @@ as that exception class) or a :class:`ProgramHalt` (``SafetyStop`` -> status ``s
 status ``error``, kind ``dispatcher_error``.
 
 Example:
-    >>> with Session(program, registry, dispatcher) as session:   # doctest: +SKIP
+    >>> from codepolicy.primitives.registry import Registry
+    >>> registry = Registry()
+    >>> @registry.primitive
+    ... def say(ctx: object, message: str) -> None:
+    ...     '''Say something.'''
+    >>> heard = []
+    >>> def dispatcher(spec, args):
+    ...     heard.append(args["message"])
+    >>> with Session("say('hello')\nsay('world')", registry, dispatcher) as session:
     ...     first = session.step()          # runs until the first call has completed
     ...     result = session.run()          # runs to the end
+    >>> first.primitive, result.status.value, heard
+    ('say', 'completed', ['hello', 'world'])
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Load scenario files: YAML text to validated models, with errors that point at file, line and field.
 
 Example:
-    >>> family = load_family(shipped_path("stack-blocks"))  # doctest: +SKIP
-    >>> family.scenario("unseen").name  # doctest: +SKIP
+    >>> from codepolicy.scenario.catalog import shipped_files
+    >>> family = load_family(next(p for p in shipped_files() if p.stem == "stack-blocks"))
+    >>> family.scenario("unseen").name
     'stack-blocks-unseen'
 """
 
