@@ -21,7 +21,7 @@ Example:
     >>> heard = []
     >>> def dispatcher(spec, args):
     ...     heard.append(args["message"])
-    >>> with Session("say('hello')\nsay('world')", registry, dispatcher) as session:
+    >>> with Session("say('hello'); say('world')", registry, dispatcher) as session:
     ...     first = session.step()          # runs until the first call has completed
     ...     result = session.run()          # runs to the end
     >>> first.primitive, result.status.value, heard
