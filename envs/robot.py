@@ -18,8 +18,9 @@ published Denavit-Hartenberg parameters), with the null space pulled towards :da
 (elbow up), so unreachable targets are detected without touching the simulation.
 
 Example:
-    >>> panda = Panda(world.client)            # doctest: +SKIP
-    >>> q, err = panda.solve_ik((0.0, -0.5, 0.1))   # doctest: +SKIP
+    >>> q, err = inverse_kinematics((0.0, -0.5, 0.1), REST_POSE)
+    >>> bool(err < 1e-3), [round(float(v), 3) for v in forward_kinematics(q)]
+    (True, [0.0, -0.5, 0.1])
 """
 
 from __future__ import annotations
