@@ -24,6 +24,7 @@ import numpy as np
 from gymnasium import spaces
 
 from codepolicy.envs.backend import Backend
+from codepolicy.envs.gym_env import object_positions
 
 MAX_PROGRAM_CHARS = 8000
 MAX_FEEDBACK_CHARS = 8000
@@ -136,12 +137,7 @@ class CodeAsActionEnv(gym.Env[dict[str, Any], str]):
 
     def _observation(self) -> dict[str, Any]:
         assert self._backend is not None
-        scene = self._backend.observe()
-        objects = np.zeros((self.max_objects, 3), dtype=np.float32)
-        mask = np.zeros(self.max_objects, dtype=np.int8)
-        for i, spawn in enumerate(self._episode.objects[: self.max_objects]):
-            objects[i] = np.clip(scene.objects[spawn.name].position, -1.0, 1.0)
-            mask[i] = 1
+        objects, mask = object_positions(self._backend.observe(), self._episode, self.max_objects)
         text = "".join(c for c in self._text if c in TEXT_CHARSET)[:MAX_FEEDBACK_CHARS]
         instruction = self._episode.instruction[:512]
         return {

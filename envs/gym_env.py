@@ -26,6 +26,7 @@ from gymnasium import spaces
 
 from codepolicy.envs.backend import MAX_SPEED, Backend
 from codepolicy.envs.safety import SafetyLimits
+from codepolicy.envs.state import SceneState
 
 STEP_SIZE = 0.05
 """Metres the gripper moves for an action component of 1."""
@@ -34,6 +35,18 @@ MAX_GOAL_LENGTH = 256
 ROBOT_LOW = np.array([-1.0, -1.0, -0.1, 0.0, 0.0], dtype=np.float32)
 """Lower bounds of the robot state: gripper x, y, z (m), finger opening (m), holding (0/1)."""
 ROBOT_HIGH = np.array([1.0, 1.0, 1.0, 0.1, 1.0], dtype=np.float32)
+
+
+def object_positions(
+    scene: SceneState, episode: Any, max_objects: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Object centres in spawn order, padded to ``max_objects`` rows, and the mask of real rows."""
+    objects = np.zeros((max_objects, 3), dtype=np.float32)
+    mask = np.zeros(max_objects, dtype=np.int8)
+    for i, spawn in enumerate(episode.objects[:max_objects]):
+        objects[i] = np.clip(scene.objects[spawn.name].position, -1.0, 1.0)
+        mask[i] = 1
+    return objects, mask
 
 
 class TabletopEnv(gym.Env[dict[str, Any], np.ndarray]):
@@ -138,11 +151,7 @@ class TabletopEnv(gym.Env[dict[str, Any], np.ndarray]):
             ROBOT_LOW,
             ROBOT_HIGH,
         )
-        objects = np.zeros((self.max_objects, 3), dtype=np.float32)
-        mask = np.zeros(self.max_objects, dtype=np.int8)
-        for i, spawn in enumerate(self._episode.objects[: self.max_objects]):
-            objects[i] = np.clip(scene.objects[spawn.name].position, -1.0, 1.0)
-            mask[i] = 1
+        objects, mask = object_positions(scene, self._episode, self.max_objects)
         goal = self._episode.instruction[:MAX_GOAL_LENGTH]
         return {"robot": robot, "objects": objects, "object_mask": mask, "goal": goal}
 
