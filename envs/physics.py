@@ -32,7 +32,7 @@ fingers touch the object after closing and removed on opening, for scenes where 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -231,6 +231,17 @@ class PhysicsBackend:
         steps = round(max(0.0, float(seconds)) / self.world.time_step)
         self.world.robot.command_arm(self._q_cmd)
         self.world.step(steps)
+
+    def set_frame_listener(
+        self, callback: Callable[[], None] | None, every_seconds: float = 1 / 12
+    ) -> None:
+        """Call ``callback()`` every ``every_seconds`` of simulated time, also during motions
+        (video recording); None switches it off."""
+        if callback is None:
+            self.world.set_frame_callback(None)
+            return
+        steps = max(1, round(every_seconds / self.world.time_step))
+        self.world.set_frame_callback(lambda _world: callback(), steps)
 
     def render(self, width: int = 320, height: int = 240) -> CameraFrame:
         """Render the fixed scene camera."""

@@ -1,7 +1,7 @@
 """MP4 recording of an episode.
 
-Backends that simulate motion offer ``set_frame_listener(callback, every_seconds)``; the recorder asks
-for a frame every 1/fps simulated seconds, so the video plays in real time. Backends without it (the
+Backends that simulate motion offer ``set_frame_listener(callback, every_seconds)``; the recorder
+renders a frame every 1/fps simulated seconds, so the video plays in real time. Backends without it (the
 kinematic one) get one frame per primitive call. Frames stream to the encoder, so memory stays flat.
 """
 
@@ -51,16 +51,13 @@ class VideoRecorder:
         self._backend = backend
         listen = getattr(backend, "set_frame_listener", None)
         if callable(listen):
-            listen(self._on_frame, 1.0 / self.fps)
+            listen(self.capture, 1.0 / self.fps)
         self.capture()
 
     @property
     def streams_motion(self) -> bool:
         """Whether frames arrive during motions (otherwise call :meth:`capture` after each step)."""
         return callable(getattr(self._backend, "set_frame_listener", None))
-
-    def _on_frame(self, rgb: np.ndarray) -> None:
-        self._write(rgb)
 
     def capture(self) -> None:
         """Render the attached backend now and append the frame."""
