@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.mark.slow
 def test_wheel_installed_outside_the_repo_finds_scenarios_and_data(tmp_path: Path) -> None:
+    # Built the way users build it: an isolated build environment honouring build-system.requires.
     dist = tmp_path / "dist"
     subprocess.run(
         [
@@ -23,7 +24,6 @@ def test_wheel_installed_outside_the_repo_finds_scenarios_and_data(tmp_path: Pat
             "pip",
             "wheel",
             "--no-deps",
-            "--no-build-isolation",
             "-q",
             "-w",
             str(dist),
