@@ -14,7 +14,7 @@ import tempfile
 import time
 
 from codepolicy.bench.executors import run_local
-from codepolicy.bench.runner import BenchSettings, plan_tasks, select_scenarios
+from codepolicy.bench.tasks import BenchSettings, plan_tasks, select_scenarios
 
 
 def throughput(workers: int, tasks: list, out: str) -> tuple[float, int]:

@@ -13,7 +13,8 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from typing import Any
 
 from codepolicy.bench.record import EpisodeRecord
-from codepolicy.bench.runner import BenchSettings, EpisodeTask, close_worlds, run_task
+from codepolicy.bench.runner import close_worlds, run_task
+from codepolicy.bench.tasks import BenchSettings, EpisodeTask
 
 EXECUTORS = ("local", "ray")
 

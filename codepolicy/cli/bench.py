@@ -73,7 +73,7 @@ def bench(
 ) -> None:
     """Run every scenario × seed × variant episode, then print and save the statistics."""
     from codepolicy.bench.executors import EXECUTORS
-    from codepolicy.bench.runner import VIDEO_MODES, BenchSettings, plan_tasks, select_scenarios
+    from codepolicy.bench.tasks import VIDEO_MODES, BenchSettings, plan_tasks, select_scenarios
     from codepolicy.runner.episode import BACKENDS
     from codepolicy.scenario.errors import ScenarioError
 
@@ -146,8 +146,8 @@ def _run(tasks, settings, variants, out, resume, workers, executor, ray_address,
         write_manifest,
     )
     from codepolicy.bench.report import RebuildError, rebuild
-    from codepolicy.bench.runner import settings_dict
     from codepolicy.bench.store import ResultsFileError, ResultsStore, done_keys
+    from codepolicy.bench.tasks import settings_dict
 
     existing = out / "results.jsonl"
     if existing.exists() and existing.stat().st_size > 0 and not resume:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from codepolicy.bench.executors import run_local, run_ray
-from codepolicy.bench.runner import BenchSettings, plan_tasks, select_scenarios
+from codepolicy.bench.tasks import BenchSettings, plan_tasks, select_scenarios
 
 ray = pytest.importorskip("ray", reason="the ray extra is not installed")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from codepolicy.bench.executors import run_local
-from codepolicy.bench.runner import BenchSettings, plan_tasks, select_scenarios
+from codepolicy.bench.tasks import BenchSettings, plan_tasks, select_scenarios
 
 SEEDS = list(range(5))
 
