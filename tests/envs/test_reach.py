@@ -15,7 +15,7 @@ import pytest
 
 from codepolicy.envs.backend import DEFAULT_SPEED
 from codepolicy.envs.frame import LOCATIONS
-from codepolicy.envs.physics import HAND_LADDER, plan_move
+from codepolicy.envs.motion import HAND_LADDER, plan_move
 from codepolicy.envs.robot import (
     NEAR_YAW,
     REST_POSE,
