@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import signal
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from codepolicy.primitives.errors import BudgetExceeded, PrimitiveError, ProgramHalt, SafetyStop
 from codepolicy.primitives.registry import PrimitiveSpec
 from codepolicy.sandbox import codec
 from codepolicy.sandbox.policy import EXIT_MEMORY
-from codepolicy.sandbox.result import CallEvent, ErrorKind, Status
+from codepolicy.sandbox.result import CallError, CallEvent, ErrorKind, ProgramError, Status
 
 Dispatcher = Callable[[PrimitiveSpec, dict[str, Any]], Any]
 BeforeCall = Callable[[PrimitiveSpec, dict[str, Any]], None]
@@ -55,3 +57,72 @@ def classify_exit(code: int | None) -> tuple[Status, ErrorKind, str]:
         kind, status = ErrorKind.worker_crash, Status.error
         what = f"worker exited unexpectedly (code {code})"
     return status, kind, what
+
+
+@dataclass
+class Halt:
+    """The run must end: a dispatcher or hook stopped it, or the dispatcher itself failed."""
+
+    status: Status
+    error: ProgramError
+    notify: bool = False
+    """Whether the after-call hook still sees the halting call."""
+
+
+def execute_call(
+    spec: PrimitiveSpec,
+    args: list[Any],
+    kwargs: dict[str, Any],
+    event: CallEvent,
+    dispatcher: Dispatcher,
+    before_call: BeforeCall | None,
+    on_output: Callable[[dict[str, Any]], None] | None = None,
+) -> dict[str, Any] | Halt:
+    """Validate and run one call on the host; fill ``event``; return the reply for the worker.
+
+    A :class:`PrimitiveError` (including invalid arguments) becomes a ``raise`` reply the program
+    can catch; a :class:`ProgramHalt` or any other exception becomes a :class:`Halt`.
+    """
+    try:
+        checked = spec.validate_args(args, kwargs)
+        event.args = json_safe(checked)
+        if before_call is not None:
+            before_call(spec, checked)
+        if on_output is not None:
+            on_output(checked)
+        outcome = dispatcher(spec, checked)
+        if isinstance(outcome, DispatchResult):
+            event.sim_time = outcome.sim_time
+            event.info = dict(outcome.info)
+            outcome = outcome.value
+        encoded = codec.encode_value(outcome)
+        event.result = encoded
+        return {"type": "return", "value": encoded}
+    except PrimitiveError as exc:
+        event.error = CallError(code=exc.code, message=str(exc))
+        return {"type": "raise", "code": exc.code, "message": str(exc)}
+    except ProgramHalt as exc:
+        event.error = CallError(code=exc.code, message=str(exc))
+        status = (
+            Status.budget_exceeded
+            if isinstance(exc, BudgetExceeded)
+            else (Status.safety_stop if isinstance(exc, SafetyStop) else Status.error)
+        )
+        error = ProgramError(
+            kind=ErrorKind.halt,
+            type=type(exc).__name__,
+            message=str(exc),
+            line=event.line,
+            source_line=event.source_line,
+        )
+        return Halt(status, error, notify=True)
+    except Exception as exc:
+        event.error = CallError(code="dispatcher_error", message=repr(exc)[:500])
+        error = ProgramError(
+            kind=ErrorKind.dispatcher_error,
+            type=type(exc).__name__,
+            message="".join(traceback.format_exception(exc))[-4000:],
+            line=event.line,
+            source_line=event.source_line,
+        )
+        return Halt(Status.error, error)

@@ -13,7 +13,7 @@ as that exception class) or a :class:`ProgramHalt` (``SafetyStop`` -> status ``s
 status ``error``, kind ``dispatcher_error``.
 
 Example:
-    >>> from codepolicy.primitives.registry import Registry
+    >>> from codepolicy.primitives.registry import PrimitiveSpec, Registry
     >>> registry = Registry()
     >>> @registry.primitive
     ... def say(ctx: object, message: str) -> None:
@@ -32,23 +32,19 @@ from __future__ import annotations
 
 import threading
 import time
-import traceback
+from collections.abc import Callable
 from typing import Any, NoReturn
 
-from codepolicy.primitives.errors import (
-    BudgetExceeded,
-    PrimitiveError,
-    ProgramHalt,
-    SafetyStop,
-)
-from codepolicy.primitives.registry import Registry
+from codepolicy.primitives.registry import PrimitiveSpec, Registry
 from codepolicy.sandbox import codec
 from codepolicy.sandbox.dispatch import (
     AfterCall,
     BeforeCall,
     Dispatcher,
     DispatchResult,
+    Halt,
     classify_exit,
+    execute_call,
     json_safe,
 )
 from codepolicy.sandbox.limits import SandboxLimits
@@ -314,62 +310,16 @@ class Session:
                     source_line=source,
                 ),
             )
-        reply: dict[str, Any]
-        try:
-            checked = spec.validate_args(args, kwargs)
-            event.args = json_safe(checked)
-            if self.before_call is not None:
-                self.before_call(spec, checked)
-            if spec.name in self.limits.output_primitives:
-                texts = [v for v in checked.values() if isinstance(v, str)]
-                if texts:
-                    self._add_output(" ".join(texts) + "\n")
-            outcome = self.dispatcher(spec, checked)
-            if isinstance(outcome, DispatchResult):
-                event.sim_time = outcome.sim_time
-                event.info = dict(outcome.info)
-                outcome = outcome.value
-            encoded = codec.encode_value(outcome)
-            event.result = encoded
-            reply = {"type": "return", "value": encoded}
-        except PrimitiveError as exc:
-            event.error = CallError(code=exc.code, message=str(exc))
-            reply = {"type": "raise", "code": exc.code, "message": str(exc)}
-        except ProgramHalt as exc:
-            event.error = CallError(code=exc.code, message=str(exc))
+        outcome = execute_call(
+            spec, args, kwargs, event, self.dispatcher, self.before_call, self._output_hook(spec)
+        )
+        if isinstance(outcome, Halt):
             event.wall_time = time.perf_counter() - t0
             self._halting_event = event
-            status = (
-                Status.budget_exceeded
-                if isinstance(exc, BudgetExceeded)
-                else (Status.safety_stop if isinstance(exc, SafetyStop) else Status.error)
-            )
-            self._notify_after(event)
-            self._finish(
-                status,
-                ProgramError(
-                    kind=ErrorKind.halt,
-                    type=type(exc).__name__,
-                    message=str(exc),
-                    line=line,
-                    source_line=source,
-                ),
-            )
-        except _Finished:
-            raise
-        except Exception as exc:
-            event.error = CallError(code="dispatcher_error", message=repr(exc)[:500])
-            self._halting_event = event
-            self._finish(
-                Status.error,
-                ProgramError(
-                    kind=ErrorKind.dispatcher_error,
-                    type=type(exc).__name__,
-                    message="".join(traceback.format_exception(exc))[-4000:],
-                    line=line,
-                    source_line=source,
-                ),
-            )
+            if outcome.notify:
+                self._notify_after(event)
+            self._finish(outcome.status, outcome.error)
+        reply = outcome
         event.wall_time = time.perf_counter() - t0
         assert self.worker is not None
         room = max(self.limits.wall_seconds - self._program_time, 0.0)
@@ -383,6 +333,18 @@ class Session:
             self._finish_dead_worker()
         self._notify_after(event)
         return event
+
+    def _output_hook(self, spec: PrimitiveSpec) -> Callable[[dict[str, Any]], None] | None:
+        """Counts what output primitives (``say``) say towards the output cap."""
+        if spec.name not in self.limits.output_primitives:
+            return None
+
+        def record(checked: dict[str, Any]) -> None:
+            texts = [v for v in checked.values() if isinstance(v, str)]
+            if texts:
+                self._add_output(" ".join(texts) + "\n")
+
+        return record
 
     def _notify_after(self, event: CallEvent) -> None:
         if self.after_call is not None:
