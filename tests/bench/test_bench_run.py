@@ -213,3 +213,42 @@ def test_bad_options_exit_2_with_a_message(tmp_path: Path, args: list[str], mess
     proc = bench(*args, "--out", str(tmp_path / "x"))
     assert proc.returncode == 2
     assert message in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_video_all_keeps_every_episode_and_failures_keeps_none_when_all_succeed(
+    tmp_path: Path,
+) -> None:
+    keep_all, keep_failures = tmp_path / "all", tmp_path / "failures"
+    args = ["--suite", "pick-place-seen", "--seeds", "2", "--backend", "kinematic"]
+    assert bench(*args, "--video", "all", "--out", str(keep_all)).returncode == 0
+    assert bench(*args, "--video", "failures", "--out", str(keep_failures)).returncode == 0
+    videos = [r["video"] for r in lines(keep_all)]
+    assert all(videos) and all((keep_all / v).stat().st_size > 0 for v in videos)
+    assert [r["video"] for r in lines(keep_failures)] == [None, None]
+    assert not list((keep_failures / "videos").glob("*.mp4"))
+    report = (keep_all / "report.html").read_text()
+    assert videos[0] in report
+
+
+def test_ray_executor_from_the_command_line(tmp_path: Path) -> None:
+    pytest.importorskip("ray", reason="the ray extra is not installed")
+    out = tmp_path / "ray"
+    proc = bench(
+        "--suite",
+        "pick-place-seen",
+        "--seeds",
+        "2",
+        "--backend",
+        "kinematic",
+        "--executor",
+        "ray",
+        "--workers",
+        "2",
+        "--out",
+        str(out),
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(r["key"] for r in lines(out)) == [
+        "pick-place-seen|0|oracle",
+        "pick-place-seen|1|oracle",
+    ]
