@@ -23,7 +23,7 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from codepolicy.envs.backend import Backend
+from codepolicy.envs.episode_world import EpisodeWorld
 from codepolicy.envs.gym_env import object_positions
 
 MAX_PROGRAM_CHARS = 8000
@@ -55,17 +55,13 @@ class CodeAsActionEnv(gym.Env[dict[str, Any], str]):
         render_mode: str | None = "rgb_array",
     ) -> None:
         from codepolicy.primitives.profiles import get_profile
-        from codepolicy.scenario.catalog import load_scenario
 
-        self.scenario = load_scenario(scenario)
-        self.backend_kind = backend
+        self.world = EpisodeWorld(scenario, backend)
         self.registry = get_profile(profile)
         self.max_programs = max_programs
         self.continue_from_current = continue_from_current
         self.render_mode = render_mode
-        self.max_objects = sum(self.scenario.object_count_range)
-        self._backend: Backend | None = None
-        self._episode: Any = None
+        self.max_objects = self.world.max_objects
         self._programs = 0
         self._text = ""
         self.action_space = spaces.Text(MAX_PROGRAM_CHARS, min_length=0, charset=TEXT_CHARSET)
@@ -84,32 +80,26 @@ class CodeAsActionEnv(gym.Env[dict[str, Any], str]):
         """Sample the episode for ``seed`` and reset the world; the feedback starts as the scene."""
         super().reset(seed=seed)
         from codepolicy.feedback.scene import describe_scene
-        from codepolicy.runner.episode import make_backend, spawns
-        from codepolicy.scenario.sampler import sample_episode
 
-        episode_seed = seed if seed is not None else int(self.np_random.integers(2**31 - 1))
-        self._episode = sample_episode(self.scenario, episode_seed)
-        if self._backend is None:
-            self._backend = make_backend(self.backend_kind)
-        scene = self._backend.reset(spawns(self._episode), seed=episode_seed)
+        scene = self.world.reset(seed, self.np_random)
         self._programs = 0
         self._text = "Scene now:\n" + "\n".join(f"  {line}" for line in describe_scene(scene))
+        episode = self.world.episode
         return self._observation(), {
-            "instruction": self._episode.instruction,
-            "variables": dict(self._episode.variables),
-            "episode_seed": episode_seed,
+            "instruction": episode.instruction,
+            "variables": dict(episode.variables),
+            "episode_seed": episode.seed,
         }
 
     def step(self, action: str) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
         """Run the program ``action``; reward is the task's dense reward after it."""
         from codepolicy.runner.episode import run_episode
 
-        if self._backend is None or self._episode is None:
-            raise gym.error.ResetNeeded("call reset() before step()")
+        backend, episode = self.world.backend, self.world.episode
         program = str(action)[:MAX_PROGRAM_CHARS]
         reset = not self.continue_from_current
         feedback = run_episode(
-            self._episode, program, backend=self._backend, registry=self.registry, reset=reset
+            episode, program, backend=backend, registry=self.registry, reset=reset
         )
         self._programs += 1
         self._text = feedback.to_text()
@@ -125,21 +115,19 @@ class CodeAsActionEnv(gym.Env[dict[str, Any], str]):
 
     def render(self) -> np.ndarray | None:
         """An RGB frame of the scene."""
-        if self.render_mode != "rgb_array" or self._backend is None:
+        if self.render_mode != "rgb_array":
             return None
-        return self._backend.render(320, 240).rgb
+        return self.world.backend.render(320, 240).rgb
 
     def close(self) -> None:
         """Release the world."""
-        if self._backend is not None:
-            self._backend.close()
-            self._backend = None
+        self.world.close()
 
     def _observation(self) -> dict[str, Any]:
-        assert self._backend is not None
-        objects, mask = object_positions(self._backend.observe(), self._episode, self.max_objects)
+        episode = self.world.episode
+        objects, mask = object_positions(self.world.backend.observe(), episode, self.max_objects)
         text = "".join(c for c in self._text if c in TEXT_CHARSET)[:MAX_FEEDBACK_CHARS]
-        instruction = self._episode.instruction[:512]
+        instruction = episode.instruction[:512]
         return {
             "instruction": instruction,
             "feedback": text,

@@ -24,7 +24,8 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from codepolicy.envs.backend import MAX_SPEED, Backend
+from codepolicy.envs.backend import MAX_SPEED
+from codepolicy.envs.episode_world import EpisodeWorld
 from codepolicy.envs.safety import SafetyLimits
 from codepolicy.envs.state import SceneState
 
@@ -68,15 +69,10 @@ class TabletopEnv(gym.Env[dict[str, Any], np.ndarray]):
         render_mode: str | None = "rgb_array",
         render_size: tuple[int, int] = (320, 240),
     ) -> None:
-        from codepolicy.scenario.catalog import load_scenario
-
-        self.scenario = load_scenario(scenario)
-        self.backend_kind = backend
+        self.world = EpisodeWorld(scenario, backend)
         self.render_mode = render_mode
         self.render_size = render_size
-        self.max_objects = sum(self.scenario.object_count_range)
-        self._backend: Backend | None = None
-        self._episode: Any = None
+        self.max_objects = self.world.max_objects
         self._limits = SafetyLimits()
         self.action_space = spaces.Box(-1.0, 1.0, shape=(4,), dtype=np.float32)
         self.observation_space = spaces.Dict(
@@ -95,19 +91,12 @@ class TabletopEnv(gym.Env[dict[str, Any], np.ndarray]):
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """Sample the episode for ``seed`` (drawn from the env's generator when None) and reset."""
         super().reset(seed=seed)
-        from codepolicy.runner.episode import make_backend, spawns
-        from codepolicy.scenario.sampler import sample_episode
-
-        episode_seed = seed if seed is not None else int(self.np_random.integers(2**31 - 1))
-        self._episode = sample_episode(self.scenario, episode_seed)
-        if self._backend is None:
-            self._backend = make_backend(self.backend_kind)
-        self._backend.reset(spawns(self._episode), seed=episode_seed)
+        self.world.reset(seed, self.np_random)
         return self._observation(), self._info()
 
     def step(self, action: np.ndarray) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
         """Move the gripper by the scaled displacement and apply the gripper command."""
-        backend = self._require_backend()
+        backend = self.world.backend
         act = np.clip(np.asarray(action, dtype=np.float64), -1.0, 1.0)
         here = np.asarray(backend.observe().gripper_position)
         target = here + act[:3] * STEP_SIZE
@@ -126,23 +115,16 @@ class TabletopEnv(gym.Env[dict[str, Any], np.ndarray]):
         """An RGB frame of the scene (``render_mode="rgb_array"``)."""
         if self.render_mode != "rgb_array":
             return None
-        return self._require_backend().render(*self.render_size).rgb
+        return self.world.backend.render(*self.render_size).rgb
 
     def close(self) -> None:
         """Release the world."""
-        if self._backend is not None:
-            self._backend.close()
-            self._backend = None
+        self.world.close()
 
     # ---- helpers ---------------------------------------------------------------------------------
 
-    def _require_backend(self) -> Backend:
-        if self._backend is None:
-            raise gym.error.ResetNeeded("call reset() before step() or render()")
-        return self._backend
-
     def _observation(self) -> dict[str, Any]:
-        scene = self._require_backend().observe()
+        scene = self.world.backend.observe()
         robot = np.clip(
             np.array(
                 [*scene.gripper_position, scene.gripper_opening, float(scene.held is not None)],
@@ -151,19 +133,20 @@ class TabletopEnv(gym.Env[dict[str, Any], np.ndarray]):
             ROBOT_LOW,
             ROBOT_HIGH,
         )
-        objects, mask = object_positions(scene, self._episode, self.max_objects)
-        goal = self._episode.instruction[:MAX_GOAL_LENGTH]
+        objects, mask = object_positions(scene, self.world.episode, self.max_objects)
+        goal = self.world.episode.instruction[:MAX_GOAL_LENGTH]
         return {"robot": robot, "objects": objects, "object_mask": mask, "goal": goal}
 
     def _info(self) -> dict[str, Any]:
         from codepolicy.success import evaluate
 
-        evaluation = evaluate(self._episode.success, self._require_backend().observe())
+        episode = self.world.episode
+        evaluation = evaluate(episode.success, self.world.backend.observe())
         return {
             "is_success": evaluation.success,
             "reward": evaluation.reward,
             "explanation": evaluation.explanation,
-            "instruction": self._episode.instruction,
-            "object_names": [o.name for o in self._episode.objects],
-            "episode_seed": self._episode.seed,
+            "instruction": episode.instruction,
+            "object_names": [o.name for o in episode.objects],
+            "episode_seed": episode.seed,
         }
