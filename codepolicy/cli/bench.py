@@ -7,6 +7,7 @@ from pathlib import Path
 
 import typer
 
+from codepolicy.cli import options as opts
 from codepolicy.cli.common import fail
 from codepolicy.cli.planner_setup import LLMOptions
 
@@ -48,16 +49,16 @@ def bench(
     seeds: int | None = typer.Option(None, "--seeds", help="Seeds 0..N-1 (default 10)."),
     seed_list: str | None = typer.Option(None, "--seed-list", help="Seeds, e.g. 3,5,8."),
     planner: str = typer.Option("oracle", "--planner", help="oracle or llm."),
-    model: str | None = typer.Option(None, "--model", help="Model name (with --planner llm)."),
-    base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint."),
-    provider: str = typer.Option("openai", "--provider", help="openai, anthropic, replay, ..."),
+    model: opts.Model = None,
+    base_url: opts.BaseUrl = None,
+    provider: opts.Provider = "openai",
     prompt: str = typer.Option("zero-shot", "--prompt", help="Variant[,Variant...] or files."),
-    profile: str = typer.Option("default", "--profile", help="Primitive profile."),
-    replan: str = typer.Option("none", "--replan", help="none, refine, best-of-n, closed-loop."),
-    max_rounds: int = typer.Option(3, "--max-rounds", help="Rounds of refine / closed-loop."),
-    n: int = typer.Option(4, "--n", help="Candidates of best-of-n."),
-    temperature: float = typer.Option(0.0, "--temperature", help="Sampling temperature."),
-    backend: str = typer.Option("physics", "--backend", help="physics or kinematic."),
+    profile: opts.Profile = "default",
+    replan: opts.Replan = "none",
+    max_rounds: opts.MaxRounds = 3,
+    n: opts.Candidates = 4,
+    temperature: opts.Temperature = 0.0,
+    backend: opts.Backend = "physics",
     workers: int = typer.Option(1, "--workers", help="Parallel worker processes."),
     executor: str = typer.Option("local", "--executor", help="local or ray."),
     ray_address: str | None = typer.Option(None, "--ray-address", help="Ray cluster address."),
@@ -68,8 +69,8 @@ def bench(
     resume: bool = typer.Option(False, "--resume", help="Run only episodes not yet in --out."),
     video: str = typer.Option("none", "--video", help="none, failures or all."),
     prices: Path | None = typer.Option(None, "--prices", help="Price table (JSON/YAML)."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the model cache."),
-    replay_file: Path | None = typer.Option(None, "--replay-file", help="Recorded answers."),
+    no_cache: opts.NoCache = False,
+    replay_file: opts.ReplayFile = None,
 ) -> None:
     """Run every scenario × seed × variant episode, then print and save the statistics."""
     from codepolicy.bench.executors import EXECUTORS

@@ -7,6 +7,7 @@ from typing import Any
 
 import typer
 
+from codepolicy.cli import options as opts
 from codepolicy.cli.common import EXIT_NOT_ACHIEVED, EXIT_OK, fail, json_stdout, read_text_file
 from codepolicy.cli.planner_setup import LLMOptions, build_solver
 from codepolicy.feedback.model import Feedback
@@ -81,23 +82,23 @@ def run(
     seed: int = typer.Option(0, "--seed", help="Episode seed: picks objects, layout, wording."),
     program: Path | None = typer.Option(None, "--program", help="Run this program file."),
     planner: str | None = typer.Option(None, "--planner", help="Who writes it: oracle or llm."),
-    backend: str = typer.Option("physics", "--backend", help="physics or kinematic."),
+    backend: opts.Backend = "physics",
     video: Path | None = typer.Option(None, "--video", help="Write an MP4 of the episode here."),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
     gui: bool = typer.Option(False, "--gui", help="Show the PyBullet window (physics only)."),
-    model: str | None = typer.Option(None, "--model", help="Model name (with --planner llm)."),
-    base_url: str | None = typer.Option(None, "--base-url", help="OpenAI-compatible endpoint."),
-    provider: str = typer.Option("openai", "--provider", help="openai, anthropic, replay, ..."),
+    model: opts.Model = None,
+    base_url: opts.BaseUrl = None,
+    provider: opts.Provider = "openai",
     prompt: str = typer.Option("zero-shot", "--prompt", help="Prompt variant or template file."),
-    profile: str = typer.Option("default", "--profile", help="Primitive profile: default or cap."),
-    replan: str = typer.Option("none", "--replan", help="none, refine, best-of-n, closed-loop."),
-    max_rounds: int = typer.Option(3, "--max-rounds", help="Rounds of refine / closed-loop."),
-    n: int = typer.Option(4, "--n", help="Candidates of best-of-n."),
-    temperature: float = typer.Option(0.0, "--temperature", help="Sampling temperature."),
+    profile: opts.Profile = "default",
+    replan: opts.Replan = "none",
+    max_rounds: opts.MaxRounds = 3,
+    n: opts.Candidates = 4,
+    temperature: opts.Temperature = 0.0,
     refine_from: str = typer.Option("current", "--refine-from", help="current or reset."),
     helper_depth: int = typer.Option(2, "--helper-depth", help="Depth of helper generation."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Do not use the model cache."),
-    replay_file: Path | None = typer.Option(None, "--replay-file", help="Recorded answers."),
+    no_cache: opts.NoCache = False,
+    replay_file: opts.ReplayFile = None,
     record: Path | None = typer.Option(None, "--record", help="Record model answers here."),
 ) -> None:
     """Run one episode of SCENARIO and print the instruction, each step and the feedback.
