@@ -12,6 +12,7 @@ Every program first gets the helper functions it calls but does not define (hier
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -175,7 +176,7 @@ def _no_program(episode: Episode, backend: Backend, problem: str) -> Feedback:
     )
     scene = backend.observe()
     execution = ExecutionResult(status=Status.rejected, vet=report)
-    return judge(episode, execution, backend, scene, [], 0.0)
+    return judge(episode, execution, backend, scene, [], time.perf_counter())
 
 
 def _steps_done(rounds: list[Round]) -> str:

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from codepolicy.envs.backend import Backend, ObjectSpawn
 from codepolicy.envs.kinematic import KinematicBackend
 from codepolicy.envs.safety import GuardedBackend
+from codepolicy.envs.state import SceneState
 from codepolicy.feedback.model import ErrorReport, Feedback, status_from
 from codepolicy.feedback.scene import describe_changes, describe_scene
 from codepolicy.primitives.context import PrimitiveContext
@@ -137,17 +138,20 @@ def judge(
     episode: Episode,
     execution: ExecutionResult,
     backend: Backend,
-    initial: object,
+    initial: SceneState,
     said: list[str],
     started: float,
 ) -> Feedback:
-    """Evaluate the final scene and assemble the feedback of a finished run."""
-    from codepolicy.envs.state import SceneState
+    """Evaluate the final scene and assemble the feedback of a finished run.
 
+    Args:
+        initial: The scene when the program started (what changed is measured from it).
+        started: ``time.perf_counter()`` when the run started.
+    """
     final = backend.observe()
     evaluation = evaluate(episode.success, final)
     error = None
-    if execution.error is not None and execution.error.kind.value != "aborted":
+    if execution.error is not None and execution.error.kind is not ErrorKind.aborted:
         err = execution.error
         error = ErrorReport(
             type=err.type or err.kind.value,
@@ -155,7 +159,6 @@ def judge(
             line=err.line,
             source_line=err.source_line,
         )
-    before = initial if isinstance(initial, SceneState) else final
     return Feedback(
         scenario=episode.scenario,
         seed=episode.seed,
@@ -171,7 +174,7 @@ def judge(
         error=error,
         vet=execution.vet if execution.vet is not None and not execution.vet.ok else None,
         scene=describe_scene(final),
-        changes=describe_changes(before, final),
+        changes=describe_changes(initial, final),
         said=list(said),
         output=execution.output,
         sim_time=sum(e.sim_time or 0.0 for e in execution.events),

@@ -132,3 +132,4 @@ def test_an_answer_without_code_is_feedback_not_a_crash(
     feedback = solver.solve(pick_place).feedback
     assert feedback.status.value == "rejected" and not feedback.success
     assert "no Python code found" in feedback.to_text()
+    assert 0.0 <= feedback.wall_time < 10.0, "wall time is measured from the request, not boot"
