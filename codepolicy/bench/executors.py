@@ -13,7 +13,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from typing import Any
 
 from codepolicy.bench.record import EpisodeRecord
-from codepolicy.bench.runner import close_worlds, run_task
+from codepolicy.bench.runner import close_worlds, crashed_record, run_task
 from codepolicy.bench.tasks import BenchSettings, EpisodeTask
 
 EXECUTORS = ("local", "ray")
@@ -84,9 +84,7 @@ def _as_completed(
             try:
                 yield future.result()
             except Exception as exc:  # the worker process itself died
-                from codepolicy.bench.runner import _crashed
-
-                yield _crashed(task, settings, exc, "", 0.0, "worker", None)
+                yield crashed_record(task, settings, exc, worker="worker process")
 
 
 def run_ray(
@@ -134,9 +132,7 @@ def run_ray(
                 try:
                     yield ray.get(ref)
                 except Exception as exc:
-                    from codepolicy.bench.runner import _crashed
-
-                    yield _crashed(task, settings, exc, "", 0.0, "ray", None)
+                    yield crashed_record(task, settings, exc, worker="ray")
     finally:
         if started_here:
             ray.shutdown()

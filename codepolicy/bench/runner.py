@@ -62,14 +62,16 @@ def run_task(task: EpisodeTask, settings: BenchSettings, llm_gate: Any = None) -
     try:
         episode = _episode(task)
     except Exception as exc:
-        return _crashed(task, settings, exc, started, clock, worker, None)
+        return crashed_record(task, settings, exc, worker=worker, started=started, clock=clock)
     try:
         if settings.planner == "oracle":
             return _run_oracle(episode, task, settings, started, clock, worker)
         return _run_llm(episode, task, settings, llm_gate, started, clock, worker)
     except Exception as exc:
         _WORLDS.pop(settings.backend, None)  # a crashed world is not reused
-        return _crashed(task, settings, exc, started, clock, worker, episode)
+        return crashed_record(
+            task, settings, exc, worker=worker, started=started, clock=clock, episode=episode
+        )
 
 
 def _video_path(settings: BenchSettings, key: str) -> Path:
@@ -216,15 +218,23 @@ def _record(
     )
 
 
-def _crashed(
+def crashed_record(
     task: EpisodeTask,
     settings: BenchSettings,
     exc: BaseException,
-    started: str,
-    clock: float,
+    *,
     worker: str,
-    episode: Episode | None,
+    started: str | None = None,
+    clock: float | None = None,
+    episode: Episode | None = None,
 ) -> EpisodeRecord:
+    """The record of an episode that crashed outside the program (status ``crashed``).
+
+    Args:
+        started: When the episode started (ISO time); None when unknown, e.g. the worker died.
+        clock: ``time.perf_counter()`` at the start, in this process; None when unknown.
+        episode: The sampled episode, when sampling got that far (fills family, splits...).
+    """
     info = crash_info(exc)
     tail = traceback.format_exception(type(exc), exc, exc.__traceback__)[-1].strip()
     info.message = f"{info.message} ({tail})" if tail not in info.message else info.message
@@ -253,8 +263,8 @@ def _crashed(
         executable=False,
         reward=0.0,
         explanation=f"the episode crashed: {info.type}: {info.message}",
-        wall_time=time.perf_counter() - clock,
-        started_at=started,
+        wall_time=0.0 if clock is None else time.perf_counter() - clock,
+        started_at=started or now_iso(),
         finished_at=now_iso(),
         worker=worker,
     )
