@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from codepolicy.cli import options as opts
 from codepolicy.cli.common import fail
 from codepolicy.cli.planner_setup import LLMOptions
+
+if TYPE_CHECKING:
+    from codepolicy.bench.tasks import BenchSettings, EpisodeTask
 
 
 def _seeds(seeds: int | None, seed_list: str | None) -> list[int]:
@@ -137,7 +140,18 @@ def bench(
     _run(tasks, settings, variants, out, resume, workers, executor, ray_address, prices)
 
 
-def _run(tasks, settings, variants, out, resume, workers, executor, ray_address, prices):  # type: ignore[no-untyped-def]
+def _run(
+    tasks: list[EpisodeTask],
+    settings: BenchSettings,
+    variants: dict[str, str | None],
+    out: Path,
+    resume: bool,
+    workers: int,
+    executor: str,
+    ray_address: str | None,
+    prices: Path | None,
+) -> None:
+    """Write the manifest, run the episodes not yet done, stream records, rebuild the report."""
     from codepolicy.bench.executors import run_local, run_ray
     from codepolicy.bench.progress import BenchProgress
     from codepolicy.bench.provenance import (
@@ -215,6 +229,3 @@ def _prompt_text(variant: str | None) -> str:
     path = resources.files("codepolicy.prompts") / "templates" / f"{variant}.jinja"
     return path.read_text(encoding="utf-8") if path.is_file() else variant
 
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(0)
