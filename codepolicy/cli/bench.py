@@ -228,4 +228,3 @@ def _prompt_text(variant: str | None) -> str:
         return ""
     path = resources.files("codepolicy.prompts") / "templates" / f"{variant}.jinja"
     return path.read_text(encoding="utf-8") if path.is_file() else variant
-
