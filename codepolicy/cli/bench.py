@@ -173,10 +173,13 @@ def _run(
         done = done_keys(out) if resume else set()
     except ResultsFileError as exc:
         fail(str(exc))
-    prompts = {
-        label: Path(p) if p and Path(p).is_file() else _prompt_text(p)
-        for label, p in variants.items()
-        if p
+    from codepolicy.prompts.render import template_sources
+
+    prompts: dict[str, str | Path] = {
+        f"{label}/{name}": source
+        for label, variant in variants.items()
+        if variant
+        for name, source in template_sources(variant).items()
     }
     manifest = make_manifest(
         models=[settings.llm["model"]] if settings.llm else [],
@@ -219,12 +222,3 @@ def _run(
     except RebuildError as exc:
         fail(str(exc))
     typer.echo(f"Report: {out / 'report.html'}", err=True)
-
-
-def _prompt_text(variant: str | None) -> str:
-    from importlib import resources
-
-    if variant is None:
-        return ""
-    path = resources.files("codepolicy.prompts") / "templates" / f"{variant}.jinja"
-    return path.read_text(encoding="utf-8") if path.is_file() else variant

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.meta
 
 from codepolicy.llm.base import Message
 from codepolicy.primitives.errors import CATCHABLE_ERRORS
@@ -126,6 +127,32 @@ def _locate(variant_or_path: str | os.PathLike[str]) -> tuple[jinja2.Environment
         f"{problem}; shipped variants: {', '.join(shipped)} (a path to a Jinja2 template file "
         "is also accepted)"
     )
+
+
+def template_sources(variant_or_path: str | os.PathLike[str]) -> dict[str, str]:
+    """Every template a prompt is made of — the variant and, recursively, what it extends or
+    includes — by name, with its source. Hash these to record exactly which prompt ran.
+
+    Example:
+        >>> sorted(template_sources("zero-shot"))[:3]
+        ['_base.jinja', '_continue.jinja', '_function.jinja']
+    """
+    env, name = _locate(variant_or_path)
+    assert env.loader is not None
+    sources: dict[str, str] = {}
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        if current in sources:
+            continue
+        source, _, _ = env.loader.get_source(env, current)
+        sources[current] = source
+        try:
+            referenced = jinja2.meta.find_referenced_templates(env.parse(source))
+        except jinja2.TemplateSyntaxError as exc:
+            raise _render_error(exc, current) from None
+        pending.extend(ref for ref in referenced if ref is not None)
+    return dict(sorted(sources.items()))
 
 
 def _render_error(exc: Exception, fallback_file: str) -> PromptTemplateError:

@@ -169,6 +169,10 @@ def test_prompt_variants_are_paired_and_compared(tmp_path: Path) -> None:
     assert summary["comparisons"], "paired comparison missing"
     assert "few-shot" in summary["comparisons"][0]["sentence"]
     assert all(r["llm_calls"] >= 1 and r["tokens_in"] > 0 for r in records)
+    hashes = json.loads((out / "manifest.json").read_text())["prompts"]
+    for variant in ("zero-shot", "few-shot"):
+        assert f"{variant}/{variant}.jinja" in hashes
+        assert f"{variant}/_base.jinja" in hashes, "shared template parts are part of the prompt"
 
 
 def _solve(instruction: str) -> str:
