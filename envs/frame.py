@@ -29,6 +29,11 @@ BOWL_DIAMETER: Final = 0.14
 BOWL_HEIGHT: Final = 0.05
 """Height of the bowl's rim above the table, in metres."""
 
+BOWL_FLOOR: Final = 0.008
+"""Height of a bowl's inner floor above its bottom that geometry-based code (the primitives'
+release heights, the kinematic world) assumes, metres. The generated physics bowl's floor is
+0.006 m thick, so releases above a bowl floor happen 2 mm higher than intended."""
+
 KINDS: Final = ("block", "bowl")
 
 # RGBA in [0, 1]; the palette Code as Policies uses for its tabletop.

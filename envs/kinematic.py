@@ -33,6 +33,7 @@ from codepolicy.envs.backend import (
 from codepolicy.envs.frame import (
     BLOCK_SIZE,
     BOWL_DIAMETER,
+    BOWL_FLOOR,
     BOWL_HEIGHT,
     COLORS,
     WORKSPACE_X,
@@ -46,7 +47,6 @@ MAX_OPENING = 0.08
 """Widest finger opening of the Panda gripper, metres."""
 REACH = 0.855
 """Farthest TCP distance from the shoulder axis the arm reaches pointing down, metres."""
-BOWL_FLOOR = 0.008
 GRASP_XY_TOLERANCE = 0.015
 """How far (xy) the TCP may be from an object's centre and still close on it, metres."""
 

@@ -6,12 +6,11 @@ These helpers hold the geometry (approach heights, release heights) so the primi
 from __future__ import annotations
 
 from codepolicy.envs.backend import MoveResult
+from codepolicy.envs.frame import BOWL_FLOOR
 from codepolicy.envs.state import SceneState, Vec3
 from codepolicy.primitives.context import PrimitiveContext
 from codepolicy.primitives.errors import ObjectDropped, Unreachable
 
-BOWL_FLOOR = 0.008
-"""Height of a bowl's inner floor above its bottom, metres."""
 SUPPORT_RADIUS = 0.035
 """A placement point this close (xy) to an object's centre rests on that object, metres."""
 
