@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ from codepolicy.cli.common import EXIT_NOT_ACHIEVED, EXIT_OK, fail, json_stdout,
 from codepolicy.cli.planner_setup import LLMOptions, build_solver
 from codepolicy.feedback.model import Feedback
 from codepolicy.feedback.model import plain as plain_value
+from codepolicy.llm.base import DEFAULT_MAX_TOKENS, DEFAULT_TIMEOUT_S
 from codepolicy.llm.usage import UsageLog
 from codepolicy.planning.strategies import Solution
 from codepolicy.runner.episode import BACKENDS, make_backend, run_episode
@@ -100,6 +102,9 @@ def run(
     no_cache: opts.NoCache = False,
     replay_file: opts.ReplayFile = None,
     record: Path | None = typer.Option(None, "--record", help="Record model answers here."),
+    timeout: opts.Timeout = DEFAULT_TIMEOUT_S,
+    max_tokens: opts.MaxTokens = DEFAULT_MAX_TOKENS,
+    model_path: opts.ModelPath = None,
 ) -> None:
     """Run one episode of SCENARIO and print the instruction, each step and the feedback.
 
@@ -114,10 +119,10 @@ def run(
         fail(f"unknown planner '{planner}'; choose one of: {', '.join(PLANNERS)}")
     options = None
     if planner == "llm":
-        if not model:
-            fail("--planner llm needs --model NAME")
+        if not model and model_path is None:
+            fail("--planner llm needs --model NAME (or --model-path FILE.gguf)")
         options = LLMOptions(
-            model=model,
+            model=model or (model_path.stem if model_path else ""),
             provider=provider,
             base_url=base_url,
             prompt=prompt,
@@ -131,6 +136,10 @@ def run(
             cache=not no_cache,
             replay_file=replay_file,
             record_file=record,
+            timeout=timeout,
+            max_tokens=max_tokens,
+            model_path=model_path,
+            show_progress=not json_output and sys.stderr.isatty(),
         )
         options.check()
     elif model is not None:
@@ -191,6 +200,8 @@ def _execute(
                 for r in solution.rounds:
                     what = "dry run" if not r.executed else "ran"
                     say(f"Round {r.index} ({r.kind}, {what}): {r.feedback.status.value}")
+                if options.replan == "best-of-n":
+                    say(candidates_line(solution, options.n))
                 feedback = solution.feedback
             else:
                 feedback = run_episode(episode, source, backend=world, on_event=on_event)
@@ -205,6 +216,17 @@ def _execute(
         else:
             say(feedback.to_text())
     return EXIT_OK if feedback.success else EXIT_NOT_ACHIEVED
+
+
+def candidates_line(solution: Solution, requested: int) -> str:
+    """How many best-of-n candidates the model really gave (servers may ignore ``n``)."""
+    drafts = [r for r in solution.rounds if r.kind == "candidate"]
+    got = sum(bool(r.program) for r in drafts)
+    line = f"best-of-n: {got} of {requested} candidates obtained"
+    distinct = len({r.program for r in drafts if r.program})
+    if got and distinct < got:
+        line += f" ({distinct} distinct)"
+    return line
 
 
 def solve_with_errors(solver: Any, episode: Episode) -> Solution:
