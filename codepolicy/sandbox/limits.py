@@ -29,6 +29,16 @@ class SandboxLimits(BaseModel):
     recursion_limit: int = Field(300, ge=50, le=5000)
     max_open_files: int = Field(16, ge=8, le=256)
     startup_seconds: float = Field(10.0, gt=0, description="Waiting for a worker to be ready.")
+    require_jail: bool = Field(
+        False,
+        description="Refuse to run unless every OS jail layer is active (real robots: always).",
+    )
+    call_seconds: float = Field(
+        5.0,
+        gt=0,
+        description="Host time to decode and validate one call's arguments; counts toward "
+        "wall_seconds.",
+    )
     output_primitives: tuple[str, ...] = Field(
         policy.OUTPUT_PRIMITIVES,
         description="Primitives whose string arguments count as output (e.g. 'say').",
