@@ -210,17 +210,20 @@ class Session:
             )
         if missing:
             warn_once(missing)
-        start = {
+        start = self._start_message()
+        if self._abort_requested:
+            self._finish(Status.aborted, ProgramError(kind=ErrorKind.aborted))
+        if not self.worker.send(encode_host_message(start), timeout=self.limits.startup_seconds):
+            self._finish_dead_worker()
+
+    def _start_message(self) -> dict[str, Any]:
+        return {
             "type": "start",
             "program": self.program,
             "seed": self.seed,
             "primitives": self.registry.names(),
             "limits": self.limits.worker_view(),
         }
-        if self._abort_requested:
-            self._finish(Status.aborted, ProgramError(kind=ErrorKind.aborted))
-        if not self.worker.send(encode_host_message(start), timeout=self.limits.startup_seconds):
-            self._finish_dead_worker()
 
     def _next_message(self) -> Any:
         worker = self.worker
@@ -417,8 +420,10 @@ class Session:
         assert worker is not None
         if self._abort_requested:
             self._finish(Status.aborted, ProgramError(kind=ErrorKind.aborted))
-        worker.kill()
-        code = worker.wait()
+        code = worker.wait(1.0)  # the jailed worker's outer half exits just after its pipes close
+        if code is None:
+            worker.kill()
+            code = worker.wait()
         status, kind, what = classify_exit(code, self.limits)
         line, _ = self._source(self.events[-1].line if self.events else None)
         if line is not None and kind is not ErrorKind.worker_crash:

@@ -48,6 +48,8 @@ ALLOWED: tuple[str, ...] = (
     "restart_syscall",
     "clock_gettime",
     "clock_getres",
+    "clock_nanosleep",
+    "nanosleep",
     "gettimeofday",
     "getrusage",
     "times",
