@@ -9,6 +9,7 @@ import typer
 
 from codepolicy.cli import options as opts
 from codepolicy.cli.common import fail
+from codepolicy.cli.doctor import REQUIRE_JAIL_HELP, apply_require_jail
 from codepolicy.cli.planner_setup import LLMOptions
 
 if TYPE_CHECKING:
@@ -74,8 +75,10 @@ def bench(
     prices: Path | None = typer.Option(None, "--prices", help="Price table (JSON/YAML)."),
     no_cache: opts.NoCache = False,
     replay_file: opts.ReplayFile = None,
+    require_jail: bool = typer.Option(False, "--require-jail", help=REQUIRE_JAIL_HELP),
 ) -> None:
     """Run every scenario × seed × variant episode, then print and save the statistics."""
+    apply_require_jail(require_jail)
     from codepolicy.bench.executors import EXECUTORS
     from codepolicy.bench.tasks import VIDEO_MODES, BenchSettings, plan_tasks, select_scenarios
     from codepolicy.runner.episode import BACKENDS

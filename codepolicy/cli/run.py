@@ -9,6 +9,7 @@ import typer
 
 from codepolicy.cli import options as opts
 from codepolicy.cli.common import EXIT_NOT_ACHIEVED, EXIT_OK, fail, json_stdout, read_text_file
+from codepolicy.cli.doctor import REQUIRE_JAIL_HELP, apply_require_jail
 from codepolicy.cli.planner_setup import LLMOptions, build_solver
 from codepolicy.feedback.model import Feedback
 from codepolicy.feedback.model import plain as plain_value
@@ -100,12 +101,14 @@ def run(
     no_cache: opts.NoCache = False,
     replay_file: opts.ReplayFile = None,
     record: Path | None = typer.Option(None, "--record", help="Record model answers here."),
+    require_jail: bool = typer.Option(False, "--require-jail", help=REQUIRE_JAIL_HELP),
 ) -> None:
     """Run one episode of SCENARIO and print the instruction, each step and the feedback.
 
     Exit code 0 if the task was achieved, 1 if not (including rejected or failed programs),
     2 for bad input.
     """
+    apply_require_jail(require_jail)
     if backend not in BACKENDS:
         fail(f"unknown backend '{backend}'; choose one of: {', '.join(BACKENDS)}")
     if program is not None and planner is not None:

@@ -68,9 +68,14 @@ def describe(layers: dict[str, Any]) -> list[str]:
     return lines
 
 
+def active_layers(layers: dict[str, Any]) -> list[str]:
+    """Names of the active layers, in display order."""
+    return [n for n in LAYER_NAMES if layers.get(n, (False, ""))[0]]
+
+
 def manifest_entry(layers: dict[str, Any]) -> dict[str, Any]:
     """What a bench manifest records: the active layers and the reasons for the others."""
     return {
-        "active": [n for n in LAYER_NAMES if layers.get(n, (False, ""))[0]],
+        "active": active_layers(layers),
         "off": {g.split(": ", 1)[0]: g.split(": ", 1)[1] for g in jail_gaps(layers)},
     }
