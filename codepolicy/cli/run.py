@@ -10,6 +10,7 @@ import typer
 
 from codepolicy.cli import options as opts
 from codepolicy.cli.common import EXIT_NOT_ACHIEVED, EXIT_OK, fail, json_stdout, read_text_file
+from codepolicy.cli.doctor import REQUIRE_JAIL_HELP, apply_require_jail
 from codepolicy.cli.planner_setup import LLMOptions, build_solver
 from codepolicy.feedback.model import Feedback
 from codepolicy.feedback.model import plain as plain_value
@@ -105,12 +106,14 @@ def run(
     timeout: opts.Timeout = DEFAULT_TIMEOUT_S,
     max_tokens: opts.MaxTokens = DEFAULT_MAX_TOKENS,
     model_path: opts.ModelPath = None,
+    require_jail: bool = typer.Option(False, "--require-jail", help=REQUIRE_JAIL_HELP),
 ) -> None:
     """Run one episode of SCENARIO and print the instruction, each step and the feedback.
 
     Exit code 0 if the task was achieved, 1 if not (including rejected or failed programs),
     2 for bad input.
     """
+    apply_require_jail(require_jail)
     if backend not in BACKENDS:
         fail(f"unknown backend '{backend}'; choose one of: {', '.join(BACKENDS)}")
     if program is not None and planner is not None:

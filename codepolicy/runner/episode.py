@@ -25,6 +25,7 @@ from codepolicy.primitives.context import PrimitiveContext
 from codepolicy.primitives.default import DEFAULT
 from codepolicy.primitives.registry import Registry
 from codepolicy.runner.host import Budget, EpisodeHost
+from codepolicy.sandbox.layers import active_layers
 from codepolicy.sandbox.limits import SandboxLimits
 from codepolicy.sandbox.result import CallEvent, ErrorKind, ExecutionResult, ProgramError, Status
 from codepolicy.sandbox.session import Session
@@ -131,6 +132,7 @@ def _paused(session: Session, failed: CallEvent) -> ExecutionResult:
             line=failed.line,
             source_line=failed.source_line,
         ),
+        jail=dict(session.jail),
     )
 
 
@@ -179,4 +181,5 @@ def judge(
         output=execution.output,
         sim_time=sum(e.sim_time or 0.0 for e in execution.events),
         wall_time=time.perf_counter() - started,
+        jail=active_layers(execution.jail),
     )
