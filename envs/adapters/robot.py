@@ -60,10 +60,15 @@ class AdapterRobot:
     def move_tcp(
         self, target: Vec3, *, speed: float = DEFAULT_SPEED, stop_on_contact: bool = False
     ) -> MoveResult:
-        """Servo the end effector in a straight line towards ``target`` (see the module doc)."""
+        """Servo the end effector in a straight line towards ``target`` (see the module doc).
+
+        Raises:
+            SafetyStop: ``target`` lies outside the env's workspace (nothing moves), or a step would.
+        """
         link, spec = self.link, self.link.spec
         goal = link.transform.to_env(target)
         speed = min(max(float(speed), 1e-3), MAX_SPEED)
+        link.limits.check((float(goal[0]), float(goal[1]), float(goal[2])), speed)
         step_len = min(speed * spec.step_seconds, spec.action_scale)
         start, blocked, contact = link.steps, 0, False
         for _ in range(spec.max_move_steps):
