@@ -17,7 +17,7 @@ from codepolicy.feedback.model import plain as plain_value
 from codepolicy.llm.base import DEFAULT_MAX_TOKENS, DEFAULT_TIMEOUT_S
 from codepolicy.llm.usage import UsageLog
 from codepolicy.planning.strategies import Solution
-from codepolicy.runner.episode import BACKENDS, make_backend, run_episode
+from codepolicy.runner.episode import BACKENDS, make_backend, run_episode, world_kind
 from codepolicy.sandbox.result import CallEvent
 from codepolicy.scenario.errors import ScenarioError
 from codepolicy.scenario.sampler import Episode
@@ -179,8 +179,9 @@ def _execute(
             except OracleError as exc:
                 fail(str(exc))
         say(f"Instruction: {episode.instruction}")
+        backend_kind = world_kind(episode, backend_kind)
         say(f"Scenario: {episode.scenario} (seed {episode.seed}, backend {backend_kind})")
-        world = make_backend(backend_kind, gui=gui)
+        world = _make_world(backend_kind, gui)
         recorder = None
         usage = UsageLog()
         solution: Solution | None = None
@@ -230,6 +231,16 @@ def candidates_line(solution: Solution, requested: int) -> str:
     if got and distinct < got:
         line += f" ({distinct} distinct)"
     return line
+
+
+def _make_world(kind: str, gui: bool) -> Any:
+    """The world to run in; a missing extra for an adapter world is a clear exit-2 error."""
+    from codepolicy.envs.adapters import MissingExtraError
+
+    try:
+        return make_backend(kind, gui=gui)
+    except MissingExtraError as exc:
+        fail(str(exc))
 
 
 def solve_with_errors(solver: Any, episode: Episode) -> Solution:
