@@ -51,6 +51,7 @@ def _mount() -> None:
     app.command("report")(report_cmd.report)
     app.command("compare")(report_cmd.compare)
     app.command("export")(report_cmd.export)
+    app.add_typer(__import__("codepolicy.cli.robot").cli.robot.app, name="robot")
 
 
 _mount()

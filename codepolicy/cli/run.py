@@ -14,6 +14,7 @@ from codepolicy.feedback.model import Feedback
 from codepolicy.feedback.model import plain as plain_value
 from codepolicy.llm.usage import UsageLog
 from codepolicy.planning.strategies import Solution
+from codepolicy.robot.errors import RobotError
 from codepolicy.runner.episode import BACKENDS, make_backend, run_episode
 from codepolicy.sandbox.result import CallEvent
 from codepolicy.scenario.errors import ScenarioError
@@ -100,13 +101,15 @@ def run(
     no_cache: opts.NoCache = False,
     replay_file: opts.ReplayFile = None,
     record: Path | None = typer.Option(None, "--record", help="Record model answers here."),
+    robot: str | None = typer.Option(None, "--robot", help="Robot server (--backend remote)."),
+    key_file: Path | None = typer.Option(None, "--key-file", help="Robot server's key file."),
 ) -> None:
     """Run one episode of SCENARIO and print the instruction, each step and the feedback.
 
     Exit code 0 if the task was achieved, 1 if not (including rejected or failed programs),
     2 for bad input.
     """
-    if backend not in BACKENDS:
+    if backend not in (*BACKENDS, "remote"):
         fail(f"unknown backend '{backend}'; choose one of: {', '.join(BACKENDS)}")
     if program is not None and planner is not None:
         fail("--program and --planner exclude each other: a program file needs no planner")
@@ -136,7 +139,14 @@ def run(
     elif model is not None:
         fail("--model needs --planner llm")
     episode = _load_episode(scenario, seed)
-    code = _execute(episode, program, planner, options, backend, video, json_output, gui)
+    world = None
+    if backend == "remote":
+        from codepolicy.cli.robot import open_world
+
+        world = open_world(robot, key_file)
+    elif robot is not None or key_file is not None:
+        fail("--robot and --key-file need --backend remote")
+    code = _execute(episode, program, planner, options, backend, video, json_output, gui, world)
     raise typer.Exit(code)
 
 
@@ -149,6 +159,7 @@ def _execute(
     video: Path | None,
     json_output: bool,
     gui: bool,
+    world: Any = None,
 ) -> int:
     from codepolicy.runner.video import VideoError, VideoRecorder
 
@@ -168,7 +179,9 @@ def _execute(
                 fail(str(exc))
         say(f"Instruction: {episode.instruction}")
         say(f"Scenario: {episode.scenario} (seed {episode.seed}, backend {backend_kind})")
-        world = make_backend(backend_kind, gui=gui)
+        world = world if world is not None else make_backend(backend_kind, gui=gui)
+        if getattr(world, "scene_source", None):
+            say(f"Scene knowledge: {world.scene_source}")
         recorder = None
         usage = UsageLog()
         solution: Solution | None = None
@@ -194,6 +207,8 @@ def _execute(
                 feedback = solution.feedback
             else:
                 feedback = run_episode(episode, source, backend=world, on_event=on_event)
+        except RobotError as exc:
+            fail(f"episode ended: {exc}", code=EXIT_NOT_ACHIEVED)
         finally:
             if recorder is not None:
                 recorder.close()
