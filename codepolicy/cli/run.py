@@ -208,7 +208,10 @@ def _execute(
             else:
                 feedback = run_episode(episode, source, backend=world, on_event=on_event)
         except RobotError as exc:
-            fail(f"episode ended: {exc}", code=EXIT_NOT_ACHIEVED)
+            say(f"Episode ended: {exc}")
+            if json_output:
+                emit(_robot_failure(episode, exc))
+            return EXIT_NOT_ACHIEVED
         finally:
             if recorder is not None:
                 recorder.close()
@@ -220,6 +223,17 @@ def _execute(
         else:
             say(feedback.to_text())
     return EXIT_OK if feedback.success else EXIT_NOT_ACHIEVED
+
+
+def _robot_failure(episode: Episode, exc: RobotError) -> dict[str, Any]:
+    """The ``--json`` object of an episode the robot link ended (no final scene to judge)."""
+    return {
+        "scenario": episode.scenario,
+        "seed": episode.seed,
+        "status": exc.code,
+        "success": False,
+        "error": {"type": type(exc).__name__, "message": str(exc)},
+    }
 
 
 def solve_with_errors(solver: Any, episode: Episode) -> Solution:
