@@ -120,8 +120,9 @@ class RobotClient:
     def disconnect(self) -> None:
         """Say goodbye (best effort) and close; safe to call twice."""
         if self._sid is not None and self._lost is None and self._sock is not None:
-            with contextlib.suppress(RobotError, zmq.ZMQError):
-                self._send(self._sock, COMMAND, "bye", {})
+            with contextlib.suppress(RobotError, zmq.ZMQError), self._lock:
+                seq = self._send(self._sock, COMMAND, "bye", {})
+                self._await(self._sock, self._sid, seq, 0.5)
         self._teardown()
 
     def __enter__(self) -> RobotClient:
