@@ -17,6 +17,7 @@ from codepolicy.feedback.model import plain as plain_value
 from codepolicy.llm.base import DEFAULT_MAX_TOKENS, DEFAULT_TIMEOUT_S
 from codepolicy.llm.usage import UsageLog
 from codepolicy.planning.strategies import Solution
+from codepolicy.robot.errors import RobotError
 from codepolicy.runner.episode import BACKENDS, make_backend, run_episode, world_kind
 from codepolicy.sandbox.result import CallEvent
 from codepolicy.scenario.errors import ScenarioError
@@ -107,6 +108,8 @@ def run(
     max_tokens: opts.MaxTokens = DEFAULT_MAX_TOKENS,
     model_path: opts.ModelPath = None,
     require_jail: bool = typer.Option(False, "--require-jail", help=REQUIRE_JAIL_HELP),
+    robot: str | None = typer.Option(None, "--robot", help="Robot server (--backend remote)."),
+    key_file: Path | None = typer.Option(None, "--key-file", help="Robot server's key file."),
 ) -> None:
     """Run one episode of SCENARIO and print the instruction, each step and the feedback.
 
@@ -114,7 +117,7 @@ def run(
     2 for bad input.
     """
     apply_require_jail(require_jail)
-    if backend not in BACKENDS:
+    if backend not in (*BACKENDS, "remote"):
         fail(f"unknown backend '{backend}'; choose one of: {', '.join(BACKENDS)}")
     if program is not None and planner is not None:
         fail("--program and --planner exclude each other: a program file needs no planner")
@@ -148,7 +151,14 @@ def run(
     elif model is not None:
         fail("--model needs --planner llm")
     episode = _load_episode(scenario, seed)
-    code = _execute(episode, program, planner, options, backend, video, json_output, gui)
+    world = None
+    if backend == "remote":
+        from codepolicy.cli.robot import open_world
+
+        world = open_world(robot, key_file)
+    elif robot is not None or key_file is not None:
+        fail("--robot and --key-file need --backend remote")
+    code = _execute(episode, program, planner, options, backend, video, json_output, gui, world)
     raise typer.Exit(code)
 
 
@@ -161,6 +171,7 @@ def _execute(
     video: Path | None,
     json_output: bool,
     gui: bool,
+    world: Any = None,
 ) -> int:
     from codepolicy.runner.video import VideoError, VideoRecorder
 
@@ -181,7 +192,9 @@ def _execute(
         say(f"Instruction: {episode.instruction}")
         backend_kind = world_kind(episode, backend_kind)
         say(f"Scenario: {episode.scenario} (seed {episode.seed}, backend {backend_kind})")
-        world = _make_world(backend_kind, gui)
+        world = world if world is not None else _make_world(backend_kind, gui)
+        if getattr(world, "scene_source", None):
+            say(f"Scene knowledge: {world.scene_source}")
         recorder = None
         usage = UsageLog()
         solution: Solution | None = None
@@ -209,6 +222,11 @@ def _execute(
                 feedback = solution.feedback
             else:
                 feedback = run_episode(episode, source, backend=world, on_event=on_event)
+        except RobotError as exc:
+            say(f"Episode ended: {exc}")
+            if json_output:
+                emit(_robot_failure(episode, exc))
+            return EXIT_NOT_ACHIEVED
         finally:
             if recorder is not None:
                 recorder.close()
@@ -241,6 +259,17 @@ def _make_world(kind: str, gui: bool) -> Any:
         return make_backend(kind, gui=gui)
     except MissingExtraError as exc:
         fail(str(exc))
+
+
+def _robot_failure(episode: Episode, exc: RobotError) -> dict[str, Any]:
+    """The ``--json`` object of an episode the robot link ended (no final scene to judge)."""
+    return {
+        "scenario": episode.scenario,
+        "seed": episode.seed,
+        "status": exc.code,
+        "success": False,
+        "error": {"type": type(exc).__name__, "message": str(exc)},
+    }
 
 
 def solve_with_errors(solver: Any, episode: Episode) -> Solution:
