@@ -74,6 +74,12 @@ class AlreadyHolding(PrimitiveError):
     code = "already_holding"
 
 
+class ModelRequired(PrimitiveError):
+    """A primitive that asks a language model (a CaP helper LMP) ran without a configured model."""
+
+    code = "model_required"
+
+
 class ProgramHalt(Exception):
     """Ends the program at once; programs cannot catch it."""
 
@@ -104,6 +110,7 @@ CATCHABLE_ERRORS: tuple[type[PrimitiveError], ...] = (
     CollisionError,
     NotHolding,
     AlreadyHolding,
+    ModelRequired,
 )
 """Error classes a program sees by name, each mapping to its ``code`` across the process boundary."""
 
