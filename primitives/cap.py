@@ -32,6 +32,7 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Annotated, Any
 
@@ -123,7 +124,7 @@ def put_first_on_second(ctx: PrimitiveContext, arg1: Target, arg2: Target) -> No
 def stack_objects_in_order(ctx: PrimitiveContext, object_names: list[str]) -> None:
     """Stack the named objects on each other, object_names[0] at the bottom and the last on top."""
     names = [clean_name(n) for n in object_names]
-    for below, above in zip(names, names[1:]):
+    for below, above in itertools.pairwise(names):
         default.pick_and_place(ctx, above, below)
 
 
