@@ -74,7 +74,9 @@ def parse_question(ctx: PrimitiveContext, query: str, context: str = "") -> Any:
 
 
 @LMPS.primitive
-def transform_shape_pts(ctx: PrimitiveContext, query: str, shape_pts: Any, context: str = "") -> Any:
+def transform_shape_pts(
+    ctx: PrimitiveContext, query: str, shape_pts: Any, context: str = ""
+) -> Any:
     """Ask the model to transform points, e.g. transform_shape_pts("scale it by 0.5x",
     shape_pts=pts). Returns the new points as an array of [x, y]."""
     return _ask(ctx, "transform_shape_pts", query, context, shape_pts=shape_pts)
