@@ -12,6 +12,7 @@ configured. Without one, each helper fails with :class:`ModelRequired`, which a 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from codepolicy.primitives.context import PrimitiveContext
@@ -25,10 +26,25 @@ HELPER_NAMES = ("parse_obj_name", "parse_position", "parse_question", "transform
 """Names of CaP's helper LMPs, in the order CaP's prompt imports them."""
 
 
+@dataclass(frozen=True)
+class HelperAnswer:
+    """What a helper LMP produced.
+
+    Attributes:
+        value: The value its code assigned to the result variable.
+        code: The code that ran (the model's answer with any generated functions before it).
+        functions: Names of the functions written for it on demand.
+    """
+
+    value: Any
+    code: str
+    functions: tuple[str, ...] = ()
+
+
 class HelperLMPs(Protocol):
     """What runs a helper LMP: ask the model, vet and run its code, return the result value."""
 
-    def ask(self, name: str, query: str, context: str, variables: dict[str, Any]) -> Any:
+    def ask(self, name: str, query: str, context: str, variables: dict[str, Any]) -> HelperAnswer:
         """Run helper ``name`` on ``query``.
 
         Args:
@@ -38,7 +54,7 @@ class HelperLMPs(Protocol):
             variables: Values the helper's code may read by name (``shape_pts``).
 
         Returns:
-            The value the helper's code assigned to its result variable.
+            The value the helper's code assigned to its result variable, and that code.
         """
         ...
 
@@ -49,7 +65,9 @@ def _ask(ctx: PrimitiveContext, name: str, query: str, context: str, **variables
         raise ModelRequired(
             f"{name} needs a model: pass --model NAME (and --base-url URL) so it can be asked"
         )
-    return lmps.ask(name, query, context, variables)
+    answer = lmps.ask(name, query, context, variables)
+    ctx.notes.update(helper=name, code=answer.code, functions=list(answer.functions))
+    return answer.value
 
 
 @LMPS.primitive

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from codepolicy.envs.backend import DEFAULT_SPEED, Backend
 from codepolicy.primitives.perception import DetectedObject, Perception, PrivilegedPerception
+
+if TYPE_CHECKING:
+    from codepolicy.primitives.cap_lmps import HelperLMPs
 
 
 @dataclass
@@ -42,12 +46,17 @@ class PrimitiveContext:
         perception: Where detections come from.
         motion: Heights and speeds for manipulation.
         said: Everything the program said with ``say()``, in order.
+        notes: Annotations the current primitive call leaves for its step in the feedback (e.g.
+            the code a helper LMP's model wrote); the host takes them after each call.
+        lmps: What runs Code-as-Policies helper LMPs, when a model is configured.
     """
 
     backend: Backend
     perception: Perception
     motion: MotionSettings = field(default_factory=MotionSettings)
     said: list[str] = field(default_factory=list)
+    notes: dict[str, Any] = field(default_factory=dict)
+    lmps: HelperLMPs | None = None
 
     @classmethod
     def for_backend(
@@ -55,6 +64,11 @@ class PrimitiveContext:
     ) -> PrimitiveContext:
         """A context with privileged perception (optionally noisy) on ``backend``."""
         return cls(backend=backend, perception=PrivilegedPerception(backend, noise_std, seed))
+
+    def take_notes(self) -> dict[str, Any]:
+        """The annotations of the call that just ran, clearing them."""
+        notes, self.notes = self.notes, {}
+        return notes
 
     def detections(self) -> dict[str, DetectedObject]:
         """Current detections by name."""

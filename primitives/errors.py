@@ -80,6 +80,12 @@ class ModelRequired(PrimitiveError):
     code = "model_required"
 
 
+class HelperFailed(PrimitiveError):
+    """The model's code for a helper LMP could not be used (rejected, failed or gave no value)."""
+
+    code = "helper_failed"
+
+
 class ProgramHalt(Exception):
     """Ends the program at once; programs cannot catch it."""
 
@@ -111,6 +117,7 @@ CATCHABLE_ERRORS: tuple[type[PrimitiveError], ...] = (
     NotHolding,
     AlreadyHolding,
     ModelRequired,
+    HelperFailed,
 )
 """Error classes a program sees by name, each mapping to its ``code`` across the process boundary."""
 
