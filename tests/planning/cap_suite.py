@@ -442,7 +442,7 @@ CASES: tuple[CapCase, ...] = (
     CapCase(
         "bowl-far-left",
         "a bowl moved relative to a group of objects",
-        SCENE_E + (("red bowl", 0.15, -0.7),),
+        (*SCENE_E, ("red bowl", 0.15, -0.7)),
         (
             "say('Moving the red bowl to a point left of the blocks')\n"
             "left_pos = parse_position('a point 10cm left of the blocks')\n"
@@ -592,7 +592,7 @@ CASES: tuple[CapCase, ...] = (
     CapCase(
         "if-visible",
         "acting only if an object is visible",
-        SCENE_C + (("purple bowl", -0.02, -0.78),),
+        (*SCENE_C, ("purple bowl", -0.02, -0.78)),
         (
             "if is_obj_visible('purple bowl'):\n"
             "    say('Putting the purple bowl on the pink bowl')\n"
