@@ -30,6 +30,13 @@ class MotionSettings:
     release_slack: float = 0.005
     """Finger clearance on each side when letting go: enough to release, not so much that the
     fingers push into neighbouring walls (a finger jammed against a bowl lifts the bowl)."""
+    rim_inset: float = 0.0075
+    """How far inside a bowl's outer rim radius the fingers close on its wall (the wall is about
+    6 mm thick and flares outwards, so 2 cm below the rim its middle is this far in), metres."""
+    rim_depth: float = 0.02
+    """How far below a bowl's rim the fingers close on its wall, metres."""
+    rim_opening: float = 0.03
+    """Finger opening while approaching a bowl's wall, metres."""
     release_gap: float = 0.008
     """Gap between a held object's bottom and its support when released (the descent also stops
     at the first contact). Measured on the physics oracle suite: releasing closer (3 mm, or
