@@ -69,7 +69,7 @@ class ndarray(metaclass=_InstanceCheckMeta):
     """Stand-in for ``numpy.ndarray``: usable with ``isinstance`` only."""
 
 
-def _zeros_instead_of_empty(shape: Any, dtype: Any = float, order: str = "C") -> Any:
+def _zeros_instead_of_empty(shape: Any, dtype: Any = float, order: Any = "C") -> Any:
     """``np.empty`` without uninitialised memory (which can hold addresses): zeros."""
     return np.zeros(shape, dtype=dtype, order=order)
 
