@@ -366,7 +366,7 @@ def defined_functions(source: str) -> list[str]:
     """Names of the functions ``source`` defines at its top level (none if it does not parse).
 
     Example:
-        >>> defined_functions("def f(x):\n    return x\ny = f(1)")
+        >>> defined_functions("def f(x):\\n    return x\\ny = f(1)")
         ['f']
     """
     try:

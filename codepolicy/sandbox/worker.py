@@ -273,6 +273,7 @@ def _build_globals(
     globs: dict[str, Any] = {"__builtins__": safe, "__name__": "__program__"}
     for alias, module in policy.PRELOADED_NAMES.items():
         globs[alias] = facades[module]
+    globs.update(safe_numpy.make_shapes())
     for name in start["primitives"]:
         globs[name] = _make_stub(str(name), channel, errors)
     return globs
@@ -350,6 +351,7 @@ def preload() -> None:
 
         escape.preload()
     safe_numpy.warm_up(safe_numpy.make_numpy(0))
+    safe_numpy.make_shapes()  # import shapely while files can still be read
 
 
 def _enter_jail(proto_fds: tuple[int, int]) -> tuple[jail.Layers, Any]:
@@ -391,6 +393,7 @@ def main() -> None:
     warnings.simplefilter("ignore")
     np_facade = safe_numpy.make_numpy(0)
     safe_numpy.warm_up(np_facade)
+    safe_numpy.make_shapes()
     vm_size = _vm_size()
     layers, filt = _enter_jail((proto_in, proto_out))
     channel = _Channel(proto_in, proto_out)
