@@ -40,7 +40,7 @@ from codepolicy.envs.frame import (
     WORKSPACE_X,
     WORKSPACE_Y,
 )
-from codepolicy.envs.resting import load_on, settle, surface_under
+from codepolicy.envs.resting import knock_off, load_on, settle, surface_under
 from codepolicy.envs.state import ObjectState, SceneState, Vec3
 
 HOME_TCP: Vec3 = (0.0, -0.45, 0.4)
@@ -54,6 +54,34 @@ FINGER_HALF_WIDTH = 0.01
 """Half the width of a fingertip, metres: what an empty gripper lowered onto something touches."""
 GRASP_XY_TOLERANCE = 0.015
 """How far (xy) the TCP may be from an object's centre and still close on it, metres."""
+
+
+FINGER_SPEED = 0.15
+"""Speed of each physics finger, m/s (:data:`codepolicy.envs.robot.FINGER_SPEED`)."""
+GRIPPER_OVERHEAD = 0.067
+"""Seconds the physics gripper takes beyond its finger travel (detecting that the fingers stopped)."""
+GRIPPER_STALL = 0.05
+"""Extra seconds the physics gripper takes to notice that it has closed on an object."""
+GRAVITY = 9.81
+ACCELERATION = 2.0
+"""TCP acceleration of the physics world's moves, m/s^2 (:data:`codepolicy.envs.motion.ACCELERATION`)."""
+
+
+def _move_seconds(length: float, speed: float) -> float:
+    """Duration of a move of ``length`` metres with the physics world's trapezoidal speed profile."""
+    if length <= 0.0:
+        return 0.0
+    if length < speed * speed / ACCELERATION:
+        return 2.0 * math.sqrt(length / ACCELERATION)
+    return length / speed + speed / ACCELERATION
+
+
+def _finger_seconds(travel: float, *, stall: bool) -> float:
+    """How long the physics gripper takes to change its opening by ``travel`` metres (both fingers
+    together), measured on the physics backend: 1/60 s when already there."""
+    if travel <= 1e-3 and not stall:
+        return 1 / 60
+    return travel / (2 * FINGER_SPEED) + GRIPPER_OVERHEAD + (GRIPPER_STALL if stall else 0.0)
 
 
 def _size_of(kind: str) -> Vec3:
@@ -82,6 +110,7 @@ class KinematicBackend:
         self._tcp: Vec3 = HOME_TCP
         self._opening = MAX_OPENING
         self._held: str | None = None
+        self._falls: dict[str, tuple[float, float]] = {}
         self._grip_offset: Vec3 = (0.0, 0.0, 0.0)
         self._time = 0.0
         self._image_size = image_size
@@ -98,13 +127,15 @@ class KinematicBackend:
                 spawn.name, spawn.kind, spawn.color, (spawn.x, spawn.y, size[2] / 2), size, quat
             )
         self._tcp, self._opening, self._held, self._time = HOME_TCP, MAX_OPENING, None, 0.0
+        self._falls = {}
         self._settle()
         return self.observe()
 
     def observe(self) -> SceneState:
-        """The current scene."""
+        """The current scene; an object let go of above its support is still falling (as it is on
+        physics, where the scene is read right after the fingers open)."""
         return SceneState(
-            objects=dict(self._objects),
+            objects=self._in_flight(),
             gripper_position=self._tcp,
             gripper_opening=self._opening,
             held=self._held,
@@ -119,7 +150,8 @@ class KinematicBackend:
     def move_tcp(
         self, target: Vec3, *, speed: float = DEFAULT_SPEED, stop_on_contact: bool = False
     ) -> MoveResult:
-        """Jump to ``target``; with ``stop_on_contact``, stop where the gripper would touch down."""
+        """Jump to ``target`` in the time the physics arm takes; with ``stop_on_contact``, stop where
+        the gripper would touch down."""
         target = (float(target[0]), float(target[1]), float(target[2]))
         speed = min(max(speed, 1e-3), MAX_SPEED)
         if not reachable(target):
@@ -129,7 +161,7 @@ class KinematicBackend:
             floor = self._contact_height(target)
             if target[2] < floor:
                 goal, contact = (target[0], target[1], floor), True
-        seconds = math.dist(self._tcp, goal) / speed
+        seconds = _move_seconds(math.dist(self._tcp, goal), speed)
         self._tcp = goal
         if self._held:
             ox, oy, oz = self._grip_offset
@@ -140,16 +172,20 @@ class KinematicBackend:
         return MoveResult(target, goal, ok=True, contact=contact, sim_seconds=seconds)
 
     def set_gripper(self, open: bool, width: float | None = None) -> GripperResult:
-        """Open (to ``width``, dropping what is held onto what is below) or close on the object
-        at the TCP."""
-        seconds = 0.5
+        """Open (to ``width``, letting go of what is held, which falls onto what is below) or close
+        on the block between the fingers; it takes as long as the physics gripper does."""
+        before = self._opening
         if open:
+            if self._held is not None:
+                self._falls[self._held] = (self._objects[self._held].position[2], self._time)
             self._held = None
             self._opening = MAX_OPENING if width is None else min(max(width, 0.0), MAX_OPENING)
             self._settle()
+            seconds = _finger_seconds(max(0.0, self._opening - before), stall=False)
         elif self._held is None:
             name = self._object_between_fingers()
-            if name is not None:
+            load = load_on(self._objects, name) if name is not None else []
+            if name is not None and not load:
                 obj = self._objects[name]
                 self._held = name
                 self._opening = min(obj.size[0], obj.size[1])
@@ -158,7 +194,14 @@ class KinematicBackend:
                 )  # type: ignore[assignment]
                 self._settle()
             else:
+                # Fingers that close on a block carrying others squeeze the load too and push it
+                # off (on physics the hand jams between them); they end up holding nothing.
+                if name is not None:
+                    self._objects = knock_off(self._objects, name)
                 self._opening = 0.0
+            seconds = _finger_seconds(before - self._opening, stall=self._held is not None)
+        else:
+            seconds = _finger_seconds(0.0, stall=True)
         self._time += seconds
         return GripperResult(self._opening, self._held, seconds)
 
@@ -190,8 +233,7 @@ class KinematicBackend:
 
     def _object_between_fingers(self) -> str | None:
         """The block the closing fingers would hold: centred between them, at their height, not
-        wider than the opening, with nothing resting on it (the hand meets what it carries and
-        the fingers close on nothing, as they do on physics)."""
+        wider than the opening."""
         best, best_d = None, GRASP_XY_TOLERANCE
         for name, obj in self._objects.items():
             if obj.kind == "bowl" or max(obj.size[0], obj.size[1]) > MAX_OPENING:
@@ -199,9 +241,19 @@ class KinematicBackend:
             d = math.hypot(obj.position[0] - self._tcp[0], obj.position[1] - self._tcp[1])
             if d <= best_d and obj.bottom_z - 0.01 <= self._tcp[2] <= obj.top_z:
                 best, best_d = name, d
-        if best is not None and load_on(self._objects, best):
-            return None
         return best
+
+    def _in_flight(self) -> dict[str, ObjectState]:
+        """Objects with the ones still falling shown where they are now (free fall, no drag)."""
+        objects = dict(self._objects)
+        for name, (z0, t0) in list(self._falls.items()):
+            obj = objects.get(name)
+            z = z0 - 0.5 * GRAVITY * (self._time - t0) ** 2
+            if obj is None or z <= obj.position[2] or name == self._held:
+                del self._falls[name]
+                continue
+            objects[name] = obj.moved_to((obj.position[0], obj.position[1], z))
+        return objects
 
     def _settle(self) -> None:
         """Let every free object come to rest (:func:`codepolicy.envs.resting.settle`)."""

@@ -11,7 +11,8 @@ its numbers were measured on the physics world (a 4 cm block released 8 mm above
 - A block released over a bowl slides in onto the floor when its centre is inside the rim's inner
   edge (less :data:`RIM_BAND`), stays on the rim when its centre is over the wall, and falls off
   outwards when its centre is at or beyond the outer rim (less :data:`RIM_BAND`).
-- A block with something resting on it cannot be taken from under it (:func:`load_on`).
+- A block with something resting on it cannot be taken from under it (:func:`load_on`): fingers
+  closing on it squeeze the load too and push it off (:func:`knock_off`).
 
 Example:
     >>> from codepolicy.envs.state import ObjectState
@@ -168,6 +169,25 @@ def load_on(objects: Mapping[str, ObjectState], name: str, held: str | None = No
                 found.append(other)
                 frontier.append(other)
     return found
+
+
+def knock_off(objects: Mapping[str, ObjectState], name: str) -> dict[str, ObjectState]:
+    """Push what rests directly on ``name`` off it, to the side it leans towards (+x when centred),
+    and let everything settle: what closing fingers do to a load on the block they close on."""
+    base = objects[name]
+    moved = dict(objects)
+    for other in load_on(objects, name):
+        if name not in _supports(objects, other, set()):
+            continue
+        obj = objects[other]
+        dx, dy = obj.position[0] - base.position[0], obj.position[1] - base.position[1]
+        x, y = base.position[0], base.position[1]
+        if abs(dy) > abs(dx):
+            y += math.copysign((base.size[1] + obj.size[1]) / 2 + TOPPLE_GAP, dy)
+        else:
+            x += math.copysign((base.size[0] + obj.size[0]) / 2 + TOPPLE_GAP, dx or 1.0)
+        moved[other] = _moved_xy(obj, x, y)
+    return settle(moved, held=None)
 
 
 def _topple_one(objects: dict[str, ObjectState], skip: set[str]) -> bool:
