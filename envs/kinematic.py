@@ -24,6 +24,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
+from codepolicy.envs.assets import bowl_profile
 from codepolicy.envs.backend import (
     DEFAULT_SPEED,
     MAX_SPEED,
@@ -35,6 +36,7 @@ from codepolicy.envs.backend import (
 from codepolicy.envs.frame import (
     BLOCK_SIZE,
     BOWL_DIAMETER,
+    BOWL_FLOOR,
     BOWL_HEIGHT,
     COLORS,
     WORKSPACE_X,
@@ -52,6 +54,7 @@ REACH = 0.855
 """Farthest TCP distance from the shoulder axis the arm reaches pointing down, metres."""
 FINGER_HALF_WIDTH = 0.01
 """Half the width of a fingertip, metres: what an empty gripper lowered onto something touches."""
+BOWL = bowl_profile()
 GRASP_XY_TOLERANCE = 0.015
 """How far (xy) the TCP may be from an object's centre and still close on it, metres."""
 
@@ -111,6 +114,8 @@ class KinematicBackend:
         self._opening = MAX_OPENING
         self._held: str | None = None
         self._falls: dict[str, tuple[float, float]] = {}
+        self._riders: list[str] = []
+        """What rides in the held bowl."""
         self._grip_offset: Vec3 = (0.0, 0.0, 0.0)
         self._time = 0.0
         self._image_size = image_size
@@ -127,7 +132,7 @@ class KinematicBackend:
                 spawn.name, spawn.kind, spawn.color, (spawn.x, spawn.y, size[2] / 2), size, quat
             )
         self._tcp, self._opening, self._held, self._time = HOME_TCP, MAX_OPENING, None, 0.0
-        self._falls = {}
+        self._falls, self._riders = {}, []
         self._settle()
         return self.observe()
 
@@ -165,9 +170,15 @@ class KinematicBackend:
         self._tcp = goal
         if self._held:
             ox, oy, oz = self._grip_offset
-            self._objects[self._held] = self._objects[self._held].moved_to(
-                (goal[0] + ox, goal[1] + oy, goal[2] + oz)
-            )
+            before = self._objects[self._held].position
+            after = (goal[0] + ox, goal[1] + oy, goal[2] + oz)
+            self._objects[self._held] = self._objects[self._held].moved_to(after)
+            shift = [a - b for a, b in zip(after, before, strict=True)]
+            for rider in self._riders:
+                p = self._objects[rider].position
+                self._objects[rider] = self._objects[rider].moved_to(
+                    (p[0] + shift[0], p[1] + shift[1], p[2] + shift[2])
+                )
         self._time += seconds
         return MoveResult(target, goal, ok=True, contact=contact, sim_seconds=seconds)
 
@@ -178,16 +189,16 @@ class KinematicBackend:
         if open:
             if self._held is not None:
                 self._falls[self._held] = (self._objects[self._held].position[2], self._time)
-            self._held = None
+            self._held, self._riders = None, []
             self._opening = MAX_OPENING if width is None else min(max(width, 0.0), MAX_OPENING)
             self._settle()
             seconds = _finger_seconds(max(0.0, self._opening - before), stall=False)
         elif self._held is None:
             name = self._object_between_fingers()
             load = load_on(self._objects, name) if name is not None else []
-            if name is not None and not load:
+            if name is not None and (not load or self._objects[name].kind == "bowl"):
                 obj = self._objects[name]
-                self._held = name
+                self._held, self._riders = name, load
                 self._opening = min(obj.size[0], obj.size[1])
                 self._grip_offset = tuple(
                     o - t for o, t in zip(obj.position, self._tcp, strict=True)
@@ -232,14 +243,20 @@ class KinematicBackend:
         return surface_under(self._objects, area, skip=set()) + 0.005
 
     def _object_between_fingers(self) -> str | None:
-        """The block the closing fingers would hold: centred between them, at their height, not
-        wider than the opening."""
+        """What the closing fingers would hold: a block centred between them at their height, or
+        the wall of a bowl (wider than the gripper opens) the fingers straddle below its rim."""
         best, best_d = None, GRASP_XY_TOLERANCE
+        x, y, z = self._tcp
         for name, obj in self._objects.items():
-            if obj.kind == "bowl" or max(obj.size[0], obj.size[1]) > MAX_OPENING:
+            d = math.hypot(obj.position[0] - x, obj.position[1] - y)
+            if obj.kind == "bowl":
+                on_wall = BOWL.inner_bottom_radius - GRASP_XY_TOLERANCE <= d <= BOWL.rim_radius
+                if on_wall and obj.bottom_z + BOWL_FLOOR < z <= obj.top_z:
+                    return name
                 continue
-            d = math.hypot(obj.position[0] - self._tcp[0], obj.position[1] - self._tcp[1])
-            if d <= best_d and obj.bottom_z - 0.01 <= self._tcp[2] <= obj.top_z:
+            if max(obj.size[0], obj.size[1]) > MAX_OPENING:
+                continue
+            if d <= best_d and obj.bottom_z - 0.01 <= z <= obj.top_z:
                 best, best_d = name, d
         return best
 
@@ -257,7 +274,7 @@ class KinematicBackend:
 
     def _settle(self) -> None:
         """Let every free object come to rest (:func:`codepolicy.envs.resting.settle`)."""
-        self._objects = settle(self._objects, self._held)
+        self._objects = settle(self._objects, self._held, self._riders)
 
 
 def _render_top_down(scene: SceneState, width: int, height: int) -> CameraFrame:
