@@ -54,11 +54,12 @@ REACH = 0.855
 """Farthest TCP distance from the shoulder axis the arm reaches pointing down, metres."""
 FINGER_HALF_WIDTH = 0.01
 """Half the width of a fingertip, metres: what an empty gripper lowered onto something touches."""
-BOWL = bowl_profile()
 GRASP_XY_TOLERANCE = 0.015
 """How far (xy) the TCP may be from an object's centre and still close on it, metres."""
+BOWL = bowl_profile()
+"""Inside radii of the physics bowl (its wall is where the fingers close on a bowl)."""
 
-
+# Timing of the physics world, so that dry runs take the simulated time physics takes.
 FINGER_SPEED = 0.15
 """Speed of each physics finger, m/s (:data:`codepolicy.envs.robot.FINGER_SPEED`)."""
 GRIPPER_OVERHEAD = 0.067
@@ -66,6 +67,7 @@ GRIPPER_OVERHEAD = 0.067
 GRIPPER_STALL = 0.05
 """Extra seconds the physics gripper takes to notice that it has closed on an object."""
 GRAVITY = 9.81
+"""m/s^2: how fast an object let go of falls."""
 ACCELERATION = 2.0
 """TCP acceleration of the physics world's moves, m/s^2 (:data:`codepolicy.envs.motion.ACCELERATION`)."""
 
