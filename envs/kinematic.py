@@ -36,7 +36,6 @@ from codepolicy.envs.backend import (
 from codepolicy.envs.frame import (
     BLOCK_SIZE,
     BOWL_DIAMETER,
-    BOWL_FLOOR,
     BOWL_HEIGHT,
     COLORS,
     WORKSPACE_X,
@@ -56,6 +55,11 @@ FINGER_HALF_WIDTH = 0.01
 """Half the width of a fingertip, metres: what an empty gripper lowered onto something touches."""
 GRASP_XY_TOLERANCE = 0.015
 """How far (xy) the TCP may be from an object's centre and still close on it, metres."""
+RIM_GRASP_BAND = 0.02
+"""How far from the middle of a bowl's wall (radially, and sideways along the wall) the TCP may be
+for a rim grasp to hold, metres."""
+RIM_WALL_OPENING = 0.0127
+"""Finger opening when closed on a bowl's flared wall, measured on physics, metres."""
 BOWL = bowl_profile()
 """Inside radii of the physics bowl (its wall is where the fingers close on a bowl)."""
 
@@ -201,7 +205,9 @@ class KinematicBackend:
             if name is not None and (not load or self._objects[name].kind == "bowl"):
                 obj = self._objects[name]
                 self._held, self._riders = name, load
-                self._opening = min(obj.size[0], obj.size[1])
+                self._opening = (
+                    RIM_WALL_OPENING if obj.kind == "bowl" else min(obj.size[0], obj.size[1])
+                )
                 self._grip_offset = tuple(
                     o - t for o, t in zip(obj.position, self._tcp, strict=True)
                 )  # type: ignore[assignment]
@@ -250,17 +256,30 @@ class KinematicBackend:
         best, best_d = None, GRASP_XY_TOLERANCE
         x, y, z = self._tcp
         for name, obj in self._objects.items():
+            if obj.kind == "bowl" or max(obj.size[0], obj.size[1]) > MAX_OPENING:
+                continue
             d = math.hypot(obj.position[0] - x, obj.position[1] - y)
-            if obj.kind == "bowl":
-                on_wall = BOWL.inner_bottom_radius - GRASP_XY_TOLERANCE <= d <= BOWL.rim_radius
-                if on_wall and obj.bottom_z + BOWL_FLOOR < z <= obj.top_z:
-                    return name
-                continue
-            if max(obj.size[0], obj.size[1]) > MAX_OPENING:
-                continue
             if d <= best_d and obj.bottom_z - 0.01 <= z <= obj.top_z:
                 best, best_d = name, d
-        return best
+        return best if best is not None else self._bowl_wall_between_fingers()
+
+    def _bowl_wall_between_fingers(self) -> str | None:
+        """The bowl whose wall the closing fingers straddle (a rim grasp, as on physics): the TCP
+        over the wall on the side across the finger-closing axis (world y while pointing down),
+        between the rim and 3.5 cm below it, the fingers open wider than the wall."""
+        for name, obj in self._objects.items():
+            if obj.kind != "bowl" or self._opening < RIM_WALL_OPENING:
+                continue
+            dx, dy = self._tcp[0] - obj.position[0], self._tcp[1] - obj.position[1]
+            radial = math.hypot(dx, dy)
+            on_wall = BOWL.inner_top_radius - RIM_GRASP_BAND <= radial <= BOWL.rim_radius + 0.003
+            if (
+                on_wall
+                and abs(dx) <= RIM_GRASP_BAND
+                and obj.top_z - 0.035 <= self._tcp[2] <= obj.top_z
+            ):
+                return name
+        return None
 
     def _in_flight(self) -> dict[str, ObjectState]:
         """Objects with the ones still falling shown where they are now (free fall, no drag)."""
