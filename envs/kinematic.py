@@ -49,8 +49,20 @@ HOME_TCP: Vec3 = (0.0, -0.45, 0.4)
 (:data:`codepolicy.envs.world.HOME_TCP`, which imports PyBullet; a test holds them equal)."""
 MAX_OPENING = 0.08
 """Widest finger opening of the Panda gripper, metres."""
-REACH = 0.855
-"""Farthest TCP distance from the shoulder axis the arm reaches pointing down, metres."""
+REACH: tuple[tuple[float, float], ...] = (
+    (0.0, 0.897),
+    (0.02, 0.903),
+    (0.05, 0.909),
+    (0.1, 0.922),
+    (0.2, 0.938),
+    (0.35, 0.931),
+    (0.5, 0.906),
+    (0.6, 0.863),
+)
+"""Farthest horizontal TCP distance from the robot's axis the physics arm reaches at each height,
+(z, distance) in metres: solved by the physics world's inverse kinematics with its hand-orientation
+ladder (tilting the hand reaches farther than pointing straight down), the smaller over directions
+straight ahead and 23 degrees aside."""
 FINGER_HALF_WIDTH = 0.01
 """Half the width of a fingertip, metres: what an empty gripper lowered onto something touches."""
 GRASP_XY_TOLERANCE = 0.015
@@ -100,9 +112,12 @@ def _size_of(kind: str) -> Vec3:
 
 
 def reachable(target: Vec3) -> bool:
-    """Whether a top-down TCP pose at ``target`` is within the Panda's reach."""
+    """Whether the physics arm reaches a TCP pose at ``target`` (:data:`REACH`)."""
     x, y, z = target
-    return z >= 0.0 and math.hypot(x, y) <= REACH - max(0.0, 0.12 - z) * 0.3
+    if z < REACH[0][0] or z > REACH[-1][0]:
+        return False
+    limit = float(np.interp(z, [h for h, _ in REACH], [r for _, r in REACH]))
+    return math.hypot(x, y) <= limit
 
 
 class KinematicBackend:

@@ -104,3 +104,24 @@ def test_bottom_of_a_stack_cannot_be_grasped_on_kinematic(agreement: ModuleType)
     feedback = result.feedback["kinematic"]
     assert feedback.status.value == "error" and feedback.error is not None
     assert feedback.error.type == "GraspMissed"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "target", [(0.3, -0.8, 0.02), (-0.25, -0.812, 0.038), (0.0, -0.95, 0.02), (0.35, -0.85, 0.6)]
+)
+def test_kinematic_reach_is_the_physics_planners(target: tuple[float, float, float]) -> None:
+    import numpy as np
+
+    from codepolicy.envs.kinematic import reachable
+    from codepolicy.envs.motion import plan_move
+    from codepolicy.envs.physics import PhysicsBackend
+
+    physics = PhysicsBackend()
+    try:
+        physics.reset([])
+        q_home = np.array(physics.world.robot.home_q)
+        planned = plan_move(q_home, (0.0, 0.0), np.array(target), 0.5, physics.world.time_step)
+    finally:
+        physics.close()
+    assert reachable(target) == (planned is not None)
