@@ -49,9 +49,8 @@ def test_mutated_scenarios_never_crash_the_cli(tmp_path: Path) -> None:
             assert run in (0, 1, 2), (name, run, out)  # 1: ran, task not achieved
             slowest = max(slowest, t)
         outcomes[f"validate={code} show={show} run={run}"] += 1
-    print(
-        f"\nfuzz: {N_MUTANTS} mutants (validate, show; run where noted); slowest {slowest:.2f} s; {dict(outcomes)}"
-    )
+    summary = f"{N_MUTANTS} mutants (validate, show; run where noted); slowest {slowest:.2f} s"
+    print(f"\nfuzz: {summary}; {dict(outcomes)}")
     assert sum(outcomes.values()) == N_MUTANTS
     assert any(k.startswith("validate=0") for k in outcomes), "some mutants stay valid"
     assert any(k.startswith("validate=2") for k in outcomes)
