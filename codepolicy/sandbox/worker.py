@@ -362,7 +362,7 @@ def _enter_jail(proto_fds: tuple[int, int]) -> tuple[jail.Layers, Any]:
     layers["fds"] = (True, "only the protocol pipes and stderr are open")
     filt = None
     try:
-        filt = syscalls.build(os.getpid())
+        filt = syscalls.for_pid(os.getpid())
         layers["seccomp"] = (True, "system-call allowlist, loaded after start-up")
     except ImportError:
         layers["seccomp"] = (False, "the 'pyseccomp' package is not installed")
