@@ -213,7 +213,7 @@ def _make_stub(
         try:
             enc_args = [codec.encode_value(a) for a in args]
             enc_kwargs = {k: codec.encode_value(v) for k, v in kwargs.items()}
-            codec.check_size([enc_args, enc_kwargs])
+            codec.check_size([enc_args, enc_kwargs], codec.Budget(codec.MAX_CALL_ELEMENTS))
         except codec.CodecError as exc:
             raise errors["invalid_argument"](f"{name}(): {exc}") from None
         line = _program_line(sys._getframe(1))
