@@ -20,7 +20,7 @@ from codepolicy.scenario.binding import VarInfo, close_matches
 from codepolicy.scenario.checks import check_spec, color_domains, count_range
 from codepolicy.scenario.errors import PathItem, Problem, ScenarioError
 from codepolicy.scenario.schema import SPLITS, ScenarioFile, Split
-from codepolicy.scenario.yamlio import YamlDocument, read_yaml
+from codepolicy.scenario.yamlio import MAX_BYTES, YamlDocument, decode_bytes, read_yaml
 
 if TYPE_CHECKING:
     from codepolicy.scenario.sampler import Episode
@@ -132,7 +132,8 @@ def load_family(path: str | Path) -> Family:
     """
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, "rb") as fh:
+            text = decode_bytes(fh.read(MAX_BYTES + 1), source)
     except FileNotFoundError:
         raise ScenarioError([Problem(source, None, "(file)", "no such file")]) from None
     except IsADirectoryError:
