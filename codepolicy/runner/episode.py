@@ -23,6 +23,7 @@ from codepolicy.feedback.model import ErrorReport, Feedback, status_from
 from codepolicy.feedback.scene import describe_changes, describe_scene
 from codepolicy.primitives.context import PrimitiveContext
 from codepolicy.primitives.default import DEFAULT
+from codepolicy.primitives.perception_kinds import make_perception
 from codepolicy.primitives.registry import Registry
 from codepolicy.runner.host import Budget, EpisodeHost
 from codepolicy.sandbox.limits import SandboxLimits
@@ -74,6 +75,7 @@ def run_episode(
     reset: bool = True,
     before_run: Callable[[], None] | None = None,
     pause_on_failure: bool = False,
+    perception: str = "privileged",
 ) -> Feedback:
     """Reset the world to ``episode``, run ``program`` in the sandbox, judge the final scene.
 
@@ -90,13 +92,19 @@ def run_episode(
         pause_on_failure: Stop the program at its first failed primitive call (status
             ``aborted``, with that call's error), leaving the world as it is — closed-loop
             replanning continues from there.
+        perception: Perception kind the primitives see the world through
+            (:data:`~codepolicy.primitives.perception_kinds.PERCEPTION_KINDS`).
     """
     started = time.perf_counter()
     initial = backend.reset(spawns(episode), seed=episode.seed) if reset else backend.observe()
     if before_run is not None:
         before_run()
     guarded = GuardedBackend(backend)
-    ctx = PrimitiveContext.for_backend(guarded, noise_std=noise_std, seed=episode.seed)
+    if perception == "privileged":
+        ctx = PrimitiveContext.for_backend(guarded, noise_std=noise_std, seed=episode.seed)
+    else:
+        seen = make_perception(perception, guarded, seed=episode.seed, noise_std=noise_std or 0.005)
+        ctx = PrimitiveContext(backend=guarded, perception=seen)
     host = EpisodeHost(ctx, Budget(episode.budget.max_calls, episode.budget.max_sim_seconds))
     with Session(
         program,
