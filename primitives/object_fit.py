@@ -43,6 +43,9 @@ FLOOR_MAX_Z = 0.02
 INNER_RADIUS = 0.052
 """Points of a bowl's colour this close to its centre and above its floor are a block in it (the
 flared inner wall is farther out at every height above the floor)."""
+RIM_BAND = 0.012
+"""A bowl's rim is fitted to its points at most this far below its highest point (the floor and the
+lower walls are inside the rim and only blur the hull)."""
 IN_BOWL_MIN_Z = 0.025
 """Only points above this height inside a bowl are taken for a block in it (well above the floor)."""
 BLOCK_IN_BOWL_MIN_TOP = 0.035
@@ -179,18 +182,19 @@ def _circle_fixed_radius(xy: np.ndarray, radius: float, start: np.ndarray) -> np
 def fit_bowl(points: Points) -> Fit:
     """Fit a bowl's rim circle to the points (see the module doc)."""
     radius = BOWL_DIAMETER / 2
-    xy = points.xyz[:, :2].astype(np.float64)
+    top = _top(points)
+    high = points.xyz[:, 2] >= top - RIM_BAND
+    xy = points.xyz[high if high.sum() >= 3 else slice(None), :2].astype(np.float64)
     center = xy.mean(axis=0)
     used = xy
-    for _ in range(3):
-        near = np.linalg.norm(xy - center, axis=1) <= radius + 0.012
+    for tolerance in (0.015, 0.008, 0.005, 0.005):
+        near = np.linalg.norm(xy - center, axis=1) <= radius + tolerance
         used = xy[near] if near.sum() >= 3 else xy
         hull = cv2.convexHull(used.astype(np.float32)).reshape(-1, 2).astype(np.float64)
-        rim = hull[np.linalg.norm(hull - center, axis=1) >= radius - 0.012]
+        rim = hull[np.abs(np.linalg.norm(hull - center, axis=1) - radius) <= tolerance]
         if len(rim) < 3:
             rim = hull
         center = _circle_fixed_radius(rim, radius, center)
-    top = _top(points)
     bottom = max(0.0, top - BOWL_HEIGHT)
     dist = np.linalg.norm(used - center, axis=1)
     spread = float(np.percentile(dist, 99)) if len(dist) else 0.0
