@@ -219,7 +219,7 @@ def _oracle(seeds: int, kinds: list[str], pattern: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--seeds", type=int, default=10, help="0 skips the accuracy pass")
     parser.add_argument("--steps", type=int, default=2, help="oracle moving calls to score after")
     parser.add_argument("--scenarios", default="*")
     parser.add_argument("--kinds", default="privileged,noisy,mask,camera")
@@ -249,7 +249,8 @@ def main() -> None:
             file=sys.stderr,
         )
     backend.close()
-    _report(tallies, next(iter(tallies.values())).scenes)
+    if episodes:
+        _report(tallies, next(iter(tallies.values())).scenes)
     if args.oracle_seeds:
         _oracle(args.oracle_seeds, args.oracle_kinds.split(","), args.scenarios)
 
