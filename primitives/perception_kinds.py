@@ -33,14 +33,19 @@ class PerceptionUnavailable(ValueError):
 def rendering_world(backend: Any) -> Any:
     """The object that renders perception cameras behind ``backend`` (through wrappers), or None.
 
-    A backend offers them either itself or through its ``world`` attribute; guards and other
-    wrappers are looked through via ``inner`` / ``unwrapped``.
+    A backend offers them itself or through its ``world`` (the PyBullet world) or ``scene`` (a
+    world's scene role) attribute; guards and other wrappers are looked through via ``inner`` /
+    ``unwrapped``.
     """
     seen: set[int] = set()
     current = backend
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        for candidate in (current, getattr(current, "world", None)):
+        for candidate in (
+            current,
+            getattr(current, "world", None),
+            getattr(current, "scene", None),
+        ):
             if candidate is not None and callable(getattr(candidate, "render_camera", None)):
                 return candidate
         current = getattr(current, "inner", None) or getattr(current, "unwrapped", None)
@@ -84,3 +89,38 @@ def make_perception(
     if kind == "camera":
         return CameraPerception(world.render_camera, rig)
     return MaskPerception(world.render_segmented, rig)
+
+
+def rig_from_options(kind: str, options: dict[str, Any]) -> CameraRig:
+    """A :class:`CameraRig` from a kind's options (``width``, ``height``, ``shadows``).
+
+    Raises:
+        ValueError: an unknown option or a bad value, naming it.
+    """
+    unknown = sorted(set(options) - {"width", "height", "shadows"})
+    if unknown:
+        raise ValueError(
+            f"perception '{kind}' takes only width, height and shadows, got: {', '.join(unknown)}"
+        )
+    rig = CameraRig()
+    width, height = options.get("width", rig.width), options.get("height", rig.height)
+    for name, value in (("width", width), ("height", height)):
+        if not isinstance(value, int) or isinstance(value, bool) or not 32 <= value <= 4096:
+            raise ValueError(
+                f"perception '{kind}': {name} must be pixels in [32, 4096], got {value!r}"
+            )
+    shadows = options.get("shadows", rig.shadows)
+    if not isinstance(shadows, bool):
+        raise ValueError(f"perception '{kind}': shadows must be true or false, got {shadows!r}")
+    return CameraRig(rig.cameras, width, height, shadows)
+
+
+def camera_kind(world: Any, *, seed: int = 0, **options: Any) -> Perception:
+    """Factory of the ``camera`` kind in the perception-registry form ``(world, *, seed, **options)``
+    (``world`` is a world with a scene role, or a backend)."""
+    return make_perception("camera", world, seed=seed, rig=rig_from_options("camera", options))
+
+
+def mask_kind(world: Any, *, seed: int = 0, **options: Any) -> Perception:
+    """Factory of the ``mask`` kind in the perception-registry form (see :func:`camera_kind`)."""
+    return make_perception("mask", world, seed=seed, rig=rig_from_options("mask", options))

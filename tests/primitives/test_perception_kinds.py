@@ -8,7 +8,12 @@ from codepolicy.envs.physics import PhysicsBackend
 from codepolicy.oracle import oracle_program
 from codepolicy.primitives.camera_perception import CameraPerception, MaskPerception
 from codepolicy.primitives.perception import PrivilegedPerception
-from codepolicy.primitives.perception_kinds import PERCEPTION_KINDS, make_perception
+from codepolicy.primitives.perception_kinds import (
+    PERCEPTION_KINDS,
+    camera_kind,
+    make_perception,
+    mask_kind,
+)
 from codepolicy.runner.episode import run_episode
 from codepolicy.scenario.catalog import get_scenario
 from codepolicy.scenario.sampler import sample_episode
@@ -40,3 +45,18 @@ def test_oracle_succeeds_seeing_only_through_the_cameras(scenario: str) -> None:
     finally:
         backend.close()
     assert feedback.success, feedback.explanation
+
+
+def test_registry_shaped_factories_take_rig_options_and_refuse_unknown_ones() -> None:
+    backend = PhysicsBackend()
+    try:
+        camera = camera_kind(backend, seed=3, width=160, height=120, shadows=True)
+        assert isinstance(camera, CameraPerception)
+        assert (camera.rig.width, camera.rig.height, camera.rig.shadows) == (160, 120, True)
+        assert isinstance(mask_kind(backend), MaskPerception)
+        with pytest.raises(ValueError, match="takes only width, height and shadows, got: fov"):
+            camera_kind(backend, fov=30)
+        with pytest.raises(ValueError, match=r"width must be pixels in \[32, 4096\], got 0"):
+            mask_kind(backend, width=0)
+    finally:
+        backend.close()
