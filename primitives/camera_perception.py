@@ -138,6 +138,9 @@ class CameraPerception:
         rig: Which cameras, at which resolution.
         classifier: Pixel colour classifier (the ten tabletop colours by default).
         min_confidence: Detections less confident than this are dropped.
+        scene_key: Optional: returns a value that changes whenever anything in the scene may have
+            moved (the simulator's state bytes); while it stays equal, :meth:`detect` answers from
+            its last images instead of rendering again.
 
     Example:
         >>> from codepolicy.envs.world import TabletopWorld
@@ -154,9 +157,14 @@ class CameraPerception:
     classifier: ColorClassifier = field(default_factory=ColorClassifier.for_palette)
     min_confidence: float = 0.05
     timing: Timing = field(default_factory=Timing)
+    scene_key: Callable[[], object] | None = None
+    _cache: tuple[object, list[DetectedObject]] | None = field(default=None, repr=False)
 
     def detect(self) -> list[DetectedObject]:
         """Every block and bowl some camera sees, with a confidence, in a stable order."""
+        return _cached(self, self._detect_now)
+
+    def _detect_now(self) -> list[DetectedObject]:
         rig = self.rig
         by_color: dict[int, list[Points]] = {}
         render_s = process_s = 0.0
@@ -199,14 +207,20 @@ class MaskPerception:
         render: Renders one perception camera with per-pixel object labels
             (e.g. ``TabletopWorld.render_segmented``).
         rig: Which cameras, at which resolution.
+        scene_key: As for :class:`CameraPerception`.
     """
 
     render: SegmentedRenderer
     rig: CameraRig = field(default_factory=CameraRig)
     timing: Timing = field(default_factory=Timing)
+    scene_key: Callable[[], object] | None = None
+    _cache: tuple[object, list[DetectedObject]] | None = field(default=None, repr=False)
 
     def detect(self) -> list[DetectedObject]:
         """Every object some camera sees, in a stable order."""
+        return _cached(self, self._detect_now)
+
+    def _detect_now(self) -> list[DetectedObject]:
         rig = self.rig
         per_object: dict[tuple[str, str, str], list[Points]] = {}
         render_s = process_s = 0.0
@@ -242,6 +256,22 @@ class MaskPerception:
         process_s += time.perf_counter() - t2
         self.timing = Timing(render_s, process_s, self.timing.calls + 1)
         return _ordered(found)
+
+
+def _cached(
+    perception: CameraPerception | MaskPerception,
+    compute: Callable[[], list[DetectedObject]],
+) -> list[DetectedObject]:
+    """``compute()``, or the last answer when the scene key says nothing has changed since."""
+    key = perception.scene_key() if perception.scene_key is not None else None
+    cache = perception._cache
+    if key is not None and cache is not None and cache[0] == key:
+        perception.timing = Timing(0.0, 0.0, perception.timing.calls + 1)
+        return list(cache[1])
+    found = compute()
+    if key is not None:
+        perception._cache = (key, found)
+    return list(found)
 
 
 def _largest(points: Points) -> Points | None:

@@ -62,6 +62,9 @@ def make_perception(
 ) -> Perception:
     """A perception of the given kind on ``backend``.
 
+    Camera-based kinds render again only when the world's state has changed since their last
+    call (its ``state_bytes``, when it has them): primitives ask several times per call.
+
     Args:
         kind: One of :data:`PERCEPTION_KINDS`.
         backend: The world to perceive.
@@ -86,9 +89,10 @@ def make_perception(
             f"the '{getattr(backend, 'name', type(backend).__name__)}' backend does not"
         )
     rig = rig or CameraRig()
+    key = getattr(world, "state_bytes", None)
     if kind == "camera":
-        return CameraPerception(world.render_camera, rig)
-    return MaskPerception(world.render_segmented, rig)
+        return CameraPerception(world.render_camera, rig, scene_key=key)
+    return MaskPerception(world.render_segmented, rig, scene_key=key)
 
 
 def rig_from_options(kind: str, options: dict[str, Any]) -> CameraRig:

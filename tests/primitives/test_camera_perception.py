@@ -123,3 +123,20 @@ def test_camera_kinds_on_a_world_without_cameras_say_so() -> None:
         make_perception("mask", KinematicBackend())
     with pytest.raises(ValueError, match="unknown perception 'lidar'; known kinds: privileged"):
         make_perception("lidar", KinematicBackend())
+
+
+def test_an_unchanged_scene_is_not_rendered_again_but_a_moved_object_is_seen(
+    backend: PhysicsBackend,
+) -> None:
+    backend.reset([ObjectSpawn("red block", "block", "red", 0.0, -0.5)])
+    perception = make_perception("camera", backend)
+    first = perception.detect()
+    assert isinstance(perception, CameraPerception)
+    assert perception.timing.render > 0
+    assert perception.detect() == first
+    assert perception.timing.render == 0.0
+    backend.world.client.resetBasePositionAndOrientation(
+        backend.world.body_id("red block"), (0.1, -0.6, 0.02), (0, 0, 0, 1)
+    )
+    (moved,) = perception.detect()
+    assert math.dist(moved.position[:2], (0.1, -0.6)) < 0.005
