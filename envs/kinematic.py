@@ -24,6 +24,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
+from codepolicy.envs.assets import bowl_profile
 from codepolicy.envs.backend import (
     DEFAULT_SPEED,
     MAX_SPEED,
@@ -40,7 +41,6 @@ from codepolicy.envs.frame import (
     WORKSPACE_X,
     WORKSPACE_Y,
 )
-from codepolicy.envs.assets import bowl_profile
 from codepolicy.envs.resting import load_on, settle, surface_under
 from codepolicy.envs.state import ObjectState, SceneState, Vec3
 
@@ -222,7 +222,11 @@ class KinematicBackend:
             dx, dy = self._tcp[0] - obj.position[0], self._tcp[1] - obj.position[1]
             radial = math.hypot(dx, dy)
             on_wall = BOWL.inner_top_radius - RIM_GRASP_BAND <= radial <= BOWL.rim_radius + 0.003
-            if on_wall and abs(dx) <= RIM_GRASP_BAND and obj.top_z - 0.035 <= self._tcp[2] <= obj.top_z:
+            if (
+                on_wall
+                and abs(dx) <= RIM_GRASP_BAND
+                and obj.top_z - 0.035 <= self._tcp[2] <= obj.top_z
+            ):
                 return name
         return None
 
