@@ -140,3 +140,13 @@ def test_an_unchanged_scene_is_not_rendered_again_but_a_moved_object_is_seen(
     )
     (moved,) = perception.detect()
     assert math.dist(moved.position[:2], (0.1, -0.6)) < 0.005
+
+
+def test_a_block_touching_a_bowl_of_its_own_colour_is_told_apart(backend: PhysicsBackend) -> None:
+    backend.reset(
+        [
+            ObjectSpawn("red block", "block", "red", 0.0, -0.45),
+            ObjectSpawn("red bowl", "bowl", "red", 0.095, -0.45),
+        ]
+    )
+    _check(backend, "camera")
