@@ -205,6 +205,7 @@ def _oracle(seeds: int, kinds: list[str], pattern: str) -> None:
                 wins[kind] += int(feedback.success)
                 if not feedback.success:
                     lost[kind].append(f"{scenario.name}#{seed}")
+        print(f"  oracle {scenario.name}: {total} episodes", file=sys.stderr)
     base = wins.get("privileged") or 0
     for kind in kinds:
         ratio = f"{wins[kind] / base:.1%} of privileged" if base else ""
