@@ -17,9 +17,9 @@ import pytest
 )
 def test_bench_runs_an_adapter_world_and_counts_agreement(tmp_path: Path) -> None:
     out = tmp_path / "run"
+    args = ["bench", "--suite", "panda-reach", "--seeds", "2", "--out", str(out)]
     proc = subprocess.run(
-        [sys.executable, "-m", "codepolicy", "bench", "--suite", "panda-reach", "--seeds", "2"]
-        + ["--out", str(out)],
+        [sys.executable, "-m", "codepolicy", *args],
         capture_output=True,
         text=True,
         timeout=300,
