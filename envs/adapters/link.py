@@ -43,22 +43,31 @@ class EnvLink:
         self._success = resolve(self.env, spec.success)
         self.obs: dict[str, np.ndarray] = {}
         self.steps = 0
+        self._ee_now = np.zeros(3)
+        self._width_now = 0.0
 
     def reset(self, seed: int) -> None:
         """Reset the env with ``seed`` (the env draws its own layout) and idle ``settle_steps``."""
         obs, _ = self.env.reset(seed=int(seed))
-        self.obs, self.steps = obs, 0
+        self._observed(obs)
+        self.steps = 0
         for _ in range(self.spec.settle_steps):
             self.step(np.zeros(3), 0.0)
         self.steps = 0
 
+    def _observed(self, obs: dict[str, np.ndarray]) -> None:
+        """Take a new observation, reading the end effector and the fingers once."""
+        self.obs = obs
+        self._ee_now = self._ee(obs)
+        self._width_now = float(self._width(obs)[0]) if self._width is not None else 0.0
+
     def ee(self) -> np.ndarray:
         """End-effector position, env coordinates."""
-        return self._ee(self.obs)
+        return self._ee_now.copy()
 
     def width(self) -> float:
         """Finger opening, metres (0 for an env without a gripper command)."""
-        return float(self._width(self.obs)[0]) if self._width is not None else 0.0
+        return self._width_now
 
     def positions(self) -> np.ndarray:
         """The end effector and every object's position, env coordinates, stacked (n × 3)."""
@@ -76,14 +85,15 @@ class EnvLink:
             SafetyStop: the step's target leaves the env's workspace or is too fast.
         """
         spec = self.spec
-        target = self.ee() + displacement
+        target = self._ee_now + displacement
         speed = float(np.linalg.norm(displacement)) / spec.step_seconds
         self.limits.check((float(target[0]), float(target[1]), float(target[2])), max(speed, 1e-9))
         action = np.zeros(self.action_size, dtype=np.float32)
-        action[:3] = np.clip(displacement / spec.action_scale, -1.0, 1.0)
+        action[:3] = displacement / spec.action_scale
         if self.action_size > 3:
-            action[3] = np.clip(grip, -1.0, 1.0)
-        self.obs = self.env.step(action)[0]
+            action[3] = grip
+        np.clip(action, -1.0, 1.0, out=action)
+        self._observed(self.env.step(action)[0])
         self.steps += 1
 
     def env_success(self) -> bool:

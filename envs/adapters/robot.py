@@ -11,6 +11,8 @@ effector less than a fifth of what it was asked, three steps running, means some
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from codepolicy.envs.adapters.link import EnvLink
@@ -74,13 +76,13 @@ class AdapterRobot:
         for _ in range(spec.max_move_steps):
             ee = link.ee()
             delta = goal - ee
-            distance = float(np.linalg.norm(delta))
+            distance = math.hypot(*delta)
             if distance <= spec.tolerance:
                 break
             disp = delta if distance <= step_len else delta * (step_len / distance)
             link.step(disp, self.grip_command())
-            asked = float(np.linalg.norm(disp))
-            moved = float(np.linalg.norm(link.ee() - ee))
+            asked = min(distance, step_len)
+            moved = math.hypot(*(link.ee() - ee))
             blocked = blocked + 1 if asked > 0.004 and moved < 0.2 * asked else 0
             if blocked >= BLOCKED_STEPS:
                 contact = True

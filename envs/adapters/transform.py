@@ -8,7 +8,7 @@ Example:
     >>> t = FrameTransform(origin=(-0.5, 0.0, 0.0), yaw_deg=-90)
     >>> [round(v, 3) for v in t.to_ours((0.0, 0.1, 0.02))]
     [0.1, -0.5, 0.02]
-    >>> [round(v, 3) for v in t.to_env(t.to_ours((0.3, -0.2, 0.1)))]
+    >>> [round(float(v), 3) for v in t.to_env(t.to_ours((0.3, -0.2, 0.1)))]
     [0.3, -0.2, 0.1]
 """
 
@@ -73,7 +73,7 @@ def make_reader(text: str) -> ObsReader:
     total = match["sum"] is not None
 
     def read(obs: Mapping[str, np.ndarray]) -> np.ndarray:
-        values = np.asarray(obs[key], dtype=float)[start:stop]
+        values = np.asarray(obs[key][start:stop], dtype=float)
         if len(values) != stop - start:
             raise ValueError(f"{text}: the observation's '{key}' has only {len(obs[key])} numbers")
         return np.array([values.sum()]) if total else values
