@@ -75,6 +75,10 @@ class Feedback(BaseModel):
     )
     sim_time: float = 0.0
     wall_time: float = 0.0
+    jail: list[str] = Field(
+        default_factory=list,
+        description="The sandbox's OS jail layers that were active for this episode.",
+    )
 
     def to_text(self) -> str:
         """Compact, deterministic text for a model to replan from."""
