@@ -56,12 +56,10 @@ def _errors(exc: ScenarioError) -> typer.Exit:
 def _entry(scenario: Scenario) -> dict[str, Any]:
     low, high = scenario.object_count_range
     gym_name, gym_id = scenario.gym_name, scenario.gym_id
-    if scenario.spec.is_adapter:  # the third-party env it runs, and the objects that env has
+    if scenario.spec.is_adapter:  # the third-party env it runs
         from codepolicy.envs.adapters.spec import get_spec
 
-        adapter = get_spec(scenario.spec.world)
-        low = high = len(adapter.objects)
-        gym_name = gym_id = adapter.env_id
+        gym_name = gym_id = get_spec(scenario.spec.world).env_id
     return {
         "world": scenario.spec.world,
         "name": scenario.name,

@@ -92,3 +92,21 @@ def test_a_missing_env_package_says_which_extra_to_install(monkeypatch: pytest.M
     spec = get_spec("fetch-push").model_copy(update={"module": "no_such_robotics_package"})
     with pytest.raises(MissingExtraError, match=r"pip install 'codepolicy\[fetch\]'"):
         make_env(spec)
+
+
+def test_the_code_as_action_env_runs_adapter_scenarios_and_passes_check_env(
+    panda_pick: AdapterBackend,  # skips without the panda-gym extra
+) -> None:
+    import gymnasium as gym
+    from gymnasium.utils.env_checker import check_env
+
+    import codepolicy.envs  # noqa: F401 (registers the ids)
+
+    env = gym.make("codepolicy/CodeAsAction-v0", scenario="panda-pick-and-place")
+    try:
+        env.reset(seed=2)
+        _, reward, terminated, _, info = env.step('grasp("cube")\nplace("target")\n')
+        assert reward == 1.0 and terminated and info["success"]
+        check_env(env.unwrapped, skip_render_check=True)
+    finally:
+        env.close()
