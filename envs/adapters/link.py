@@ -47,12 +47,16 @@ class EnvLink:
         self._width_now = 0.0
 
     def reset(self, seed: int) -> None:
-        """Reset the env with ``seed`` (the env draws its own layout) and idle ``settle_steps``."""
+        """Reset the env with ``seed`` (the env draws its own layout), then hold still until nothing
+        moves (at most ``settle_steps`` steps: some envs drop objects from above the table)."""
         obs, _ = self.env.reset(seed=int(seed))
         self._observed(obs)
         self.steps = 0
         for _ in range(self.spec.settle_steps):
+            before = self.positions()
             self.step(np.zeros(3), 0.0)
+            if float(np.max(np.abs(self.positions() - before))) < 0.001:
+                break
         self.steps = 0
 
     def _observed(self, obs: dict[str, np.ndarray]) -> None:

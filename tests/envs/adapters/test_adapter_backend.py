@@ -110,3 +110,15 @@ def test_the_code_as_action_env_runs_adapter_scenarios_and_passes_check_env(
         check_env(env.unwrapped, skip_render_check=True)
     finally:
         env.close()
+
+
+def test_objects_dropped_by_the_env_have_landed_when_a_program_starts(
+    panda_pick: AdapterBackend,  # skips without the panda-gym extra
+) -> None:
+    stack = AdapterBackend("panda-stack")  # its env spawns the green cube 6 cm above the table
+    try:
+        scene = stack.reset([], seed=9)
+        assert scene.objects["green cube"].position[2] == pytest.approx(0.02, abs=0.002)
+        assert stack.sim_time == 0.0
+    finally:
+        stack.close()
