@@ -10,7 +10,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from codepolicy.envs.adapters.link import EnvLink
@@ -83,6 +83,13 @@ class AdapterBackend:
     def env_success(self) -> bool:
         """The env's own success signal now."""
         return self.link.env_success()
+
+    def set_frame_listener(
+        self, callback: Callable[[], None] | None, every_seconds: float = 1 / 12
+    ) -> None:
+        """Call ``callback()`` every ``every_seconds`` of env time, also during motions (video)."""
+        steps = max(1, round(every_seconds / self.spec.step_seconds))
+        self.link.set_listener(callback, steps)
 
     def render(self, width: int = 320, height: int = 240) -> CameraFrame:
         """A top-down drawing of the scene in the tabletop frame (no OpenGL needed)."""

@@ -9,6 +9,7 @@ ends the program before the env moves.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -45,6 +46,8 @@ class EnvLink:
         self.steps = 0
         self._ee_now = np.zeros(3)
         self._width_now = 0.0
+        self._listener: tuple[Callable[[], None], int] | None = None
+        self.reset(0)  # a valid observation from the start (observe and render work at once)
 
     def reset(self, seed: int) -> None:
         """Reset the env with ``seed`` (the env draws its own layout), then hold still until nothing
@@ -99,6 +102,12 @@ class EnvLink:
         np.clip(action, -1.0, 1.0, out=action)
         self._observed(self.env.step(action)[0])
         self.steps += 1
+        if self._listener is not None and self.steps % self._listener[1] == 0:
+            self._listener[0]()
+
+    def set_listener(self, callback: Callable[[], None] | None, every_steps: int = 1) -> None:
+        """Call ``callback()`` every ``every_steps`` env steps (video); None switches it off."""
+        self._listener = None if callback is None else (callback, max(1, every_steps))
 
     def env_success(self) -> bool:
         """The env's own success signal for the current observation."""

@@ -122,3 +122,15 @@ def test_objects_dropped_by_the_env_have_landed_when_a_program_starts(
         assert stack.sim_time == 0.0
     finally:
         stack.close()
+
+
+def test_video_frames_arrive_during_motions(panda_pick: AdapterBackend) -> None:
+    frames: list[float] = []
+    panda_pick.reset([], seed=3)
+    panda_pick.set_frame_listener(lambda: frames.append(panda_pick.sim_time), every_seconds=0.2)
+    try:
+        result = panda_pick.move_tcp((0.1, -0.5, 0.1))
+    finally:
+        panda_pick.set_frame_listener(None)
+    assert len(frames) == int(result.sim_seconds / 0.2 + 1e-9)
+    assert panda_pick.render(64, 48).rgb.shape == (48, 64, 3)
