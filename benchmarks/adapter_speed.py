@@ -117,6 +117,7 @@ def bench_speed(world: str, rounds: int, seeds: int) -> None:
     direct_env = make_env(spec)
     ours_clock, direct_clock = _StepClock(backend.link.env), _StepClock(direct_env)
     ratios, ours_rates, direct_rates, ours_share, direct_share = [], [], [], [], []
+    ours_us, direct_us = [], []
     for _ in range(rounds):
         ours_clock.seconds = direct_clock.seconds = 0.0
         t0 = time.process_time()
@@ -129,14 +130,17 @@ def bench_speed(world: str, rounds: int, seeds: int) -> None:
         ratios.append(ours_rates[-1] / direct_rates[-1])
         ours_share.append(1 - ours_clock.seconds / (t1 - t0))
         direct_share.append(1 - direct_clock.seconds / (t2 - t1))
+        ours_us.append(1e6 * (t1 - t0 - ours_clock.seconds) / ours)
+        direct_us.append(1e6 * (t2 - t1 - direct_clock.seconds) / theirs)
     backend.close()
     direct_env.close()
     print(
         f"{world}: adapter {statistics.median(ours_rates):.0f} steps/s, direct "
         f"{statistics.median(direct_rates):.0f} steps/s -> ratio {statistics.median(ratios):.3f} "
         f"(median of {rounds} rounds x {seeds} episodes; goal >= 0.9); time outside env.step: "
-        f"adapter {100 * statistics.median(ours_share):.1f}%, "
-        f"direct {100 * statistics.median(direct_share):.1f}%"
+        f"adapter {100 * statistics.median(ours_share):.1f}% "
+        f"({statistics.median(ours_us):.0f} us/step), direct "
+        f"{100 * statistics.median(direct_share):.1f}% ({statistics.median(direct_us):.0f} us/step)"
     )
 
 

@@ -9,6 +9,7 @@ ends the program before the env moves.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -37,6 +38,8 @@ class EnvLink:
         self.limits = SafetyLimits(
             x=frame.workspace_x, y=frame.workspace_y, z=frame.workspace_z, max_speed=MAX_SPEED
         )
+        self._low = np.array([frame.workspace_x[0], frame.workspace_y[0], frame.workspace_z[0]])
+        self._high = np.array([frame.workspace_x[1], frame.workspace_y[1], frame.workspace_z[1]])
         self.action_size = int(np.prod(self.env.action_space.shape))
         self._ee = make_reader(spec.ee_position)
         self._width = make_reader(spec.gripper.width) if spec.gripper is not None else None
@@ -44,6 +47,8 @@ class EnvLink:
         self._success = resolve(self.env, spec.success)
         self.obs: dict[str, np.ndarray] = {}
         self.steps = 0
+        self.version = 0
+        """Counts observations taken: names the current one (for caches)."""
         self._ee_now = np.zeros(3)
         self._width_now = 0.0
         self._listener: tuple[Callable[[], None], int] | None = None
@@ -65,6 +70,7 @@ class EnvLink:
     def _observed(self, obs: dict[str, np.ndarray]) -> None:
         """Take a new observation, reading the end effector and the fingers once."""
         self.obs = obs
+        self.version += 1
         self._ee_now = self._ee(obs)
         self._width_now = float(self._width(obs)[0]) if self._width is not None else 0.0
 
@@ -93,8 +99,10 @@ class EnvLink:
         """
         spec = self.spec
         target = self._ee_now + displacement
-        speed = float(np.linalg.norm(displacement)) / spec.step_seconds
-        self.limits.check((float(target[0]), float(target[1]), float(target[2])), max(speed, 1e-9))
+        speed = math.hypot(*displacement) / spec.step_seconds
+        inside = bool(((self._low <= target) & (target <= self._high)).all())
+        if not (inside and speed <= MAX_SPEED):  # the same bounds: let the guard say what is wrong
+            self.limits.check((float(target[0]), float(target[1]), float(target[2])), speed)
         action = np.zeros(self.action_size, dtype=np.float32)
         action[:3] = displacement / spec.action_scale
         if self.action_size > 3:
