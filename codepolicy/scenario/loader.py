@@ -101,7 +101,12 @@ class Scenario:
 
     @property
     def object_count_range(self) -> tuple[int, int]:
-        """Fewest and most objects an episode spawns."""
+        """Fewest and most objects an episode spawns (an adapter world: the objects its env has)."""
+        if self.spec.is_adapter:
+            from codepolicy.envs.adapters.spec import get_spec
+
+            count = len(get_spec(self.spec.world).objects)
+            return count, count
         ranges = [count_range(self.spec, kind) for kind in self.spec.objects]
         return sum(r[0] for r in ranges), sum(r[1] for r in ranges)
 
