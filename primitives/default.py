@@ -19,7 +19,7 @@ from codepolicy.primitives.arguments import (
     check_position,
 )
 from codepolicy.primitives.context import PrimitiveContext
-from codepolicy.primitives.errors import AlreadyHolding, GraspMissed, NotHolding
+from codepolicy.primitives.errors import AlreadyHolding, GraspMissed, InvalidArgument, NotHolding
 from codepolicy.primitives.manipulation import (
     carry,
     hover_above,
@@ -39,7 +39,8 @@ def perceive(ctx: PrimitiveContext) -> list[DetectedObject]:
     """List the objects on the table.
 
     Returns:
-        One record per object with fields name (str), kind ("block" or "bowl"), color (str),
+        One record per object with fields name (str), kind ("block", "bowl", or "target": a
+        goal place in some worlds, not graspable), color (str),
         position (x, y, z in metres) and size (x, y, z extent in metres).
     """
     return ctx.perception.detect()
@@ -128,6 +129,10 @@ def grasp(ctx: PrimitiveContext, name: str) -> None:
     if scene.held is not None:
         raise AlreadyHolding(f"already holding the {scene.held}; place it before grasping {name}")
     obj = found[name]
+    if obj.kind == "target":
+        raise InvalidArgument(
+            f"the {name} is a place to put things on or move to, not an object; it cannot be grasped"
+        )
     x, y, _ = obj.position
     grasp_z = max(obj.position[2] + obj.size[2] / 2 - ctx.motion.grasp_depth, 0.012)
     width = min(obj.size[0], obj.size[1]) + 2 * ctx.motion.grasp_slack

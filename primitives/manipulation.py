@@ -23,10 +23,13 @@ def travel_height(ctx: PrimitiveContext, scene: SceneState) -> float:
 
 
 def support_height(scene: SceneState, xy: tuple[float, float], exclude: str | None) -> float:
-    """Height of the surface under ``xy``: the table, a bowl's floor, or the top of a block."""
+    """Height of the surface under ``xy``: the table, a bowl's floor, or the top of a block.
+
+    Goals (kind ``"target"``, in adapter worlds) are places, not surfaces: nothing rests on them.
+    """
     height = 0.0
     for name, obj in scene.objects.items():
-        if name == exclude:
+        if name == exclude or obj.kind == "target":
             continue
         dx, dy = obj.position[0] - xy[0], obj.position[1] - xy[1]
         radius = obj.size[0] / 2 if obj.kind == "bowl" else SUPPORT_RADIUS

@@ -253,8 +253,17 @@ def open_world(robot: str | None, key_file: Path | None) -> Any:
     if key_file is None:
         fail("--backend remote needs --key-file FILE (the robot server's shared secret)")
     try:
-        return open_remote(robot, key_file)
+        backend = open_remote(robot, key_file)
     except KeyFileError as exc:
         fail(str(exc))
     except RobotError as exc:
         fail(f"cannot use the robot at {robot}: {exc}")
+    if not backend.client.info.get("simulated", False):
+        from codepolicy.cli.doctor import apply_require_jail
+
+        try:
+            apply_require_jail(True)  # a program that can move hardware runs in the full jail
+        except BaseException:
+            backend.disconnect()
+            raise
+    return backend
