@@ -92,7 +92,7 @@ def serve(
     max_accel: float = typer.Option(2.5, "--max-accel", help="TCP acceleration limit, m/s^2."),
     max_force: float = typer.Option(70.0, "--max-force", help="Gripper force limit, N."),
     heartbeat_timeout: float = typer.Option(
-        0.5,
+        1.0,
         "--heartbeat-timeout",
         help="Halt after this much silence from the controlling client, s.",
     ),

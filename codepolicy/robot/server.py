@@ -73,7 +73,7 @@ class RobotServer:
         address: str,
         *,
         limits: RobotLimits | None = None,
-        heartbeat_timeout: float = 0.5,
+        heartbeat_timeout: float = 1.0,
         log: CommandLog | None = None,
     ) -> None:
         self.driver = driver
@@ -112,7 +112,7 @@ class RobotServer:
         self.log.write("serving", address=self.address, driver=self.driver.name)
         try:
             while not self._closed.is_set() and not (stop is not None and stop.is_set()):
-                ready = dict(poller.poll(10))
+                ready = dict(poller.poll(50))
                 if self._wake_r in ready:
                     os.read(self._wake_r, 4096)
                 while self._done:

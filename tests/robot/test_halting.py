@@ -107,7 +107,7 @@ def test_missed_heartbeats_halt_the_robot(realtime: Served) -> None:
         answer = json.loads(
             json.dumps(__import__("msgpack").unpackb(raw.sock.recv_multipart()[0]), default=repr)
         )
-        assert time.monotonic() - silent < 2.0
+        assert time.monotonic() - silent < 3.0
         assert answer["err"]["code"] == "halted" and "missed heartbeats" in answer["err"]["message"]
         with realtime.observer() as watcher:
             _assert_holding(watcher)
