@@ -74,7 +74,9 @@ def parse_wrong_program(path: Path) -> WrongProgram:
         line = lines[number - 1] if len(lines) >= number else ""
         prefix = f"# {key}:"
         if not line.startswith(prefix):
-            raise WrongProgramError(f"{path}:{number}: expected a '{prefix} ...' line, found {line!r}")
+            raise WrongProgramError(
+                f"{path}:{number}: expected a '{prefix} ...' line, found {line!r}"
+            )
         fields[key] = line.removeprefix(prefix).strip()
     for key in ("scenario", "wrong"):
         if not fields[key]:
@@ -157,7 +159,9 @@ def wrong_program_cases(
     for program in programs:
         for seed in seeds:
             episode = sample_episode(get_scenario(program.scenario), seed)
-            cases.append((f"{program.name} seed {seed}", program.family, episode, program.bind(episode)))
+            cases.append(
+                (f"{program.name} seed {seed}", program.family, episode, program.bind(episode))
+            )
     return cases
 
 
@@ -173,9 +177,7 @@ class Tally:
     def of(cls, comparisons: Iterable[Comparison]) -> Tally:
         """Count the comparisons."""
         items = list(comparisons)
-        return cls(
-            len(items), sum(c.agrees for c in items), sum(c.success_agrees for c in items)
-        )
+        return cls(len(items), sum(c.agrees for c in items), sum(c.success_agrees for c in items))
 
     @property
     def rate(self) -> float:

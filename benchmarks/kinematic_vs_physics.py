@@ -99,7 +99,9 @@ def main() -> int:
                 episode = sample_episode(scenario, seed)
                 label = f"{scenario.name} seed {seed}"
                 oracle.append(
-                    timer.run(label, scenario.family.spec.family, episode, oracle_program(episode), worlds)
+                    timer.run(
+                        label, scenario.family.spec.family, episode, oracle_program(episode), worlds
+                    )
                 )
         programs = load_wrong_programs()
         for label, family, episode, program in wrong_program_cases(

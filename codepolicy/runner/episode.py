@@ -21,11 +21,15 @@ from codepolicy.envs.safety import GuardedBackend
 from codepolicy.envs.state import SceneState
 from codepolicy.feedback.model import ErrorReport, Feedback, status_from
 from codepolicy.feedback.scene import describe_changes, describe_scene
+from codepolicy.llm.base import Model
+from codepolicy.planning.lmp import ModelLMPs, define_missing_functions
+from codepolicy.primitives.cap_lmps import HELPER_NAMES
 from codepolicy.primitives.context import PrimitiveContext
 from codepolicy.primitives.default import DEFAULT
 from codepolicy.primitives.registry import Registry
 from codepolicy.runner.host import Budget, EpisodeHost
 from codepolicy.sandbox.layers import active_layers
+from codepolicy.sandbox.layers import for_backend as jail_for_backend
 from codepolicy.sandbox.limits import SandboxLimits
 from codepolicy.sandbox.result import CallEvent, ErrorKind, ExecutionResult, ProgramError, Status
 from codepolicy.sandbox.session import Session
@@ -90,6 +94,7 @@ def run_episode(
     reset: bool = True,
     before_run: Callable[[], None] | None = None,
     pause_on_failure: bool = False,
+    model: Model | None = None,
 ) -> Feedback:
     """Reset the world to ``episode``, run ``program`` in the sandbox, judge the final scene.
 
@@ -106,6 +111,9 @@ def run_episode(
         pause_on_failure: Stop the program at its first failed primitive call (status
             ``aborted``, with that call's error), leaving the world as it is — closed-loop
             replanning continues from there.
+        model: Writes the functions the program calls but nobody defined (Code as Policies'
+            function generation), and serves the profile's helper LMPs (``parse_position`` and
+            friends) while the program runs; without one those fail with ``ModelRequired``.
     """
     started = time.perf_counter()
     if episode.world != "tabletop" and backend.name != episode.world:
@@ -119,11 +127,15 @@ def run_episode(
     guarded = GuardedBackend(backend)
     ctx = PrimitiveContext.for_backend(guarded, noise_std=noise_std, seed=episode.seed)
     host = EpisodeHost(ctx, Budget(episode.budget.max_calls, episode.budget.max_sim_seconds))
+    if model is not None:
+        program = define_missing_functions(program, model, registry, episode.instruction)
+        if any(name in registry for name in HELPER_NAMES):
+            ctx.lmps = ModelLMPs(model, registry, host.dispatch, seed=episode.seed)
     with Session(
         program,
         registry,
         host.dispatch,
-        limits=limits or default_limits(episode),
+        limits=jail_for_backend(limits or default_limits(episode), backend),
         seed=episode.seed,
         after_call=on_event,
     ) as session:
