@@ -241,8 +241,22 @@ def keygen(path: Path = typer.Argument(..., help="Key file to create (mode 0600)
     typer.echo(f"wrote a new key to {path}; copy it to the robot server and its clients")
 
 
-def open_world(robot: str | None, key_file: Path | None) -> Any:
-    """The connected remote backend for ``run --backend remote`` (exit 2 on bad input)."""
+def open_world(
+    robot: str | None, key_file: Path | None, confirm: str = "none", max_step: float | None = None
+) -> Any:
+    """The connected, approved remote backend for ``run --backend remote`` (exit 2 on bad input).
+
+    Before any motion it checks that the robot offers what the primitives need, and wraps it in
+    the host-side approvers: clamp to the robot's box, the per-step limit, and ``confirm``.
+    """
+    from codepolicy.robot.approvers import (
+        ApprovedBackend,
+        Approver,
+        ClampToFrame,
+        MaxStep,
+        PersonConfirm,
+    )
+    from codepolicy.robot.compat import compatibility_problems
     from codepolicy.robot.errors import RobotError
     from codepolicy.robot.keys import KeyFileError
     from codepolicy.robot.remote import open_remote
@@ -252,12 +266,20 @@ def open_world(robot: str | None, key_file: Path | None) -> Any:
     check_address(robot)
     if key_file is None:
         fail("--backend remote needs --key-file FILE (the robot server's shared secret)")
+    if confirm not in ("each", "first", "none"):
+        fail(f"--confirm must be each, first or none, got '{confirm}'")
+    if max_step is not None and not max_step > 0:
+        fail(f"--max-step must be a positive number of metres, got {max_step}")
     try:
         backend = open_remote(robot, key_file)
     except KeyFileError as exc:
         fail(str(exc))
     except RobotError as exc:
         fail(f"cannot use the robot at {robot}: {exc}")
+    problems = compatibility_problems(backend.client.info)
+    if problems:
+        backend.disconnect()
+        fail(f"the robot at {robot} cannot run these programs: " + "; ".join(problems))
     if not backend.client.info.get("simulated", False):
         from codepolicy.cli.doctor import apply_require_jail
 
@@ -266,4 +288,10 @@ def open_world(robot: str | None, key_file: Path | None) -> Any:
         except BaseException:
             backend.disconnect()
             raise
-    return backend
+    box = backend.client.info["limits"]
+    approvers: list[Approver] = [ClampToFrame(tuple(box["x"]), tuple(box["y"]), tuple(box["z"]))]
+    if max_step is not None:
+        approvers.append(MaxStep(max_step))
+    if confirm != "none":
+        approvers.append(PersonConfirm(confirm, ask=lambda text: input(text)))
+    return ApprovedBackend(backend, approvers)

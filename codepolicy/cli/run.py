@@ -111,6 +111,10 @@ def run(
     require_jail: bool = typer.Option(False, "--require-jail", help=REQUIRE_JAIL_HELP),
     robot: str | None = typer.Option(None, "--robot", help="Robot server (--backend remote)."),
     key_file: Path | None = typer.Option(None, "--key-file", help="Robot server's key file."),
+    confirm: str = typer.Option("none", "--confirm", help="Remote robot: each, first or none."),
+    max_step: float | None = typer.Option(
+        None, "--max-step", help="Remote robot: longest move, m."
+    ),
 ) -> None:
     """Run one episode of SCENARIO and print the instruction, each step and the feedback.
 
@@ -158,9 +162,9 @@ def run(
 
         if episode.world != "tabletop":
             fail(f"scenario '{episode.scenario}' runs in the {episode.world} world, not on a robot")
-        world = open_world(robot, key_file)
-    elif robot is not None or key_file is not None:
-        fail("--robot and --key-file need --backend remote")
+        world = open_world(robot, key_file, confirm, max_step)
+    elif robot is not None or key_file is not None or confirm != "none" or max_step is not None:
+        fail("--robot, --key-file, --confirm and --max-step need --backend remote")
     code = _execute(episode, program, planner, options, backend, video, json_output, gui, world)
     raise typer.Exit(code)
 
