@@ -120,6 +120,8 @@ class TabletopWorld:
         self.robot = self._build(spawns)
         settled = self.settle()
         self._steps = 0
+        if self._callback is not None:
+            self._callback(self)  # the settled scene, at time zero: a video's first frame
         return settled
 
     def _build(self, spawns: Sequence[ObjectSpawn]) -> Panda:
@@ -207,7 +209,8 @@ class TabletopWorld:
                 self._callback(self)
 
     def set_frame_callback(self, callback: FrameCallback | None, every_steps: int = 8) -> None:
-        """Call ``callback(world)`` every ``every_steps`` simulation steps (None switches it off).
+        """Call ``callback(world)`` every ``every_steps`` simulation steps, and once when a reset has
+        settled (None switches it off).
 
         Used to record video: e.g. ``world.set_frame_callback(lambda w: frames.append(
         w.render(320, 240).rgb), every_steps=8)`` gives 30 frames per simulated second at 240 Hz.
