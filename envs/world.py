@@ -25,11 +25,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import pybullet
-from pybullet_utils.bullet_client import BulletClient
 
 from codepolicy.envs import assets
 from codepolicy.envs.backend import CameraFrame, ObjectSpawn
+from codepolicy.envs.bullet import connect, pybullet
 from codepolicy.envs.camera import DEFAULT_CAMERA, CameraSpec, render
 from codepolicy.envs.frame import COLORS, KINDS
 from codepolicy.envs.robot import Panda
@@ -90,7 +89,7 @@ class TabletopWorld:
         self.settings = settings or PhysicsSettings()
         self.camera = camera
         self.home_tcp = tuple(float(v) for v in home_tcp)
-        self.client = BulletClient(pybullet.GUI if gui else pybullet.DIRECT)
+        self.client = connect(gui)
         self._cid: int = self.client._client
         self._step_fn = functools.partial(pybullet.stepSimulation, physicsClientId=self._cid)
         self._entries: dict[str, _Entry] = {}
