@@ -9,7 +9,9 @@ import typer
 
 from codepolicy.cli import options as opts
 from codepolicy.cli.common import fail
+from codepolicy.cli.doctor import REQUIRE_JAIL_HELP, apply_require_jail
 from codepolicy.cli.planner_setup import LLMOptions
+from codepolicy.llm.base import DEFAULT_MAX_TOKENS, DEFAULT_TIMEOUT_S
 
 if TYPE_CHECKING:
     from codepolicy.bench.tasks import BenchSettings, EpisodeTask
@@ -79,8 +81,13 @@ def bench(
     prices: Path | None = typer.Option(None, "--prices", help="Price table (JSON/YAML)."),
     no_cache: opts.NoCache = False,
     replay_file: opts.ReplayFile = None,
+    timeout: opts.Timeout = DEFAULT_TIMEOUT_S,
+    max_tokens: opts.MaxTokens = DEFAULT_MAX_TOKENS,
+    model_path: opts.ModelPath = None,
+    require_jail: bool = typer.Option(False, "--require-jail", help=REQUIRE_JAIL_HELP),
 ) -> None:
     """Run every scenario × seed × variant episode, then print and save the statistics."""
+    apply_require_jail(require_jail)
     from codepolicy.bench.executors import EXECUTORS
     from codepolicy.bench.tasks import VIDEO_MODES, BenchSettings, plan_tasks, select_scenarios
     from codepolicy.runner.episode import BACKENDS
@@ -98,8 +105,9 @@ def bench(
         fail(f"--workers must be at least 1, got {workers}")
     llm: dict[str, object] = {}
     if planner == "llm":
-        if not model:
-            fail("--planner llm needs --model NAME")
+        if not model and model_path is None:
+            fail("--planner llm needs --model NAME (or --model-path FILE.gguf)")
+        model = model or (model_path.stem if model_path else "")
         for item in _variants(planner, prompt).values():
             LLMOptions(
                 model=model,
@@ -111,6 +119,9 @@ def bench(
                 n=n,
                 temperature=temperature,
                 replay_file=replay_file,
+                timeout=timeout,
+                max_tokens=max_tokens,
+                model_path=model_path,
             ).check()
         llm = dict(
             model=model,
@@ -123,6 +134,9 @@ def bench(
             temperature=temperature,
             cache=not no_cache,
             replay_file=replay_file,
+            timeout=timeout,
+            max_tokens=max_tokens,
+            model_path=model_path,
         )
     elif model is not None:
         fail("--model needs --planner llm")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from codepolicy.cli.common import fail
 from codepolicy.envs.backend import Backend
-from codepolicy.llm import PROVIDERS, make_model
+from codepolicy.llm import DEFAULT_MAX_TOKENS, DEFAULT_TIMEOUT_S, PROVIDERS, make_model
 from codepolicy.llm.usage import TrackedModel, UsageLog
 from codepolicy.planning.strategies import STRATEGIES, Solver
 from codepolicy.planning.writer import ProgramWriter
@@ -33,6 +33,10 @@ class LLMOptions:
     cache: bool = True
     replay_file: Path | None = None
     record_file: Path | None = None
+    timeout: float = DEFAULT_TIMEOUT_S
+    max_tokens: int = DEFAULT_MAX_TOKENS
+    model_path: Path | None = None
+    show_progress: bool = False
 
     def check(self) -> None:
         """Exit 2 with a message naming the option if any value is invalid."""
@@ -53,12 +57,23 @@ class LLMOptions:
             fail("--max-rounds and --n must be at least 1")
         if not 0.0 <= self.temperature <= 2.0:
             fail(f"--temperature must be in [0, 2], got {self.temperature}")
+        if self.timeout <= 0:
+            fail(f"--timeout must be a positive number of seconds, got {self.timeout:g}")
+        if self.max_tokens < 1:
+            fail(f"--max-tokens must be at least 1, got {self.max_tokens}")
+        if self.provider == "llama-cpp" and self.model_path is None:
+            fail(
+                "--provider llama-cpp needs --model-path FILE.gguf (scripts/local-model prints one)"
+            )
+        if self.model_path is not None and not Path(self.model_path).is_file():
+            fail(f"--model-path {self.model_path}: no such file")
         if self.provider == "replay" and self.replay_file is None:
             fail("--provider replay needs --replay-file FILE (a recording made with --record)")
 
 
 def build_model(options: LLMOptions, usage: UsageLog) -> TrackedModel:
     """The model stack (usage tracking, recording, cache, retries, provider) for ``options``."""
+    from codepolicy.llm.progress import line_progress
     from codepolicy.llm.retry import ModelError
 
     try:
@@ -66,6 +81,9 @@ def build_model(options: LLMOptions, usage: UsageLog) -> TrackedModel:
             options.provider,
             options.model,
             options.base_url,
+            timeout=options.timeout,
+            model_path=options.model_path,
+            progress=line_progress() if options.show_progress else None,
             cache=options.cache,
             replay_file=options.replay_file,
             record_file=options.record_file,
@@ -84,6 +102,7 @@ def build_solver(
         registry=get_profile(options.profile),
         prompt=options.prompt,
         temperature=options.temperature,
+        max_tokens=options.max_tokens,
     )
     return Solver(
         writer=writer,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -9,12 +10,15 @@ import typer
 
 from codepolicy.cli import options as opts
 from codepolicy.cli.common import EXIT_NOT_ACHIEVED, EXIT_OK, fail, json_stdout, read_text_file
+from codepolicy.cli.doctor import REQUIRE_JAIL_HELP, apply_require_jail
 from codepolicy.cli.planner_setup import LLMOptions, build_solver
 from codepolicy.feedback.model import Feedback
 from codepolicy.feedback.model import plain as plain_value
+from codepolicy.llm.base import DEFAULT_MAX_TOKENS, DEFAULT_TIMEOUT_S
 from codepolicy.llm.usage import UsageLog
 from codepolicy.planning.strategies import Solution
-from codepolicy.runner.episode import BACKENDS, make_backend, run_episode
+from codepolicy.robot.errors import RobotError
+from codepolicy.runner.episode import BACKENDS, make_backend, run_episode, world_kind
 from codepolicy.sandbox.result import CallEvent
 from codepolicy.scenario.errors import ScenarioError
 from codepolicy.scenario.sampler import Episode
@@ -100,13 +104,20 @@ def run(
     no_cache: opts.NoCache = False,
     replay_file: opts.ReplayFile = None,
     record: Path | None = typer.Option(None, "--record", help="Record model answers here."),
+    timeout: opts.Timeout = DEFAULT_TIMEOUT_S,
+    max_tokens: opts.MaxTokens = DEFAULT_MAX_TOKENS,
+    model_path: opts.ModelPath = None,
+    require_jail: bool = typer.Option(False, "--require-jail", help=REQUIRE_JAIL_HELP),
+    robot: str | None = typer.Option(None, "--robot", help="Robot server (--backend remote)."),
+    key_file: Path | None = typer.Option(None, "--key-file", help="Robot server's key file."),
 ) -> None:
     """Run one episode of SCENARIO and print the instruction, each step and the feedback.
 
     Exit code 0 if the task was achieved, 1 if not (including rejected or failed programs),
     2 for bad input.
     """
-    if backend not in BACKENDS:
+    apply_require_jail(require_jail)
+    if backend not in (*BACKENDS, "remote"):
         fail(f"unknown backend '{backend}'; choose one of: {', '.join(BACKENDS)}")
     if program is not None and planner is not None:
         fail("--program and --planner exclude each other: a program file needs no planner")
@@ -114,10 +125,10 @@ def run(
         fail(f"unknown planner '{planner}'; choose one of: {', '.join(PLANNERS)}")
     options = None
     if planner == "llm":
-        if not model:
-            fail("--planner llm needs --model NAME")
+        if not model and model_path is None:
+            fail("--planner llm needs --model NAME (or --model-path FILE.gguf)")
         options = LLMOptions(
-            model=model,
+            model=model or (model_path.stem if model_path else ""),
             provider=provider,
             base_url=base_url,
             prompt=prompt,
@@ -131,12 +142,23 @@ def run(
             cache=not no_cache,
             replay_file=replay_file,
             record_file=record,
+            timeout=timeout,
+            max_tokens=max_tokens,
+            model_path=model_path,
+            show_progress=not json_output and sys.stderr.isatty(),
         )
         options.check()
     elif model is not None:
         fail("--model needs --planner llm")
     episode = _load_episode(scenario, seed)
-    code = _execute(episode, program, planner, options, backend, video, json_output, gui)
+    world = None
+    if backend == "remote":
+        from codepolicy.cli.robot import open_world
+
+        world = open_world(robot, key_file)
+    elif robot is not None or key_file is not None:
+        fail("--robot and --key-file need --backend remote")
+    code = _execute(episode, program, planner, options, backend, video, json_output, gui, world)
     raise typer.Exit(code)
 
 
@@ -149,6 +171,7 @@ def _execute(
     video: Path | None,
     json_output: bool,
     gui: bool,
+    world: Any = None,
 ) -> int:
     from codepolicy.runner.video import VideoError, VideoRecorder
 
@@ -167,8 +190,11 @@ def _execute(
             except OracleError as exc:
                 fail(str(exc))
         say(f"Instruction: {episode.instruction}")
+        backend_kind = world_kind(episode, backend_kind)
         say(f"Scenario: {episode.scenario} (seed {episode.seed}, backend {backend_kind})")
-        world = make_backend(backend_kind, gui=gui)
+        world = world if world is not None else _make_world(backend_kind, gui)
+        if getattr(world, "scene_source", None):
+            say(f"Scene knowledge: {world.scene_source}")
         recorder = None
         usage = UsageLog()
         solution: Solution | None = None
@@ -191,9 +217,16 @@ def _execute(
                 for r in solution.rounds:
                     what = "dry run" if not r.executed else "ran"
                     say(f"Round {r.index} ({r.kind}, {what}): {r.feedback.status.value}")
+                if options.replan == "best-of-n":
+                    say(candidates_line(solution, options.n))
                 feedback = solution.feedback
             else:
                 feedback = run_episode(episode, source, backend=world, on_event=on_event)
+        except RobotError as exc:
+            say(f"Episode ended: {exc}")
+            if json_output:
+                emit(_robot_failure(episode, exc))
+            return EXIT_NOT_ACHIEVED
         finally:
             if recorder is not None:
                 recorder.close()
@@ -205,6 +238,38 @@ def _execute(
         else:
             say(feedback.to_text())
     return EXIT_OK if feedback.success else EXIT_NOT_ACHIEVED
+
+
+def candidates_line(solution: Solution, requested: int) -> str:
+    """How many best-of-n candidates the model really gave (servers may ignore ``n``)."""
+    drafts = [r for r in solution.rounds if r.kind == "candidate"]
+    got = sum(bool(r.program) for r in drafts)
+    line = f"best-of-n: {got} of {requested} candidates obtained"
+    distinct = len({r.program for r in drafts if r.program})
+    if got and distinct < got:
+        line += f" ({distinct} distinct)"
+    return line
+
+
+def _make_world(kind: str, gui: bool) -> Any:
+    """The world to run in; a missing extra for an adapter world is a clear exit-2 error."""
+    from codepolicy.envs.adapters import MissingExtraError
+
+    try:
+        return make_backend(kind, gui=gui)
+    except MissingExtraError as exc:
+        fail(str(exc))
+
+
+def _robot_failure(episode: Episode, exc: RobotError) -> dict[str, Any]:
+    """The ``--json`` object of an episode the robot link ended (no final scene to judge)."""
+    return {
+        "scenario": episode.scenario,
+        "seed": episode.seed,
+        "status": exc.code,
+        "success": False,
+        "error": {"type": type(exc).__name__, "message": str(exc)},
+    }
 
 
 def solve_with_errors(solver: Any, episode: Episode) -> Solution:
