@@ -86,20 +86,20 @@ def cross_field_problems(data: Any, error: ValidationError) -> Problems:
     pruned = copy.deepcopy(data)
     removed: list[tuple[PathItem, ...]] = []
     for _ in range(MAX_ROUNDS):
-        cuts = []
+        cuts: set[tuple[PathItem, ...]] = set()
         for err in error.errors(include_url=False):
-            path = _data_path(pruned, err["loc"])
-            if err["type"] == "missing" and not path and err["loc"]:
-                path = [err["loc"][0]]  # a missing required top-level field
-            cuts.append(path)
+            found = _data_path(pruned, err["loc"])
+            if err["type"] == "missing" and not found and err["loc"]:
+                found = [err["loc"][0]]  # a missing required top-level field
+            cuts.add(tuple(found))
         # Deepest first, and later list items before earlier ones, so indices stay valid.
-        for path in sorted({tuple(p) for p in cuts}, key=_cut_order):
-            top = str(path[0]) if path else ""
-            if len(path) <= 1 and top in STAND_INS:
+        for cut in sorted(cuts, key=_cut_order):
+            top = str(cut[0]) if cut else ""
+            if len(cut) <= 1 and top in STAND_INS:
                 pruned[top] = copy.deepcopy(STAND_INS[top])
-                removed.append(path)
-            elif _cut(pruned, list(path)):
-                removed.append(path)
+                removed.append(cut)
+            elif _cut(pruned, list(cut)):
+                removed.append(cut)
         try:
             spec = ScenarioFile.model_validate(pruned)
         except ValidationError as exc:
