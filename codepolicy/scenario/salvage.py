@@ -107,11 +107,11 @@ def cross_field_problems(data: Any, error: ValidationError) -> Problems:
             continue
         if spec.is_adapter or not spec.objects:
             return []
-        found, _ = check_spec(spec)
+        problems, _ = check_spec(spec)
         names = {str(p[-1]) for p in removed if p and isinstance(p[-1], str)}
         return [
-            (path, message)
-            for path, message in found
+            (tuple(path), message)
+            for path, message in problems
             if not any(f"'{n}'" in message or f"{{{n}}}" in message for n in names)
             and not any(tuple(path[: len(r)]) == r for r in removed)
         ]
