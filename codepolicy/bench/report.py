@@ -47,6 +47,7 @@ from codepolicy.bench.summary import (
     summarize,
     write_summary,
 )
+from codepolicy.feedback.untrusted import clean, one_line
 
 REPORT_NAME = "report.html"
 TEMPLATE = "report.html.jinja"
@@ -113,6 +114,22 @@ class EpisodeView:
     video: str | None
 
 
+def _shown(record: EpisodeRecord) -> EpisodeRecord:
+    """The record with program-originated text cleaned of control characters and escapes."""
+    rounds = [
+        r.model_copy(
+            update={
+                "program": clean(r.program),
+                "error": None if r.error is None else one_line(r.error, 2000),
+                "feedback": clean(r.feedback),
+                "completion": None if r.completion is None else clean(r.completion),
+            }
+        )
+        for r in record.rounds
+    ]
+    return record.model_copy(update={"rounds": rounds})
+
+
 def _video_href(video: str | None, directory: Path) -> str | None:
     if not video:
         return None
@@ -167,8 +184,12 @@ def render_report(
     ):
         if fig is not None:
             plots.append((name, _png(fig)))
-    pair_variants, pairs, pairs_hidden = side_by_side(records)
-    episodes = [EpisodeView(record=r, video=_video_href(r.video, directory)) for r in records]
+    shown = [_shown(r) for r in records]
+    pair_variants, pairs, pairs_hidden = side_by_side(shown)
+    episodes = [
+        EpisodeView(record=s, video=_video_href(r.video, directory))
+        for s, r in zip(shown, records, strict=True)
+    ]
     return _template().render(
         modes=modes,
         pair_variants=pair_variants,

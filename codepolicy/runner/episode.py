@@ -29,6 +29,7 @@ from codepolicy.primitives.default import DEFAULT
 from codepolicy.primitives.registry import Registry
 from codepolicy.runner.host import Budget, EpisodeHost
 from codepolicy.sandbox.layers import active_layers
+from codepolicy.sandbox.layers import for_backend as jail_for_backend
 from codepolicy.sandbox.limits import SandboxLimits
 from codepolicy.sandbox.result import CallEvent, ErrorKind, ExecutionResult, ProgramError, Status
 from codepolicy.sandbox.session import Session
@@ -134,7 +135,7 @@ def run_episode(
         program,
         registry,
         host.dispatch,
-        limits=limits or default_limits(episode),
+        limits=jail_for_backend(limits or default_limits(episode), backend),
         seed=episode.seed,
         after_call=on_event,
     ) as session:

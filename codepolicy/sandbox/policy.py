@@ -252,6 +252,20 @@ BANNED_ATTRIBUTES: frozenset[str] = frozenset(
         "show_config",
         "show_runtime",
         "get_include",
+        # numpy internals: memory layout, raw buffers, views over other memory
+        "strides",
+        "flags",
+        "data",
+        "base",
+        "view",
+        "itemset",
+        "newbyteorder",
+        "getfield",
+        "setfield",
+        "resize",
+        "byteswap",
+        "as_strided",
+        "from_dlpack",
         # common module-level escapes (defence in depth: these modules are not importable)
         "system",
         "popen",
@@ -261,6 +275,9 @@ BANNED_ATTRIBUTES: frozenset[str] = frozenset(
     }
 )
 """Attribute names that are refused on any object, whatever its type."""
+
+BANNED_KEYWORDS: frozenset[str] = frozenset({"buffer", "strides", "offset", "like"})
+"""Keyword arguments refused in any call (numpy constructors over raw memory or other types)."""
 
 FORMAT_METHODS: frozenset[str] = frozenset({"format", "format_map"})
 """String methods whose format fields could walk attributes; checked specially."""

@@ -261,7 +261,7 @@ class Session:
             elif isinstance(msg, CallMsg):
                 return self._handle_call(msg)
             elif isinstance(msg, DoneMsg):
-                self._finish(Status.completed, None)
+                self._finish_done()
             elif isinstance(msg, ErrorMsg):
                 self._handle_error(msg)
             elif isinstance(msg, LimitMsg):
@@ -297,13 +297,15 @@ class Session:
         if msg.name not in self.registry:
             self._violation(f"call to unknown primitive {msg.name!r}")
         spec = self.registry.get(msg.name)
+        budget = codec.Budget()
         try:
-            args = [codec.decode_value(a, records_as_dicts=True) for a in msg.args]
+            args = [codec.decode_value(a, records_as_dicts=True, budget=budget) for a in msg.args]
             kwargs = {
-                k: codec.decode_value(v, records_as_dicts=True) for k, v in msg.kwargs.items()
+                k: codec.decode_value(v, records_as_dicts=True, budget=budget)
+                for k, v in msg.kwargs.items()
             }
         except (codec.CodecError, RecursionError) as exc:
-            self._violation(f"bad call arguments: {exc}")
+            self._violation(f"bad call arguments: {exc}"[:300])
         event = CallEvent(
             index=index,
             primitive=spec.name,
@@ -324,9 +326,18 @@ class Session:
                     source_line=source,
                 ),
             )
+        timings: dict[str, float] = {}
         outcome = execute_call(
-            spec, args, kwargs, event, self.dispatcher, self.before_call, self._output_hook(spec)
+            spec,
+            args,
+            kwargs,
+            event,
+            self.dispatcher,
+            self.before_call,
+            self._output_hook(spec),
+            timings,
         )
+        self._charge_validation(time.perf_counter() - t0 - timings.get("dispatch", 0.0), event)
         if isinstance(outcome, Halt):
             event.wall_time = time.perf_counter() - t0
             self._halting_event = event
@@ -347,6 +358,23 @@ class Session:
             self._finish_dead_worker()
         self._notify_after(event)
         return event
+
+    def _charge_validation(self, seconds: float, event: CallEvent) -> None:
+        """Host time spent decoding and validating a call counts toward the program's budget."""
+        self._program_time += seconds
+        if seconds > self.limits.call_seconds or self._program_time > self.limits.wall_seconds:
+            self._halting_event = event
+            self._finish(
+                Status.timeout,
+                ProgramError(
+                    kind=ErrorKind.timeout,
+                    message=f"checking the arguments of call {event.index + 1} "
+                    f"({event.primitive}) took {seconds:.1f} s (call_seconds "
+                    f"{self.limits.call_seconds:g} s, wall_seconds {self.limits.wall_seconds:g} s)",
+                    line=event.line,
+                    source_line=event.source_line,
+                ),
+            )
 
     def _output_hook(self, spec: PrimitiveSpec) -> Callable[[dict[str, Any]], None] | None:
         """Counts what output primitives (``say``) say towards the output cap."""
@@ -388,6 +416,16 @@ class Session:
                 trace=trace,
             ),
         )
+
+    def _finish_done(self) -> NoReturn:
+        """``done`` must be the worker's last word: it exits at once and sends nothing more."""
+        worker = self.worker
+        assert worker is not None
+        if worker.wait(1.0) is None:
+            self._violation("the worker said 'done' but kept running; it was killed")
+        if worker.read_line(0.0, self.limits.max_message_bytes) is not None:
+            self._violation("the worker sent messages after 'done'")
+        self._finish(Status.completed, None)
 
     def _handle_limit(self, msg: LimitMsg) -> NoReturn:
         if msg.what == "cpu":

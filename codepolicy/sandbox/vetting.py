@@ -208,6 +208,12 @@ class _Vetter(ast.NodeVisitor):
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         attr = node.attr
+        if isinstance(node.ctx, ast.Store | ast.Del):
+            self.problem(
+                node,
+                "attribute_assignment",
+                f"setting or deleting attribute '{attr}' is not allowed (objects are read-only)",
+            )
         if attr.startswith("_"):
             self.problem(node, "underscore_attribute", f"attribute '{attr}' starts with '_'")
         elif attr in policy.BANNED_ATTRIBUTES:
@@ -251,6 +257,10 @@ class _Vetter(ast.NodeVisitor):
     def visit_keyword(self, node: ast.keyword) -> None:
         if node.arg is not None:
             self.check_identifier(node, node.arg, "keyword")
+            if node.arg in policy.BANNED_KEYWORDS:
+                self.problem(
+                    node, "banned_keyword", f"keyword argument '{node.arg}=' is not allowed"
+                )
         self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call) -> None:

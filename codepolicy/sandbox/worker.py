@@ -19,6 +19,7 @@ import builtins
 import contextlib
 import json
 import os
+import re
 import resource
 import signal
 import sys
@@ -144,7 +145,7 @@ class _Output:
         end = "\n" if end is None else end
         if not isinstance(sep, str) or not isinstance(end, str):
             raise TypeError("sep and end must be strings")
-        text = sep.join(str(a) for a in args) + end
+        text = scrub(sep.join(str(a) for a in args) + end)
         remaining = self.cap - self.used
         if len(text) > remaining:
             self.channel.send({"type": "print", "text": text[: remaining + 1]})
@@ -154,6 +155,35 @@ class _Output:
         self.channel.send({"type": "print", "text": text})
 
 
+_ADDRESS_RE = re.compile(r"0x[0-9a-fA-F]{6,}")
+_HASHABLE_PLAIN = (int, float, complex, str, bool, type(None))
+
+
+def scrub(text: str) -> str:
+    """``text`` without memory addresses (``<function f at 0x7f...>`` -> ``at 0x…``)."""
+    return _ADDRESS_RE.sub("0x…", text)
+
+
+def _safe_repr(obj: Any) -> str:
+    return scrub(repr(obj))
+
+
+def _safe_format(obj: Any, spec: str = "") -> str:
+    return scrub(format(obj, spec))
+
+
+def _safe_hash(obj: Any) -> int:
+    """``hash`` of plain values only: the hash of a function or object is its address."""
+    stack = [obj]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, tuple | frozenset):
+            stack.extend(item)
+        elif not isinstance(item, _HASHABLE_PLAIN):
+            raise TypeError("hash() is only available for numbers, strings and tuples of them")
+    return hash(obj)
+
+
 def _safe_type(obj: Any, *rest: Any) -> type:
     """``type(x)`` without the three-argument form and without handing out metaclasses."""
     if rest:
@@ -161,7 +191,7 @@ def _safe_type(obj: Any, *rest: Any) -> type:
     cls = type(obj)
     if issubclass(cls, type):
         raise TypeError("type() of a class is not available in the sandbox")
-    if cls is safe_numpy.ndarray.real:
+    if cls is safe_numpy.REAL_NDARRAY:
         return safe_numpy.ndarray
     return cls
 
@@ -183,6 +213,7 @@ def _make_stub(
         try:
             enc_args = [codec.encode_value(a) for a in args]
             enc_kwargs = {k: codec.encode_value(v) for k, v in kwargs.items()}
+            codec.check_size([enc_args, enc_kwargs])
         except codec.CodecError as exc:
             raise errors["invalid_argument"](f"{name}(): {exc}") from None
         line = _program_line(sys._getframe(1))
@@ -213,6 +244,9 @@ def _build_globals(
     }
     safe["print"] = output.print
     safe["type"] = _safe_type
+    safe["repr"] = _safe_repr
+    safe["format"] = _safe_format
+    safe["hash"] = _safe_hash
     for cls in CATCHABLE_ERRORS:
         safe[cls.__name__] = cls
 
@@ -289,7 +323,7 @@ def _trace(tb: Any) -> list[list[Any]]:
 
 def _report(channel: _Channel, exc: BaseException, category: str) -> None:
     try:
-        message = str(exc)[:2000]
+        message = scrub(str(exc)[:2000])
     except Exception:
         message = "<unprintable>"
     trace = _trace(exc.__traceback__)
