@@ -41,6 +41,7 @@ from codepolicy.bench.summary import (
     COLUMNS,
     GroupStats,
     Summary,
+    fmt_cost,
     fmt_rate,
     print_summary,
     row,
@@ -150,6 +151,7 @@ def _template() -> jinja2.Template:
     env.filters["rate"] = fmt_rate
     env.filters["pct"] = lambda x: f"{x:.0%}"
     env.globals["row"] = row
+    env.globals["cost"] = fmt_cost
     return env.from_string(source.read_text(encoding="utf-8"))
 
 

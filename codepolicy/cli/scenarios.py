@@ -12,7 +12,6 @@ Example:
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -21,6 +20,7 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
+from codepolicy.cli.console import output_console
 from codepolicy.scenario.catalog import list_scenarios, load_scenario
 from codepolicy.scenario.errors import Problem, SamplingError, ScenarioError, UnknownScenarioError
 from codepolicy.scenario.loader import Scenario, load_family
@@ -38,7 +38,7 @@ USAGE_ERROR = 2
 
 
 def _console() -> Console:
-    return Console(width=None if sys.stdout.isatty() else 160, highlight=False)
+    return output_console()
 
 
 def _fail(lines: list[str]) -> typer.Exit:
