@@ -68,7 +68,7 @@ def test_chosen_pairs_across_runs_and_within_a_run(make_record: Make) -> None:
     assert [(c.a, c.b, c.rate_a) for c in across] == [("few-shot", UPPER_BOUND, 5 / 6)]
     within = compare_within(llm, [("few-shot", "zero-shot")], resamples=200)
     assert within[0].wins == 3 and within[0].losses == 0
-    with pytest.raises(ValueError, match="has no variant 'few'.*zero-shot, few-shot"):
+    with pytest.raises(ValueError, match=r"has no variant 'few'.*zero-shot, few-shot"):
         compare_within(llm, [("few", "zero-shot")])
     with pytest.raises(ValueError, match="expects VARIANT_A=VARIANT_B"):
         parse_pairs(["few-shot"])
@@ -76,7 +76,7 @@ def test_chosen_pairs_across_runs_and_within_a_run(make_record: Make) -> None:
 
 def test_runs_sharing_no_variant_suggest_a_pair(make_record: Make) -> None:
     a = [r.model_copy(update={"variant": f"p-{r.variant}"}) for r in _llm(make_record)]
-    with pytest.raises(ValueError, match="share no variant.*--pair p-zero-shot=zero-shot"):
+    with pytest.raises(ValueError, match=r"share no variant.*--pair p-zero-shot=zero-shot"):
         compare_runs(a, _llm(make_record), "one", "two")
 
 
