@@ -12,7 +12,6 @@ Example:
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -21,6 +20,7 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
+from codepolicy.cli.console import output_console
 from codepolicy.scenario.catalog import adapter_scenarios, list_scenarios, load_scenario
 from codepolicy.scenario.errors import Problem, SamplingError, ScenarioError, UnknownScenarioError
 from codepolicy.scenario.loader import Scenario, load_family
@@ -38,7 +38,7 @@ USAGE_ERROR = 2
 
 
 def _console() -> Console:
-    return Console(width=None if sys.stdout.isatty() else 160, highlight=False)
+    return output_console()
 
 
 def _fail(lines: list[str]) -> typer.Exit:
@@ -159,17 +159,31 @@ def show_command(
     )
 
 
-def _validate_one(path: Path, seeds: int) -> list[Problem]:
+def _validate_one(path: Path, seeds: int) -> tuple[list[Problem], list[str]]:
+    """The file's problems, and notes on what a valid file cannot do (no reference program)."""
+    from codepolicy.oracle import oracle_problem
+
     try:
         family = load_family(path)
         for scenario in family.scenarios():
             for seed in range(seeds):
                 scenario.sample(seed)
     except SamplingError as exc:
-        return exc.problems
+        return exc.problems, []
     except ScenarioError as exc:
-        return exc.problems
-    return []
+        return exc.problems, []
+    spec = family.spec
+    if spec.is_adapter:
+        return [], []
+    problem = oracle_problem(spec.oracle_name, spec.variables, spec.family)
+    if problem is None:
+        return [], []
+    return [], [
+        f"{problem}. The oracle planner cannot run it: use `codepolicy run {path} --program "
+        f"FILE` or `--planner llm`; `bench` with --planner oracle refuses it. To add one, write "
+        f"codepolicy/oracle/programs/{spec.oracle_name}.py starting with a '# uses: ...' line "
+        "naming the variables it reads (see docs/scenarios.md)"
+    ]
 
 
 @app.command("validate")
@@ -182,13 +196,15 @@ def validate_command(
     """Check scenario files; print "ok" per valid file, every problem otherwise (exit 2)."""
     failed = False
     for path in files:
-        problems = _validate_one(path, seeds)
+        problems, notes = _validate_one(path, seeds)
         if problems:
             failed = True
             for problem in problems:
                 typer.echo(str(problem), err=True)
         else:
-            typer.echo(f"{path}: ok")
+            typer.echo(f"{path}: ok" + (" (no reference program)" if notes else ""))
+            for note in notes:
+                typer.echo(f"{path}: note: {note}")
     if failed:
         raise typer.Exit(USAGE_ERROR)
 

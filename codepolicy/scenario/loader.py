@@ -174,7 +174,13 @@ def family_from_document(doc: YamlDocument) -> Family:
     try:
         spec = ScenarioFile.model_validate(doc.data)
     except ValidationError as exc:
-        raise ScenarioError(_sorted(pydantic_problems(doc, exc))) from None
+        from codepolicy.scenario.salvage import cross_field_problems
+
+        shape = pydantic_problems(doc, exc)
+        seen = {(p.path, p.message) for p in shape}
+        more = [doc.problem(path, message) for path, message in cross_field_problems(doc.data, exc)]
+        more = [p for p in more if (p.path, p.message) not in seen]
+        raise ScenarioError(_sorted(shape + more)) from None
     infos: dict[str, VarInfo]
     if spec.is_adapter:
         from codepolicy.scenario.worlds import check_adapter_scenario
