@@ -16,8 +16,9 @@ import argparse
 import fnmatch
 import time
 
+from codepolicy.envs.backend import make_world
 from codepolicy.oracle import oracle_program
-from codepolicy.runner.episode import make_backend, run_episode
+from codepolicy.runner.episode import run_program
 from codepolicy.scenario.catalog import list_scenarios
 from codepolicy.scenario.sampler import sample_episode
 
@@ -27,7 +28,7 @@ def main() -> None:
     parser.add_argument("--seeds", type=int, default=2)
     parser.add_argument("--scenarios", default="*-seen")
     args = parser.parse_args()
-    worlds = {kind: make_backend(kind) for kind in ("kinematic", "physics")}
+    worlds = {kind: make_world(kind) for kind in ("kinematic", "physics")}
     dispatch = {kind: 0.0 for kind in worlds}
     episode_wall = {kind: 0.0 for kind in worlds}
     sim = 0.0
@@ -42,7 +43,7 @@ def main() -> None:
             outcome = {}
             for kind, world in worlds.items():
                 started = time.perf_counter()
-                feedback = run_episode(episode, program, backend=world)
+                feedback = run_program(episode, program, world)
                 episode_wall[kind] += time.perf_counter() - started
                 dispatch[kind] += sum(e.wall_time for e in feedback.steps)
                 outcome[kind] = feedback.success

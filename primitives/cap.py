@@ -5,12 +5,11 @@ Names and semantics follow CaP's tabletop demo: positions are 2D (x, y) in the r
 names may be passed wherever CaP accepted them.
 
 Example:
-    >>> from codepolicy.envs.kinematic import KinematicBackend
-    >>> from codepolicy.envs.backend import ObjectSpawn
+    >>> from codepolicy.envs.backend import ObjectSpawn, make_world
     >>> from codepolicy.primitives.context import PrimitiveContext
-    >>> backend = KinematicBackend()
-    >>> _ = backend.reset([ObjectSpawn("red block", "block", "red", 0.1, -0.5)])
-    >>> ctx = PrimitiveContext.for_backend(backend)
+    >>> world = make_world("kinematic")
+    >>> _ = world.scene.reset([ObjectSpawn("red block", "block", "red", 0.1, -0.5)])
+    >>> ctx = PrimitiveContext.for_world(world)
     >>> denormalize_xy(ctx, [0.5, 0.5]).tolist()
     [0.0, -0.5]
     >>> get_corner_name(ctx, [0.28, -0.22])
@@ -19,9 +18,10 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 
-from codepolicy.envs.frame import COLORS, CORNERS, LOCATIONS, SIDES, WORKSPACE_X, WORKSPACE_Y
 from codepolicy.primitives import default
 from codepolicy.primitives.arguments import Position, Target, check_object
 from codepolicy.primitives.context import PrimitiveContext
@@ -29,9 +29,6 @@ from codepolicy.primitives.registry import Registry
 
 CAP = Registry()
 """Registry of the Code-as-Policies-compatible primitives."""
-
-_MIN = np.array([WORKSPACE_X[0], WORKSPACE_Y[0]])
-_RANGE = np.array([WORKSPACE_X[1] - WORKSPACE_X[0], WORKSPACE_Y[1] - WORKSPACE_Y[0]])
 
 
 def _clean(name: str) -> str:
@@ -41,10 +38,10 @@ def _clean(name: str) -> str:
 
 def _xy(ctx: PrimitiveContext, name: str) -> np.ndarray:
     name = _clean(name)
-    if name in LOCATIONS:
-        return np.array(LOCATIONS[name], dtype=float)
+    if name in ctx.frame.locations:
+        return np.array(ctx.frame.location(name), dtype=float)
     found = ctx.detections()
-    check_object(name, [*found, *LOCATIONS])
+    check_object(name, [*found, *ctx.frame.locations])
     return np.array(found[name].position[:2], dtype=float)
 
 
@@ -85,10 +82,12 @@ def say(ctx: PrimitiveContext, message: str) -> None:
 def denormalize_xy(ctx: PrimitiveContext, pos_normalized: Position) -> np.ndarray:
     """Map a normalized [u, v] in [0, 1]^2 to table [x, y]: [0, 0] is the bottom left corner of the
     table, [1, 1] the top right, [0.5, 0.5] the middle."""
-    return np.asarray(pos_normalized[:2], dtype=float) * _RANGE + _MIN
+    (x0, x1), (y0, y1) = ctx.frame.workspace_x, ctx.frame.workspace_y
+    low, span = np.array([x0, y0]), np.array([x1 - x0, y1 - y0])
+    return np.asarray(pos_normalized[:2], dtype=float) * span + low
 
 
-def _nearest(table: dict[str, tuple[float, float]], pos: list[float]) -> str:
+def _nearest(table: Mapping[str, tuple[float, float]], pos: list[float]) -> str:
     point = np.asarray(pos[:2], dtype=float)
     return min(table, key=lambda name: float(np.linalg.norm(np.asarray(table[name]) - point)))
 
@@ -96,13 +95,13 @@ def _nearest(table: dict[str, tuple[float, float]], pos: list[float]) -> str:
 @CAP.primitive
 def get_corner_name(ctx: PrimitiveContext, pos: Position) -> str:
     """Name of the table corner closest to [x, y], e.g. "top left corner"."""
-    return _nearest(CORNERS, pos)
+    return _nearest(ctx.frame.corners, pos)
 
 
 @CAP.primitive
 def get_side_name(ctx: PrimitiveContext, pos: Position) -> str:
     """Name of the table side closest to [x, y], e.g. "left side"."""
-    return _nearest(SIDES, pos)
+    return _nearest(ctx.frame.sides, pos)
 
 
 @CAP.primitive
@@ -121,4 +120,4 @@ def get_color(ctx: PrimitiveContext, obj_name: str) -> tuple[float, float, float
     name = _clean(obj_name)
     found = ctx.detections()
     check_object(name, list(found))
-    return COLORS[found[name].color]
+    return ctx.frame.colors[found[name].color]

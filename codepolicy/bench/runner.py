@@ -11,7 +11,7 @@ import os
 import time
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from codepolicy.bench.record import (
     EpisodeRecord,
@@ -21,20 +21,24 @@ from codepolicy.bench.record import (
     round_from_feedback,
 )
 from codepolicy.bench.tasks import BenchSettings, EpisodeTask
-from codepolicy.envs.backend import Backend
+from codepolicy.envs.roles import World
+from codepolicy.errors import ConfigError
 from codepolicy.feedback.model import Feedback
 from codepolicy.llm.usage import UsageLog
 from codepolicy.scenario.sampler import Episode
 
-_WORLDS: dict[str, Backend] = {}
+if TYPE_CHECKING:
+    from codepolicy.pipeline import RunSettings
+
+_WORLDS: dict[str, World] = {}
 """One world per backend kind in each worker process, reused across episodes."""
 
 
-def _world(kind: str) -> Backend:
-    from codepolicy.runner.episode import make_backend
+def _world(kind: str) -> World:
+    from codepolicy.envs.backend import make_world
 
     if kind not in _WORLDS:
-        _WORLDS[kind] = make_backend(kind)
+        _WORLDS[kind] = make_world(kind)
     return _WORLDS[kind]
 
 
@@ -55,8 +59,30 @@ def _episode(task: EpisodeTask) -> Episode:
     return sample_episode(load_scenario(task.scenario), task.seed)
 
 
+def run_settings(task: EpisodeTask, settings: BenchSettings) -> RunSettings:
+    """The pipeline settings of one benchmark episode.
+
+    Raises:
+        ConfigError: the benchmark's settings are invalid (recorded with the message).
+    """
+    from codepolicy.pipeline import RunSettings
+    from codepolicy.planning.planners import LLMOptions
+
+    llm = None
+    if settings.planner == "llm":
+        llm = LLMOptions(**{**settings.llm, "prompt": task.prompt or "zero-shot"})
+    return RunSettings(
+        planner=settings.planner,
+        backend=settings.backend,
+        profile=settings.profile,
+        perception=settings.perception,
+        llm=llm,
+    )
+
+
 def run_task(task: EpisodeTask, settings: BenchSettings, llm_gate: Any = None) -> EpisodeRecord:
-    """Run one episode into a record; any failure becomes a ``crashed`` record."""
+    """Run one episode into a record; any failure becomes a ``crashed`` record (a configuration
+    error keeps its message)."""
     started, clock = now_iso(), time.perf_counter()
     worker = f"pid{os.getpid()}"
     try:
@@ -64,11 +90,10 @@ def run_task(task: EpisodeTask, settings: BenchSettings, llm_gate: Any = None) -
     except Exception as exc:
         return crashed_record(task, settings, exc, worker=worker, started=started, clock=clock)
     try:
-        if settings.planner == "oracle":
-            return _run_oracle(episode, task, settings, started, clock, worker)
-        return _run_llm(episode, task, settings, llm_gate, started, clock, worker)
+        return _run(episode, task, settings, llm_gate, started, clock, worker)
     except Exception as exc:
-        _WORLDS.pop(settings.backend, None)  # a crashed world is not reused
+        if not isinstance(exc, ConfigError):
+            _WORLDS.pop(settings.backend, None)  # a crashed world is not reused
         return crashed_record(
             task, settings, exc, worker=worker, started=started, clock=clock, episode=episode
         )
@@ -79,41 +104,7 @@ def _video_path(settings: BenchSettings, key: str) -> Path:
     return Path(settings.out) / "videos" / f"{safe}.mp4"
 
 
-def _run_oracle(
-    episode: Episode,
-    task: EpisodeTask,
-    settings: BenchSettings,
-    started: str,
-    clock: float,
-    worker: str,
-) -> EpisodeRecord:
-    from codepolicy.oracle import oracle_program
-    from codepolicy.runner.episode import run_episode
-
-    program = oracle_program(episode)
-    world = _world(settings.backend)
-    with _Recording(settings, episode, task, world) as video:
-        feedback = run_episode(
-            episode, program, backend=world, before_run=video.start, on_event=video.on_event
-        )
-        video.finish(feedback.success)
-    rounds = [round_from_feedback(0, program, feedback)]
-    return _record(
-        episode,
-        task,
-        settings,
-        feedback,
-        rounds,
-        UsageLog(),
-        started,
-        clock,
-        worker,
-        video.relative,
-        len(feedback.steps),
-    )
-
-
-def _run_llm(
+def _run(
     episode: Episode,
     task: EpisodeTask,
     settings: BenchSettings,
@@ -122,19 +113,23 @@ def _run_llm(
     clock: float,
     worker: str,
 ) -> EpisodeRecord:
-    from codepolicy.cli.planner_setup import LLMOptions, build_solver
+    from codepolicy.pipeline import Pipeline
 
-    options = LLMOptions(**{**settings.llm, "prompt": task.prompt or "zero-shot"})
-    usage = UsageLog()
-    world = _world(settings.backend)
-    solver = build_solver(options, world, usage)
-    if llm_gate is not None:
-        solver.writer.model = _GatedModel(solver.writer.model, llm_gate)
-    with _Recording(settings, episode, task, world) as video:
-        video.start()
-        solver.on_event = video.on_event
-        solution = solver.solve(episode)
-        video.finish(solution.feedback.success)
+    pipeline = Pipeline(run_settings(task, settings), world=_world(settings.backend))
+    writer = getattr(pipeline.planner, "writer", None)
+    if llm_gate is not None and writer is not None:
+        writer.model = _GatedModel(writer.model, llm_gate)
+    video = None
+    if settings.video != "none":
+        video = _video_path(settings, f"{episode.scenario}|{task.seed}|{task.variant}")
+    result = pipeline.run(episode, video=video)
+    solution = result.solution
+    relative = None
+    if video is not None:
+        if result.success and settings.video != "all":
+            video.unlink(missing_ok=True)
+        else:
+            relative = str(video.relative_to(Path(settings.out)))
     rounds = []
     for i, r in enumerate(solution.rounds):
         first = r.drafts[0] if r.drafts else None
@@ -160,11 +155,11 @@ def _run_llm(
         settings,
         solution.feedback,
         rounds,
-        usage,
+        result.usage,
         started,
         clock,
         worker,
-        video.relative,
+        relative,
         calls,
     )
 
@@ -189,7 +184,7 @@ def _record(
         **episode_fields(episode, task.variant),
         planner=settings.planner,
         model=llm.get("model") if settings.planner == "llm" else None,
-        profile=llm.get("profile", "default"),
+        profile=settings.profile,
         replan=max(int(llm.get("max_rounds", 1)) - 1, 0)
         if llm.get("replan", "none") != "none"
         else 0,
@@ -286,47 +281,3 @@ class _GatedModel:
     def sample(self, *args: Any, **kwargs: Any) -> Any:
         with self._gate:
             return self._inner.sample(*args, **kwargs)
-
-
-class _Recording:
-    """Optional MP4 of one episode; kept for all episodes or failures only."""
-
-    def __init__(
-        self, settings: BenchSettings, episode: Episode, task: EpisodeTask, world: Backend
-    ):
-        self.enabled = settings.video != "none"
-        self.keep_success = settings.video == "all"
-        self.path = _video_path(settings, f"{episode.scenario}|{task.seed}|{task.variant}")
-        self.out = Path(settings.out)
-        self.world = world
-        self.recorder: Any = None
-        self.relative: str | None = None
-
-    def __enter__(self) -> _Recording:
-        return self
-
-    def start(self) -> None:
-        if self.enabled and self.recorder is None:
-            from codepolicy.runner.video import VideoRecorder
-
-            self.recorder = VideoRecorder(self.path)
-            self.recorder.attach(self.world)
-
-    def on_event(self, event: object) -> None:
-        if self.recorder is not None and not self.recorder.streams_motion:
-            self.recorder.capture()
-
-    def finish(self, success: bool) -> None:
-        if self.recorder is None:
-            return
-        self.recorder.close()
-        self.recorder = None
-        if success and not self.keep_success:
-            self.path.unlink(missing_ok=True)
-        else:
-            self.relative = str(self.path.relative_to(self.out))
-
-    def __exit__(self, *exc: object) -> None:
-        if self.recorder is not None:
-            self.recorder.close()
-            self.recorder = None

@@ -1,37 +1,31 @@
-"""``codepolicy run``: run one scenario episode end to end and print its feedback."""
+"""``codepolicy run``: run one scenario episode end to end and print its feedback.
+
+The command only parses: it maps its options to :class:`~codepolicy.pipeline.RunSettings`, runs the
+library's pipeline and maps configuration errors to exit 2.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from codepolicy.cli import options as opts
-from codepolicy.cli.common import EXIT_NOT_ACHIEVED, EXIT_OK, fail, json_stdout, read_text_file
-from codepolicy.cli.planner_setup import LLMOptions, build_solver
-from codepolicy.feedback.model import Feedback
+from codepolicy.cli.common import (
+    EXIT_NOT_ACHIEVED,
+    EXIT_OK,
+    config_errors,
+    fail,
+    json_stdout,
+    read_text_file,
+)
 from codepolicy.feedback.model import plain as plain_value
-from codepolicy.llm.usage import UsageLog
-from codepolicy.planning.strategies import Solution
-from codepolicy.runner.episode import BACKENDS, make_backend, run_episode
 from codepolicy.sandbox.result import CallEvent
-from codepolicy.scenario.errors import ScenarioError
-from codepolicy.scenario.sampler import Episode
 
-PLANNERS = ("oracle", "llm")
-
-
-def _load_episode(scenario: str, seed: int) -> Episode:
-    from codepolicy.scenario.catalog import load_scenario
-    from codepolicy.scenario.sampler import sample_episode
-
-    if seed < 0:
-        fail(f"--seed must be a non-negative integer, got {seed}")
-    try:
-        return sample_episode(load_scenario(scenario), seed)
-    except ScenarioError as exc:
-        fail(str(exc))
+if TYPE_CHECKING:
+    from codepolicy.pipeline import EpisodeResult, RunSettings
+    from codepolicy.scenario.sampler import Episode
 
 
 def _step_line(event: CallEvent) -> str:
@@ -41,33 +35,29 @@ def _step_line(event: CallEvent) -> str:
     return f"  step {event.index + 1}: {event.primitive}({args}) -> {outcome}{sim}"
 
 
-def json_report(
-    feedback: Feedback, planner: str, solution: Solution | None, program: str, usage: UsageLog
-) -> dict[str, Any]:
+def json_report(result: EpisodeResult) -> dict[str, Any]:
     """The ``--json`` object: the feedback, the program of each round and model usage."""
+    feedback = result.feedback
     data = feedback.model_dump(mode="json")
     data["steps"] = [
         {**e.model_dump(mode="json"), "args": plain_value(e.args), "result": plain_value(e.result)}
         for e in feedback.steps
     ]
-    data["planner"] = planner
-    if solution is None:
-        data["rounds"] = [{"index": 0, "kind": "program", "program": program}]
-    else:
-        data["rounds"] = [
-            {
-                "index": r.index,
-                "kind": r.kind,
-                "executed": r.executed,
-                "program": r.program,
-                "status": r.feedback.status.value,
-                "success": r.feedback.success,
-                "reward": r.feedback.reward,
-            }
-            for r in solution.rounds
-        ]
-    data["program"] = data["rounds"][-1]["program"]
-    totals = usage.totals()
+    data["planner"] = result.planner
+    data["rounds"] = [
+        {
+            "index": r.index,
+            "kind": r.kind,
+            "executed": r.executed,
+            "program": r.program,
+            "status": r.feedback.status.value,
+            "success": r.feedback.success,
+            "reward": r.feedback.reward,
+        }
+        for r in result.solution.rounds
+    ]
+    data["program"] = result.program
+    totals = result.usage.totals()
     data.update(
         llm_calls=totals.calls,
         cache_hits=totals.cache_hits,
@@ -78,6 +68,7 @@ def json_report(
 
 
 def run(
+    ctx: typer.Context,
     scenario: str = typer.Argument(..., help="A shipped scenario name or a scenario YAML file."),
     seed: int = typer.Option(0, "--seed", help="Episode seed: picks objects, layout, wording."),
     program: Path | None = typer.Option(None, "--program", help="Run this program file."),
@@ -91,6 +82,7 @@ def run(
     provider: opts.Provider = "openai",
     prompt: str = typer.Option("zero-shot", "--prompt", help="Prompt variant or template file."),
     profile: opts.Profile = "default",
+    perception: opts.Perception = "privileged",
     replan: opts.Replan = "none",
     max_rounds: opts.MaxRounds = 3,
     n: opts.Candidates = 4,
@@ -106,116 +98,81 @@ def run(
     Exit code 0 if the task was achieved, 1 if not (including rejected or failed programs),
     2 for bad input.
     """
-    if backend not in BACKENDS:
-        fail(f"unknown backend '{backend}'; choose one of: {', '.join(BACKENDS)}")
+    from codepolicy.pipeline import RunSettings, load_episode
+    from codepolicy.planning.planners import LLMOptions
+
     if program is not None and planner is not None:
         fail("--program and --planner exclude each other: a program file needs no planner")
-    if planner is not None and planner not in PLANNERS:
-        fail(f"unknown planner '{planner}'; choose one of: {', '.join(PLANNERS)}")
-    options = None
-    if planner == "llm":
-        if not model:
-            fail("--planner llm needs --model NAME")
-        options = LLMOptions(
-            model=model,
-            provider=provider,
-            base_url=base_url,
-            prompt=prompt,
-            profile=profile,
-            replan=replan,
-            max_rounds=max_rounds,
-            n=n,
-            temperature=temperature,
-            refine_from=refine_from,
-            helper_depth=helper_depth,
-            cache=not no_cache,
-            replay_file=replay_file,
-            record_file=record,
+    chosen = "program" if program is not None else (planner or "oracle")
+    model_flags = opts.given(ctx, opts.LLM_FLAGS)
+    if chosen != "llm" and model_flags:
+        fail(
+            f"{', '.join(model_flags)} only configure model-written programs (--planner llm); "
+            f"planner '{chosen}' would ignore them"
         )
-        options.check()
-    elif model is not None:
-        fail("--model needs --planner llm")
-    episode = _load_episode(scenario, seed)
-    code = _execute(episode, program, planner, options, backend, video, json_output, gui)
+    with config_errors():
+        llm = None
+        if chosen == "llm":
+            llm = LLMOptions(
+                model=model or "",
+                provider=provider,
+                base_url=base_url,
+                prompt=prompt,
+                profile=profile,
+                replan=replan,
+                max_rounds=max_rounds,
+                n=n,
+                temperature=temperature,
+                refine_from=refine_from,
+                helper_depth=helper_depth,
+                cache=not no_cache,
+                replay_file=replay_file,
+                record_file=record,
+            )
+        source = read_text_file(program, "program") if program is not None else None
+        settings = RunSettings(
+            planner=chosen,
+            backend=backend,
+            profile=profile,
+            perception=perception,
+            program=source,
+            llm=llm,
+            backend_options={"gui": True} if gui else {},
+        )
+        settings.check()
+        episode = load_episode(scenario, seed)
+    code = _execute(settings, episode, planner is None and program is None, video, json_output)
     raise typer.Exit(code)
 
 
 def _execute(
-    episode: Episode,
-    program_file: Path | None,
-    planner: str | None,
-    options: LLMOptions | None,
-    backend_kind: str,
-    video: Path | None,
-    json_output: bool,
-    gui: bool,
+    settings: RunSettings, episode: Episode, defaulted: bool, video: Path | None, json_output: bool
 ) -> int:
-    from codepolicy.runner.video import VideoError, VideoRecorder
+    from codepolicy.llm.retry import ModelError
+    from codepolicy.pipeline import Pipeline
+    from codepolicy.prompts.render import PromptTemplateError
 
     say = (lambda text: typer.echo(text, err=True)) if json_output else typer.echo
     with json_stdout(json_output) as emit:
-        source, who = "", planner or "oracle"
-        if program_file is not None:
-            source, who = read_text_file(program_file, "program"), "file"
-        elif options is None:
-            from codepolicy.oracle import OracleError, oracle_program
-
-            if planner is None:
-                say("No planner configured: running the scenario's reference program (oracle).")
-            try:
-                source = oracle_program(episode)
-            except OracleError as exc:
-                fail(str(exc))
+        if defaulted:
+            say("No planner configured: running the scenario's reference program (oracle).")
         say(f"Instruction: {episode.instruction}")
-        say(f"Scenario: {episode.scenario} (seed {episode.seed}, backend {backend_kind})")
-        world = make_backend(backend_kind, gui=gui)
-        recorder = None
-        usage = UsageLog()
-        solution: Solution | None = None
-        try:
-            if video is not None:
-                try:
-                    recorder = VideoRecorder(video)
-                except VideoError as exc:
-                    fail(str(exc))
-                recorder.attach(world)
-
-            def on_event(event: CallEvent) -> None:
-                say(_step_line(event))
-                if recorder is not None and not recorder.streams_motion:
-                    recorder.capture()
-
-            if options is not None:
-                solver = build_solver(options, world, usage, on_event)
-                solution = solve_with_errors(solver, episode)
-                for r in solution.rounds:
-                    what = "dry run" if not r.executed else "ran"
-                    say(f"Round {r.index} ({r.kind}, {what}): {r.feedback.status.value}")
-                feedback = solution.feedback
-            else:
-                feedback = run_episode(episode, source, backend=world, on_event=on_event)
-        finally:
-            if recorder is not None:
-                recorder.close()
-            world.close()
-        if video is not None and recorder is not None:
-            say(f"Video: {video} ({recorder.frames} frames)")
+        say(f"Scenario: {episode.scenario} (seed {episode.seed}, backend {settings.backend})")
+        with config_errors(), Pipeline(settings, on_event=lambda e: say(_step_line(e))) as pipe:
+            try:
+                result = pipe.run(episode, video=video)
+            except ModelError as exc:
+                fail(f"model request failed: {exc}")
+            except PromptTemplateError as exc:
+                fail(str(exc))
+        if settings.planner == "llm":
+            for r in result.solution.rounds:
+                what = "dry run" if not r.executed else "ran"
+                say(f"Round {r.index} ({r.kind}, {what}): {r.feedback.status.value}")
+        if video is not None:
+            say(f"Video: {video} ({result.video_frames} frames)")
         if json_output:
-            emit(json_report(feedback, who, solution, source, usage))
+            emit(json_report(result))
         else:
-            say(feedback.to_text())
-    return EXIT_OK if feedback.success else EXIT_NOT_ACHIEVED
-
-
-def solve_with_errors(solver: Any, episode: Episode) -> Solution:
-    """Solve, turning model transport failures and bad prompt files into clear exit-2 errors."""
-    from codepolicy.llm.retry import ModelError
-    from codepolicy.prompts.render import PromptTemplateError
-
-    try:
-        solution: Solution = solver.solve(episode)
-    except ModelError as exc:
-        fail(f"model request failed: {exc}")
-    except PromptTemplateError as exc:
-        fail(str(exc))
-    return solution
+            say(result.feedback.to_text())
+    return EXIT_OK if result.success else EXIT_NOT_ACHIEVED

@@ -1,11 +1,16 @@
-"""Run one program on one episode and return its feedback.
+"""Run one program on one episode's world and judge it: the execute-and-judge step of the pipeline.
+
+The robot role (guarded) executes, perception tells the primitives, the feedback's scene text and
+"what changed" about the objects, and only the judge reads the scene's ground truth. A scene without
+ground truth (a real table) is judged on what perception sees, and the feedback says so.
 
 Example:
+    >>> from codepolicy.envs.backend import make_world
     >>> from codepolicy.scenario.catalog import get_scenario
     >>> from codepolicy.scenario.sampler import sample_episode
     >>> episode = sample_episode(get_scenario("pick-place"), seed=0)
     >>> program = f"pick_and_place({episode.variables['block']!r}, {episode.variables['target']!r})"
-    >>> feedback = run_episode(episode, program, backend=make_backend("kinematic"))
+    >>> feedback = run_program(episode, program, make_world("kinematic"))
     >>> feedback.status.value, feedback.success
     ('success', True)
 """
@@ -14,15 +19,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
-from codepolicy.envs.backend import Backend, ObjectSpawn
-from codepolicy.envs.kinematic import KinematicBackend
-from codepolicy.envs.safety import GuardedBackend
+from codepolicy.envs.roles import ObjectSpawn, World
 from codepolicy.envs.state import SceneState
 from codepolicy.feedback.model import ErrorReport, Feedback, status_from
 from codepolicy.feedback.scene import describe_changes, describe_scene
 from codepolicy.primitives.context import PrimitiveContext
 from codepolicy.primitives.default import DEFAULT
+from codepolicy.primitives.perception import Perception, make_perception, perceived_scene
 from codepolicy.primitives.registry import Registry
 from codepolicy.runner.host import Budget, EpisodeHost
 from codepolicy.sandbox.limits import SandboxLimits
@@ -31,26 +36,11 @@ from codepolicy.sandbox.session import Session
 from codepolicy.scenario.sampler import Episode
 from codepolicy.success import evaluate
 
-BACKENDS = ("physics", "kinematic")
-
-
-def make_backend(kind: str, *, gui: bool = False) -> Backend:
-    """A fresh backend of the given kind (``"physics"`` or ``"kinematic"``).
-
-    Raises:
-        ValueError: unknown kind, naming the known ones.
-    """
-    if kind == "kinematic":
-        return KinematicBackend()
-    if kind == "physics":
-        from codepolicy.envs.physics import PhysicsBackend
-
-        return PhysicsBackend(gui=gui)
-    raise ValueError(f"unknown backend '{kind}'; known backends: {', '.join(BACKENDS)}")
+JUDGED_FROM_PERCEPTION = "judged from perception: this scene has no ground truth"
 
 
 def spawns(episode: Episode) -> list[ObjectSpawn]:
-    """The episode's objects as backend spawn specs."""
+    """The episode's objects as scene spawn specs."""
     return [ObjectSpawn(o.name, o.kind, o.color, o.x, o.y, o.yaw) for o in episode.objects]
 
 
@@ -62,14 +52,20 @@ def default_limits(episode: Episode) -> SandboxLimits:
     )
 
 
-def run_episode(
+def perceive(world: World, perception: Perception) -> SceneState:
+    """The scene as perception and the robot see it now."""
+    return perceived_scene(perception.detect(), world.robot.robot_state())
+
+
+def run_program(
     episode: Episode,
     program: str,
+    world: World,
     *,
-    backend: Backend,
     registry: Registry = DEFAULT,
+    perception: str = "privileged",
+    perception_options: dict[str, Any] | None = None,
     limits: SandboxLimits | None = None,
-    noise_std: float = 0.0,
     on_event: Callable[[CallEvent], None] | None = None,
     reset: bool = True,
     before_run: Callable[[], None] | None = None,
@@ -80,10 +76,11 @@ def run_episode(
     Args:
         episode: The concrete episode (objects, instruction, success condition, budget).
         program: Python source written against ``registry``.
-        backend: The world; it is wrapped in the safety guard.
+        world: The world; its robot is already guarded.
         registry: The primitives the program may call (a profile).
+        perception: Perception kind the primitives and the feedback use.
+        perception_options: Options of that kind (``noise_std`` for ``noisy``).
         limits: Sandbox limits; by default derived from the episode budget.
-        noise_std: Position noise of perception, metres.
         on_event: Called with each primitive call's event as soon as it completes.
         reset: Reset the world first; ``False`` continues from the current scene (replanning).
         before_run: Called after the reset, just before the program starts (e.g. start a video).
@@ -92,11 +89,13 @@ def run_episode(
             replanning continues from there.
     """
     started = time.perf_counter()
-    initial = backend.reset(spawns(episode), seed=episode.seed) if reset else backend.observe()
+    if reset:
+        world.scene.reset(spawns(episode), seed=episode.seed)
+    seen = make_perception(perception, world, seed=episode.seed, **(perception_options or {}))
+    initial = perceive(world, seen)
     if before_run is not None:
         before_run()
-    guarded = GuardedBackend(backend)
-    ctx = PrimitiveContext.for_backend(guarded, noise_std=noise_std, seed=episode.seed)
+    ctx = PrimitiveContext(robot=world.robot, perception=seen, frame=world.frame)
     host = EpisodeHost(ctx, Budget(episode.budget.max_calls, episode.budget.max_sim_seconds))
     with Session(
         program,
@@ -114,7 +113,7 @@ def run_episode(
                     session.abort()
                     break
         execution = session.run() if failed is None else _paused(session, failed)
-    return judge(episode, execution, backend, initial, ctx.said, started)
+    return judge(episode, execution, world, seen, initial, ctx.said, started)
 
 
 def _paused(session: Session, failed: CallEvent) -> ExecutionResult:
@@ -137,19 +136,27 @@ def _paused(session: Session, failed: CallEvent) -> ExecutionResult:
 def judge(
     episode: Episode,
     execution: ExecutionResult,
-    backend: Backend,
+    world: World,
+    perception: Perception,
     initial: SceneState,
     said: list[str],
     started: float,
 ) -> Feedback:
     """Evaluate the final scene and assemble the feedback of a finished run.
 
+    The success check reads the scene's ground truth; the feedback's scene text and "what
+    changed" are what ``perception`` sees.
+
     Args:
-        initial: The scene when the program started (what changed is measured from it).
+        initial: The perceived scene when the program started (changes are measured from it).
         started: ``time.perf_counter()`` when the run started.
     """
-    final = backend.observe()
-    evaluation = evaluate(episode.success, final)
+    final = perceive(world, perception)
+    truth = world.scene.observe() if world.scene.has_ground_truth else final
+    evaluation = evaluate(episode.success, truth)
+    explanation = evaluation.explanation
+    if not world.scene.has_ground_truth:
+        explanation = f"{explanation} ({JUDGED_FROM_PERCEPTION})"
     error = None
     if execution.error is not None and execution.error.kind is not ErrorKind.aborted:
         err = execution.error
@@ -163,12 +170,12 @@ def judge(
         scenario=episode.scenario,
         seed=episode.seed,
         instruction=episode.instruction,
-        backend=backend.name,
+        backend=world.name,
         status=status_from(execution, evaluation.success),
         success=evaluation.success,
         executable=execution.ok,
         reward=evaluation.reward,
-        explanation=evaluation.explanation,
+        explanation=explanation,
         evaluation=evaluation,
         steps=execution.events,
         error=error,
