@@ -233,6 +233,14 @@ class _Video:
         self.recorder.close()
 
 
+def episode_backend(episode: Episode, backend: str) -> str:
+    """The backend an episode runs on: its adapter world, or ``backend`` for a tabletop episode
+    (an adapter world's env decides the layout, so no tabletop backend can stand in for it)."""
+    from codepolicy.runner.episode import world_kind
+
+    return world_kind(episode, backend)
+
+
 def load_episode(scenario: str, seed: int = 0) -> Episode:
     """Sample the episode ``seed`` of a shipped scenario name or a scenario file.
 
@@ -281,5 +289,7 @@ def run_episode(
         except TypeError as exc:
             raise ConfigError(f"run_episode(): {exc}") from None
     episode = scenario if isinstance(scenario, Episode) else load_episode(scenario, seed)
+    if world is None:
+        settings = replace(settings, backend=episode_backend(episode, settings.backend))
     with Pipeline(settings, world=world, on_event=on_event) as pipeline:
         return pipeline.run(episode, video=video)

@@ -1,7 +1,8 @@
 """Backends by name: the registry of world factories, ``make_world(kind)``, and the ``Backend`` type.
 
 A backend is a way to build a :class:`~codepolicy.envs.roles.World`. The shipped ones, ``physics``
-(PyBullet) and ``kinematic`` (instant geometry), are each one object playing both roles
+(PyBullet), ``kinematic`` (instant geometry) and the adapter worlds of third-party gymnasium envs
+(``panda-pick-and-place``, ..., :mod:`codepolicy.envs.adapters`), are each one object playing both roles
 (:class:`Backend`: a :class:`~codepolicy.envs.roles.Robot` and a :class:`~codepolicy.envs.roles.Scene`).
 A third-party package adds one through the ``codepolicy.backends`` entry-point group: the entry point
 is a callable ``factory(**options) -> World`` (or returning one object playing both roles, which is
@@ -15,7 +16,7 @@ Example:
     >>> make_world("bogus")
     Traceback (most recent call last):
     ...
-    codepolicy.errors.ConfigError: unknown backend 'bogus'; choose one of: physics, kinematic
+    codepolicy.errors.ConfigError: unknown backend 'bogus'; choose one of: physics, kinematic, ...
 """
 
 from __future__ import annotations
@@ -82,6 +83,30 @@ def _kinematic(*, gui: bool = False, **options: Any) -> World:
     if gui:
         raise ConfigError("the kinematic backend has no window; --gui needs --backend physics")
     return World.of(KinematicBackend(**options))
+
+
+def _adapter_factory(spec: str) -> WorldFactory:
+    def factory(*, gui: bool = False, **options: Any) -> World:
+        from codepolicy.envs.adapters import AdapterBackend, MissingExtraError
+
+        if gui:
+            raise ConfigError(f"the adapter world '{spec}' has no window; drop --gui")
+        try:
+            return World.of(AdapterBackend(spec, **options))
+        except MissingExtraError as exc:
+            raise ConfigError(str(exc)) from None
+
+    return factory
+
+
+def _register_adapter_worlds() -> None:
+    from codepolicy.envs.adapters.spec import spec_names
+
+    for spec in spec_names():
+        BACKENDS.register(spec, _adapter_factory(spec))
+
+
+_register_adapter_worlds()
 
 
 def make_world(kind: str, **options: Any) -> World:

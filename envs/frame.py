@@ -38,10 +38,10 @@ BOWL_DIAMETER: Final = 0.14
 BOWL_HEIGHT: Final = 0.05
 """Height of the bowl's rim above the table, in metres."""
 
-BOWL_FLOOR: Final = 0.008
-"""Height of a bowl's inner floor above its bottom that geometry-based code (the primitives'
-release heights, the kinematic world) assumes, metres. The generated physics bowl's floor is
-0.006 m thick, so releases above a bowl floor happen 2 mm higher than intended."""
+BOWL_FLOOR: Final = 0.006
+"""Height of a bowl's inner floor above its bottom, metres: the thickness of the generated physics
+bowl's floor disc (:mod:`codepolicy.envs.assets` builds it from this value), and the height the
+primitives' release heights and the kinematic world use."""
 
 KINDS: Final = ("block", "bowl")
 
@@ -110,7 +110,7 @@ def in_workspace(xy: Sequence[float], margin: float = 0.0) -> bool:
     return TABLETOP.in_workspace(xy, margin)
 
 
-HOME_TCP: Final = (0.0, -0.4, 0.35)
+HOME_TCP: Final = (0.0, -0.45, 0.4)
 """Where the gripper waits after a reset in the tabletop frame, metres."""
 MAX_TCP_Z: Final = 0.6
 """Highest TCP position a program may ask for in the tabletop frame, metres."""

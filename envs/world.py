@@ -31,11 +31,11 @@ from pybullet_utils.bullet_client import BulletClient
 from codepolicy.envs import assets
 from codepolicy.envs.backend import CameraFrame, ObjectSpawn
 from codepolicy.envs.camera import DEFAULT_CAMERA, CameraSpec, render
-from codepolicy.envs.frame import COLORS, KINDS
+from codepolicy.envs.frame import COLORS, KINDS, TABLETOP
 from codepolicy.envs.robot import Panda
 from codepolicy.envs.state import ObjectState
 
-HOME_TCP = (0.0, -0.45, 0.4)
+HOME_TCP = TABLETOP.home_tcp
 """Where the TCP waits after a reset: above the middle of the table, high, gripper open."""
 SPAWN_GAP = 0.0005
 """Objects are created this far above their support, so that nothing starts interpenetrating."""

@@ -7,13 +7,16 @@ only through ``ctx.perception``; they never read the scene's ground truth.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from codepolicy.envs.frame import TABLETOP, Frame
 from codepolicy.envs.roles import DEFAULT_SPEED, Robot, RobotState, World
 from codepolicy.primitives.perception import DetectedObject, Perception, make_perception
+
+if TYPE_CHECKING:
+    from codepolicy.primitives.cap_lmps import HelperLMPs
 
 
 @dataclass
@@ -32,6 +35,13 @@ class MotionSettings:
     release_slack: float = 0.005
     """Finger clearance on each side when letting go: enough to release, not so much that the
     fingers push into neighbouring walls (a finger jammed against a bowl lifts the bowl)."""
+    rim_inset: float = 0.0075
+    """How far inside a bowl's outer rim radius the fingers close on its wall (the wall is about
+    6 mm thick and flares outwards, so 2 cm below the rim its middle is this far in), metres."""
+    rim_depth: float = 0.02
+    """How far below a bowl's rim the fingers close on its wall, metres."""
+    rim_opening: float = 0.03
+    """Finger opening while approaching a bowl's wall, metres."""
     release_gap: float = 0.008
     """Gap between a held object's bottom and its support when released (the descent also stops
     at the first contact). Measured on the physics oracle suite: releasing closer (3 mm, or
@@ -45,11 +55,13 @@ class Grip:
 
     Attributes:
         name: The held object.
+        kind: Its kind (``"block"``, ``"bowl"``).
         size: Its extent (x, y, z) when it was grasped, metres.
         tcp_above_bottom: TCP height above the object's bottom while held, metres.
     """
 
     name: str
+    kind: str
     size: tuple[float, float, float]
     tcp_above_bottom: float
 
@@ -65,6 +77,9 @@ class PrimitiveContext:
         motion: Heights and speeds for manipulation.
         said: Everything the program said with ``say()``, in order.
         grip: What the last successful grasp learned, while the object is held.
+        notes: Annotations the current primitive call leaves for its step in the feedback (e.g.
+            the code a helper LMP's model wrote); the host takes them after each call.
+        lmps: What runs Code-as-Policies helper LMPs, when a model is configured.
     """
 
     robot: Robot
@@ -73,6 +88,8 @@ class PrimitiveContext:
     motion: MotionSettings = field(default_factory=MotionSettings)
     said: list[str] = field(default_factory=list)
     grip: Grip | None = None
+    notes: dict[str, Any] = field(default_factory=dict)
+    lmps: HelperLMPs | None = None
 
     @classmethod
     def for_world(
@@ -93,6 +110,11 @@ class PrimitiveContext:
         if isinstance(perception, str):
             perception = make_perception(perception, world, seed=seed, **options)
         return cls(robot=world.robot, perception=perception, frame=world.frame)
+
+    def take_notes(self) -> dict[str, Any]:
+        """The annotations of the call that just ran, clearing them."""
+        notes, self.notes = self.notes, {}
+        return notes
 
     def detections(self) -> dict[str, DetectedObject]:
         """Current detections by name."""

@@ -18,9 +18,11 @@ from codepolicy.primitives.arguments import (
     check_position,
 )
 from codepolicy.primitives.context import Grip, PrimitiveContext
-from codepolicy.primitives.errors import AlreadyHolding, GraspMissed, NotHolding
+from codepolicy.primitives.errors import AlreadyHolding, GraspMissed, InvalidArgument, NotHolding
 from codepolicy.primitives.manipulation import (
     carry,
+    grasp_pose,
+    held_offset,
     hover_above,
     move,
     support_height,
@@ -38,7 +40,8 @@ def perceive(ctx: PrimitiveContext) -> list[DetectedObject]:
     """List the objects on the table.
 
     Returns:
-        One record per object with fields name (str), kind ("block" or "bowl"), color (str),
+        One record per object with fields name (str), kind ("block", "bowl", or "target": a
+        goal place in some worlds, not graspable), color (str),
         position (x, y, z in metres) and size (x, y, z extent in metres).
     """
     return ctx.perception.detect()
@@ -114,7 +117,9 @@ def close_gripper(ctx: PrimitiveContext) -> str | None:
 
 @DEFAULT.primitive(moves_robot=True)
 def grasp(ctx: PrimitiveContext, name: str) -> None:
-    """Pick up an object: approach from above, close the gripper on it, and lift it.
+    """Pick up an object: approach from above, close the gripper on it, and lift it. A block is
+    taken at its centre; a bowl, wider than the gripper, by its wall on the side away from the
+    robot (it hangs beside the fingers; place() puts it down where you ask).
 
     Raises:
         UnknownObject: no object has that name.
@@ -128,9 +133,11 @@ def grasp(ctx: PrimitiveContext, name: str) -> None:
     if already is not None:
         raise AlreadyHolding(f"already holding the {already}; place it before grasping {name}")
     obj = found[name]
-    x, y, _ = obj.position
-    grasp_z = max(obj.top_z - ctx.motion.grasp_depth, ctx.frame.table_z + 0.012)
-    width = min(obj.size[0], obj.size[1]) + 2 * ctx.motion.grasp_slack
+    if obj.kind == "target":
+        raise InvalidArgument(
+            f"the {name} is a place to put things on or move to, not an object; it cannot be grasped"
+        )
+    x, y, grasp_z, width = grasp_pose(ctx, obj)
     ctx.robot.set_gripper(open=True, width=width)
     hover_above(ctx, (x, y))
     move(ctx, (x, y, grasp_z))
@@ -139,14 +146,15 @@ def grasp(ctx: PrimitiveContext, name: str) -> None:
     if held is None and ctx.robot_state().holding:
         held = name  # the robot feels an object but cannot name it: the one it closed on
     if held == name:
-        ctx.grip = Grip(name, obj.size, grasp_z - obj.bottom_z)
+        ctx.grip = Grip(name, obj.kind, obj.size, grasp_z - obj.bottom_z)
     lift_z = travel_height(ctx)
     if held != name:
         ctx.robot.set_gripper(open=True)
         ctx.grip = None
         move(ctx, (x, y, lift_z))
         what = f"closed on the {held}" if held else "closed on nothing"
-        raise GraspMissed(f"grasp of the {name} at ({x:.3f}, {y:.3f}) missed: the gripper {what}")
+        where = "on its wall" if obj.kind == "bowl" else f"at ({x:.3f}, {y:.3f})"
+        raise GraspMissed(f"grasp of the {name} {where} missed: the gripper {what}")
     carry(ctx, (x, y, lift_z), name)
 
 
@@ -190,17 +198,23 @@ def place(ctx: PrimitiveContext, target: Target) -> np.ndarray:
         raise NotHolding("place() needs a held object; call grasp(name) first")
     resolved = _resolve_target(ctx, target, held)
     xy = (resolved[0], resolved[1])
-    hover_above(ctx, xy)
+    dx, dy = held_offset(ctx, held)
+    tcp_xy = (xy[0] - dx, xy[1] - dy)
+    hover_above(ctx, tcp_xy)
     found = ctx.detections()
     tcp_z = ctx.robot_state().tcp[2]
-    size, tcp_above_bottom = _held_geometry(ctx, found.get(held), tcp_z)
+    kind, size, tcp_above_bottom = _held_geometry(ctx, found.get(held), tcp_z)
     if len(resolved) == 3:
         release_z = float(resolved[2])
     else:
         surface = support_height(found.values(), xy, exclude=held, table_z=ctx.frame.table_z)
         release_z = surface + tcp_above_bottom + ctx.motion.release_gap
-    move(ctx, (xy[0], xy[1], release_z), stop_on_contact=True)
-    release = min(size[0], size[1]) + 2 * ctx.motion.release_slack
+    move(ctx, (tcp_xy[0], tcp_xy[1], release_z), stop_on_contact=True)
+    release = (
+        ctx.motion.rim_opening
+        if kind == "bowl"
+        else min(size[0], size[1]) + 2 * ctx.motion.release_slack
+    )
     ctx.robot.set_gripper(open=True, width=release)
     ctx.grip = None
     up = travel_height(ctx)
@@ -212,14 +226,14 @@ def place(ctx: PrimitiveContext, target: Target) -> np.ndarray:
 
 def _held_geometry(
     ctx: PrimitiveContext, seen: DetectedObject | None, tcp_z: float
-) -> tuple[tuple[float, float, float], float]:
-    """The held object's size and the TCP's height above its bottom: from perception when it
-    sees the object in the gripper, else from what the grasp learned."""
+) -> tuple[str, tuple[float, float, float], float]:
+    """The held object's kind, size and the TCP's height above its bottom: from perception when
+    it sees the object in the gripper, else from what the grasp learned."""
     if seen is not None:
-        return seen.size, tcp_z - seen.bottom_z
+        return seen.kind, seen.size, tcp_z - seen.bottom_z
     if ctx.grip is not None:
-        return ctx.grip.size, ctx.grip.tcp_above_bottom
-    return (0.0, 0.0, 0.0), 0.0
+        return ctx.grip.kind, ctx.grip.size, ctx.grip.tcp_above_bottom
+    return "block", (0.0, 0.0, 0.0), 0.0
 
 
 @DEFAULT.primitive(moves_robot=True)

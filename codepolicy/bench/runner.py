@@ -25,6 +25,7 @@ from codepolicy.envs.roles import World
 from codepolicy.errors import ConfigError
 from codepolicy.feedback.model import Feedback
 from codepolicy.llm.usage import UsageLog
+from codepolicy.runner.episode import world_kind
 from codepolicy.scenario.sampler import Episode
 
 if TYPE_CHECKING:
@@ -59,8 +60,8 @@ def _episode(task: EpisodeTask) -> Episode:
     return sample_episode(load_scenario(task.scenario), task.seed)
 
 
-def run_settings(task: EpisodeTask, settings: BenchSettings) -> RunSettings:
-    """The pipeline settings of one benchmark episode.
+def run_settings(task: EpisodeTask, settings: BenchSettings, backend: str) -> RunSettings:
+    """The pipeline settings of one benchmark episode on ``backend``.
 
     Raises:
         ConfigError: the benchmark's settings are invalid (recorded with the message).
@@ -73,7 +74,7 @@ def run_settings(task: EpisodeTask, settings: BenchSettings) -> RunSettings:
         llm = LLMOptions(**{**settings.llm, "prompt": task.prompt or "zero-shot"})
     return RunSettings(
         planner=settings.planner,
-        backend=settings.backend,
+        backend=backend,
         profile=settings.profile,
         perception=settings.perception,
         llm=llm,
@@ -93,7 +94,9 @@ def run_task(task: EpisodeTask, settings: BenchSettings, llm_gate: Any = None) -
         return _run(episode, task, settings, llm_gate, started, clock, worker)
     except Exception as exc:
         if not isinstance(exc, ConfigError):
-            _WORLDS.pop(settings.backend, None)  # a crashed world is not reused
+            _WORLDS.pop(
+                world_kind(episode, settings.backend), None
+            )  # a crashed world is not reused
         return crashed_record(
             task, settings, exc, worker=worker, started=started, clock=clock, episode=episode
         )
@@ -115,7 +118,8 @@ def _run(
 ) -> EpisodeRecord:
     from codepolicy.pipeline import Pipeline
 
-    pipeline = Pipeline(run_settings(task, settings), world=_world(settings.backend))
+    kind = world_kind(episode, settings.backend)
+    pipeline = Pipeline(run_settings(task, settings, kind), world=_world(kind))
     writer = getattr(pipeline.planner, "writer", None)
     if llm_gate is not None and writer is not None:
         writer.model = _GatedModel(writer.model, llm_gate)

@@ -9,6 +9,8 @@ import typer
 
 from codepolicy.cli import options as opts
 from codepolicy.cli.common import config_errors, fail
+from codepolicy.cli.doctor import REQUIRE_JAIL_HELP, apply_require_jail
+from codepolicy.llm.base import DEFAULT_MAX_TOKENS, DEFAULT_TIMEOUT_S
 
 if TYPE_CHECKING:
     from codepolicy.bench.benchmark import BenchmarkSettings
@@ -76,8 +78,13 @@ def bench(
     prices: Path | None = typer.Option(None, "--prices", help="Price table (JSON/YAML)."),
     no_cache: opts.NoCache = False,
     replay_file: opts.ReplayFile = None,
+    timeout: opts.Timeout = DEFAULT_TIMEOUT_S,
+    max_tokens: opts.MaxTokens = DEFAULT_MAX_TOKENS,
+    model_path: opts.ModelPath = None,
+    require_jail: bool = typer.Option(False, "--require-jail", help=REQUIRE_JAIL_HELP),
 ) -> None:
     """Run every scenario × seed × variant episode, then print and save the statistics."""
+    apply_require_jail(require_jail)
     from codepolicy.bench.benchmark import BenchmarkSettings
 
     model_flags = opts.given(ctx, opts.LLM_FLAGS)
@@ -88,8 +95,9 @@ def bench(
         )
     llm: dict[str, object] = {}
     if planner == "llm":
-        if not model:
-            fail("--planner llm needs --model NAME")
+        if not model and model_path is None:
+            fail("--planner llm needs --model NAME (or --model-path FILE.gguf)")
+        model = model or (model_path.stem if model_path else "")
         llm = dict(
             model=model,
             provider=provider,
@@ -101,6 +109,9 @@ def bench(
             temperature=temperature,
             cache=not no_cache,
             replay_file=replay_file,
+            timeout=timeout,
+            max_tokens=max_tokens,
+            model_path=model_path,
         )
     settings = BenchmarkSettings(
         suites=list(suite),

@@ -18,6 +18,13 @@ MaxRounds = Annotated[int, typer.Option("--max-rounds", help="Rounds of refine /
 Candidates = Annotated[int, typer.Option("--n", help="Candidates of best-of-n.")]
 Temperature = Annotated[float, typer.Option("--temperature", help="Sampling temperature.")]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Do not use the model cache.")]
+Timeout = Annotated[
+    float, typer.Option("--timeout", help="Seconds a model request may take (CPU models: minutes).")
+]
+MaxTokens = Annotated[int, typer.Option("--max-tokens", help="Answer length limit in tokens.")]
+ModelPath = Annotated[
+    Path | None, typer.Option("--model-path", help="GGUF file for --provider llama-cpp.")
+]
 ReplayFile = Annotated[
     Path | None, typer.Option("--replay-file", help="Answers recorded with --record.")
 ]
@@ -39,6 +46,9 @@ LLM_FLAGS: dict[str, str] = {
     "no_cache": "--no-cache",
     "replay_file": "--replay-file",
     "record": "--record",
+    "timeout": "--timeout",
+    "max_tokens": "--max-tokens",
+    "model_path": "--model-path",
 }
 """Parameters that only configure model-written programs, and their flags."""
 

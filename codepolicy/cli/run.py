@@ -6,6 +6,7 @@ library's pipeline and maps configuration errors to exit 2.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,11 +21,15 @@ from codepolicy.cli.common import (
     json_stdout,
     read_text_file,
 )
+from codepolicy.cli.doctor import REQUIRE_JAIL_HELP, apply_require_jail
 from codepolicy.feedback.model import plain as plain_value
+from codepolicy.llm.base import DEFAULT_MAX_TOKENS, DEFAULT_TIMEOUT_S
 from codepolicy.sandbox.result import CallEvent
 
 if TYPE_CHECKING:
     from codepolicy.pipeline import EpisodeResult, RunSettings
+    from codepolicy.planning.strategies import Solution
+    from codepolicy.robot.errors import RobotError
     from codepolicy.scenario.sampler import Episode
 
 
@@ -92,15 +97,22 @@ def run(
     no_cache: opts.NoCache = False,
     replay_file: opts.ReplayFile = None,
     record: Path | None = typer.Option(None, "--record", help="Record model answers here."),
+    timeout: opts.Timeout = DEFAULT_TIMEOUT_S,
+    max_tokens: opts.MaxTokens = DEFAULT_MAX_TOKENS,
+    model_path: opts.ModelPath = None,
+    require_jail: bool = typer.Option(False, "--require-jail", help=REQUIRE_JAIL_HELP),
+    robot: str | None = typer.Option(None, "--robot", help="Robot server (--backend remote)."),
+    key_file: Path | None = typer.Option(None, "--key-file", help="Robot server's key file."),
 ) -> None:
     """Run one episode of SCENARIO and print the instruction, each step and the feedback.
 
     Exit code 0 if the task was achieved, 1 if not (including rejected or failed programs),
     2 for bad input.
     """
-    from codepolicy.pipeline import RunSettings, load_episode
+    from codepolicy.pipeline import RunSettings, episode_backend, load_episode
     from codepolicy.planning.planners import LLMOptions
 
+    apply_require_jail(require_jail)
     if program is not None and planner is not None:
         fail("--program and --planner exclude each other: a program file needs no planner")
     chosen = "program" if program is not None else (planner or "oracle")
@@ -110,11 +122,13 @@ def run(
             f"{', '.join(model_flags)} only configure model-written programs (--planner llm); "
             f"planner '{chosen}' would ignore them"
         )
+    if backend != "remote" and (robot is not None or key_file is not None):
+        fail("--robot and --key-file need --backend remote")
     with config_errors():
         llm = None
         if chosen == "llm":
             llm = LLMOptions(
-                model=model or "",
+                model=model or (model_path.stem if model_path else ""),
                 provider=provider,
                 base_url=base_url,
                 prompt=prompt,
@@ -128,19 +142,26 @@ def run(
                 cache=not no_cache,
                 replay_file=replay_file,
                 record_file=record,
+                timeout=timeout,
+                max_tokens=max_tokens,
+                model_path=model_path,
+                show_progress=not json_output and sys.stderr.isatty(),
             )
         source = read_text_file(program, "program") if program is not None else None
+        episode = load_episode(scenario, seed)
+        options: dict[str, Any] = {"gui": True} if gui else {}
+        if backend == "remote":
+            options.update(address=robot, key_file=key_file)
         settings = RunSettings(
             planner=chosen,
-            backend=backend,
+            backend=episode_backend(episode, backend),
             profile=profile,
             perception=perception,
             program=source,
             llm=llm,
-            backend_options={"gui": True} if gui else {},
+            backend_options=options,
         )
         settings.check()
-        episode = load_episode(scenario, seed)
     code = _execute(settings, episode, planner is None and program is None, video, json_output)
     raise typer.Exit(code)
 
@@ -151,6 +172,7 @@ def _execute(
     from codepolicy.llm.retry import ModelError
     from codepolicy.pipeline import Pipeline
     from codepolicy.prompts.render import PromptTemplateError
+    from codepolicy.robot.errors import RobotError
 
     say = (lambda text: typer.echo(text, err=True)) if json_output else typer.echo
     with json_stdout(json_output) as emit:
@@ -159,16 +181,26 @@ def _execute(
         say(f"Instruction: {episode.instruction}")
         say(f"Scenario: {episode.scenario} (seed {episode.seed}, backend {settings.backend})")
         with config_errors(), Pipeline(settings, on_event=lambda e: say(_step_line(e))) as pipe:
+            source = getattr(pipe.world.robot.unwrapped, "scene_source", None)
+            if source:
+                say(f"Scene knowledge: {source}")
             try:
                 result = pipe.run(episode, video=video)
             except ModelError as exc:
                 fail(f"model request failed: {exc}")
             except PromptTemplateError as exc:
                 fail(str(exc))
+            except RobotError as exc:
+                say(f"Episode ended: {exc}")
+                if json_output:
+                    emit(_robot_failure(episode, exc))
+                return EXIT_NOT_ACHIEVED
         if settings.planner == "llm":
             for r in result.solution.rounds:
                 what = "dry run" if not r.executed else "ran"
                 say(f"Round {r.index} ({r.kind}, {what}): {r.feedback.status.value}")
+            if settings.llm is not None and settings.llm.replan == "best-of-n":
+                say(candidates_line(result.solution, settings.llm.n))
         if video is not None:
             say(f"Video: {video} ({result.video_frames} frames)")
         if json_output:
@@ -176,3 +208,25 @@ def _execute(
         else:
             say(result.feedback.to_text())
     return EXIT_OK if result.success else EXIT_NOT_ACHIEVED
+
+
+def candidates_line(solution: Solution, requested: int) -> str:
+    """How many best-of-n candidates the model really gave (servers may ignore ``n``)."""
+    drafts = [r for r in solution.rounds if r.kind == "candidate"]
+    got = sum(bool(r.program) for r in drafts)
+    line = f"best-of-n: {got} of {requested} candidates obtained"
+    distinct = len({r.program for r in drafts if r.program})
+    if got and distinct < got:
+        line += f" ({distinct} distinct)"
+    return line
+
+
+def _robot_failure(episode: Episode, exc: RobotError) -> dict[str, Any]:
+    """The ``--json`` object of an episode the robot link ended (no final scene to judge)."""
+    return {
+        "scenario": episode.scenario,
+        "seed": episode.seed,
+        "status": exc.code,
+        "success": False,
+        "error": {"type": type(exc).__name__, "message": str(exc)},
+    }

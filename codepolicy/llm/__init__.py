@@ -13,6 +13,8 @@ import os
 from pathlib import Path
 
 from codepolicy.llm.base import (
+    DEFAULT_MAX_TOKENS,
+    DEFAULT_TIMEOUT_S,
     Completion,
     Message,
     Model,
@@ -21,11 +23,14 @@ from codepolicy.llm.base import (
     Usage,
 )
 from codepolicy.llm.cache import CachedModel, DiskCache, request_key
+from codepolicy.llm.openai_compat import Progress
 from codepolicy.llm.replay import RecordingModel, ReplayModel
 from codepolicy.llm.retry import ModelError, RetryPolicy
 from codepolicy.llm.usage import TrackedModel, UsageLog, UsageTotals
 
 __all__ = [
+    "DEFAULT_MAX_TOKENS",
+    "DEFAULT_TIMEOUT_S",
     "PROVIDERS",
     "CachedModel",
     "Completion",
@@ -55,8 +60,10 @@ PROVIDERS: dict[str, str] = {
     "lmstudio": "openai-compat",
     "anthropic": "anthropic",
     "replay": "replay",
+    "llama-cpp": "llama-cpp",
 }
-"""Accepted provider names and what they map to (the local servers all speak OpenAI's API)."""
+"""Accepted provider names and what they map to. The local servers all speak OpenAI's API
+(``llamacpp`` is llama.cpp's server); ``llama-cpp`` runs a GGUF file in-process (``--model-path``)."""
 
 
 def make_model(
@@ -65,7 +72,7 @@ def make_model(
     base_url: str | None = None,
     *,
     api_key: str | None = None,
-    timeout: float = 60.0,
+    timeout: float = DEFAULT_TIMEOUT_S,
     retry: RetryPolicy | None = None,
     cache: bool = True,
     cache_dir: str | os.PathLike[str] | None = None,
@@ -73,15 +80,18 @@ def make_model(
     replay_file: str | os.PathLike[str] | None = None,
     record_file: str | os.PathLike[str] | None = None,
     usage: UsageLog | None = None,
+    model_path: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
 ) -> TrackedModel:
     """Build a ready-to-use model.
 
     Args:
         provider: One of :data:`PROVIDERS` (``openai``, ``anthropic``, ``replay``, ...).
-        model: Model name; for ``replay``, which recorded model to replay ("" for the only one).
+        model: Model name; for ``replay``, which recorded model to replay ("" for the only one);
+            for ``llama-cpp``, ignored (the file's name is the model id).
         base_url: Endpoint of an OpenAI-compatible server (or an Anthropic proxy).
         api_key: Key; default from the environment (a dummy for a local base URL).
-        timeout: Seconds per attempt.
+        timeout: Seconds per attempt (while streaming: seconds without a new token).
         retry: Retry policy (default: 4 retries, exponential backoff with jitter).
         cache: Use the disk cache (temperature-0 requests; never for replay, which needs none).
         cache_dir: Cache directory (default ``$CODEPOLICY_CACHE_DIR`` or ``~/.cache/codepolicy/llm``).
@@ -89,13 +99,16 @@ def make_model(
         replay_file: For ``replay``: the JSONL file to answer from.
         record_file: Append every request and answer to this JSONL file (replayable later).
         usage: Where to record usage (a new :class:`UsageLog` if None; see ``.log``).
+        model_path: For ``llama-cpp``: the ``.gguf`` file.
+        progress: Stream answers of OpenAI-compatible servers and call this with the tokens so far
+            and the seconds elapsed (see :func:`codepolicy.llm.progress.line_progress`).
 
     Returns:
         A :class:`TrackedModel` (its ``.log`` holds usage) wrapping the stack.
 
     Raises:
         ModelError: kind ``"config"`` for an unknown provider, a missing key or SDK, or a missing
-            replay file.
+            replay or model file.
     """
     kind = PROVIDERS.get(provider.lower())
     if kind is None:
@@ -108,6 +121,14 @@ def make_model(
             raise ModelError("the replay provider needs a replay file", kind="config")
         inner = ReplayModel(Path(replay_file), model=model or None)
         cache = False
+    elif kind == "llama-cpp":
+        if model_path is None:
+            raise ModelError(
+                "the llama-cpp provider needs a model file (--model-path FILE.gguf)", kind="config"
+            )
+        from codepolicy.llm.llama_cpp_provider import LlamaCppModel
+
+        inner = LlamaCppModel(model_path, retry=retry)
     elif kind == "anthropic":
         from codepolicy.llm.anthropic_provider import AnthropicModel
 
@@ -118,7 +139,12 @@ def make_model(
         from codepolicy.llm.openai_compat import OpenAICompatModel
 
         inner = OpenAICompatModel(
-            model, base_url=base_url, api_key=api_key, timeout=timeout, retry=retry
+            model,
+            base_url=base_url,
+            api_key=api_key,
+            timeout=timeout,
+            retry=retry,
+            progress=progress,
         )
     if cache:
         inner = CachedModel(inner, DiskCache(cache_dir), cache_sampling=cache_sampling)

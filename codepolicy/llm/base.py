@@ -28,6 +28,12 @@ from typing import Any, Protocol, runtime_checkable
 ROLES = ("system", "user", "assistant")
 """Roles a :class:`Message` may have."""
 
+DEFAULT_MAX_TOKENS = 512
+"""Answer length limit: a program for a tabletop task is well under 300 tokens, and a 1.5B model on
+a CPU writes ~10 tokens/s, so a rambling answer is cut after about a minute rather than two."""
+DEFAULT_TIMEOUT_S = 300.0
+"""Seconds a request may take: prompt prefill plus generation of a small model on a CPU."""
+
 
 @dataclass(frozen=True)
 class Message:
@@ -129,12 +135,15 @@ class SamplingParams:
         max_tokens: Upper bound on answer tokens.
         seed: Provider-side seed where supported (OpenAI-compatible servers), else ignored.
         n: Number of samples to draw.
+        stop: Stop sequences: generation ends before the first of them (at most 4, as OpenAI's
+            API allows).
     """
 
     temperature: float = 0.0
-    max_tokens: int = 1024
+    max_tokens: int = DEFAULT_MAX_TOKENS
     seed: int | None = None
     n: int = 1
+    stop: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.n < 1:
@@ -143,10 +152,17 @@ class SamplingParams:
             raise ValueError(f"max_tokens must be at least 1, got {self.max_tokens}")
         if self.temperature < 0:
             raise ValueError(f"temperature must be >= 0, got {self.temperature}")
+        if len(self.stop) > 4 or any(not s for s in self.stop):
+            raise ValueError(f"stop takes at most 4 non-empty sequences, got {self.stop!r}")
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-serialisable dict."""
-        return asdict(self)
+        """A JSON-serialisable dict; ``stop`` only when set, so older cache keys stay valid."""
+        data = asdict(self)
+        if self.stop:
+            data["stop"] = list(self.stop)
+        else:
+            del data["stop"]
+        return data
 
 
 @runtime_checkable
@@ -167,8 +183,9 @@ class Model(Protocol):
         messages: Sequence[Message],
         *,
         temperature: float = 0.0,
-        max_tokens: int = 1024,
+        max_tokens: int = DEFAULT_MAX_TOKENS,
         seed: int | None = None,
+        stop: Sequence[str] = (),
     ) -> Completion:
         """Draw one completion."""
         ...
@@ -179,8 +196,9 @@ class Model(Protocol):
         n: int,
         *,
         temperature: float = 0.7,
-        max_tokens: int = 1024,
+        max_tokens: int = DEFAULT_MAX_TOKENS,
         seed: int | None = None,
+        stop: Sequence[str] = (),
     ) -> list[Completion]:
         """Draw ``n`` completions."""
         ...
@@ -208,11 +226,14 @@ class ModelBase(ABC):
         messages: Sequence[Message],
         *,
         temperature: float = 0.0,
-        max_tokens: int = 1024,
+        max_tokens: int = DEFAULT_MAX_TOKENS,
         seed: int | None = None,
+        stop: Sequence[str] = (),
     ) -> Completion:
         """Draw one completion (see :meth:`generate`)."""
-        params = SamplingParams(temperature=temperature, max_tokens=max_tokens, seed=seed)
+        params = SamplingParams(
+            temperature=temperature, max_tokens=max_tokens, seed=seed, stop=tuple(stop)
+        )
         return self.generate(messages, params)[0]
 
     def sample(
@@ -221,11 +242,14 @@ class ModelBase(ABC):
         n: int,
         *,
         temperature: float = 0.7,
-        max_tokens: int = 1024,
+        max_tokens: int = DEFAULT_MAX_TOKENS,
         seed: int | None = None,
+        stop: Sequence[str] = (),
     ) -> list[Completion]:
         """Draw ``n`` completions in one request where the provider supports it."""
-        params = SamplingParams(temperature=temperature, max_tokens=max_tokens, seed=seed, n=n)
+        params = SamplingParams(
+            temperature=temperature, max_tokens=max_tokens, seed=seed, n=n, stop=tuple(stop)
+        )
         return self.generate(messages, params)
 
     def __repr__(self) -> str:

@@ -6,8 +6,17 @@ explicit arguments, then ``OPENAI_BASE_URL`` / ``OPENAI_API_KEY``. When a base U
 key, a dummy key is used (local servers ignore it).
 
 The SDK's own retries are switched off; :mod:`codepolicy.llm.retry` retries 429 (honouring
-``Retry-After``), 5xx, timeouts and connection errors, then raises
-:class:`~codepolicy.llm.retry.ModelError`. A 200 response whose body is not a usable chat
+``Retry-After``), 5xx and refused connections, then raises :class:`~codepolicy.llm.retry.ModelError`
+with a sentence naming the URL and the likely cause; a timed-out request is not repeated.
+
+Local servers (Ollama, llama.cpp) ignore ``n`` and return one choice: the first time that happens
+the model notes it and draws the remaining samples as separate requests with distinct seeds
+(``seed``, ``seed + 1``, ...), and from then on sends ``n`` separate requests directly.
+
+With ``stream=True`` answers are streamed: ``progress`` is called as tokens arrive, and the answer
+is cut at the first stop sequence even if the server does not honour ``stop`` itself.
+
+A 200 response whose body is not a usable chat
 completion (not JSON, no choices, empty content) is *not* an exception: it becomes a
 :class:`~codepolicy.llm.base.Completion` with empty text and a ``problem``, and is not retried.
 """
@@ -15,11 +24,14 @@ completion (not JSON, no choices, empty content) is *not* an exception: it becom
 from __future__ import annotations
 
 import os
+import socket
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from codepolicy.llm.base import (
+    DEFAULT_TIMEOUT_S,
     Completion,
     Message,
     ModelBase,
@@ -40,14 +52,56 @@ DUMMY_API_KEY = "not-needed"
 """Key sent to servers that need none (a base URL was given without a key)."""
 
 
-def classify_openai(exc: BaseException) -> Transient | None:
-    """Which ``openai`` SDK exceptions are worth retrying."""
+Progress = Callable[[int, float], None]
+"""Called while an answer streams in, with the tokens received so far and seconds elapsed."""
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain and len(chain) < 10:
+        chain.append(current)
+        current = current.__cause__ or current.__context__
+    return chain
+
+
+def connection_hint(exc: BaseException, url: str) -> str:
+    """A sentence naming ``url`` and the likely cause of a failed connection."""
+    chain = _causes(exc)
+    text = " ".join(str(e) for e in chain).lower()
+    if any(isinstance(e, ConnectionRefusedError) for e in chain) or "refused" in text:
+        return f"nothing is listening on {url} — is the server running?"
+    if any(isinstance(e, socket.gaierror) for e in chain) or "name or service" in text:
+        return f"the host of {url} cannot be resolved — check --base-url"
+    if any(isinstance(e, ConnectionResetError) for e in chain) or "disconnected" in text:
+        return f"the server at {url} closed the connection — did it crash or run out of memory?"
+    return f"could not connect to {url} ({chain[-1]})"
+
+
+def classify_openai(
+    exc: BaseException, url: str = "the server", timeout: float = 0.0
+) -> Transient | None:
+    """Which ``openai`` SDK exceptions are worth retrying, with a sentence for the person.
+
+    Args:
+        exc: What the SDK raised.
+        url: The endpoint, named in the messages.
+        timeout: The timeout in force, named in the timeout message.
+    """
     import openai
 
-    if isinstance(exc, openai.APITimeoutError):  # subclass of APIConnectionError: check first
-        return Transient("timeout")
+    bases = {cls.__name__ for cls in type(exc).__mro__}
+    # APITimeoutError subclasses APIConnectionError: check it first. A stream that stalls or breaks
+    # mid-answer raises the HTTP library's own errors (httpx or its successor, depending on the
+    # SDK's version), recognised by their class names.
+    if isinstance(exc, openai.APITimeoutError) or "TimeoutException" in bases:
+        return Transient(
+            "timeout",
+            message=f"{url} sent nothing for {timeout:g} s; a request that timed out is not "
+            "repeated — raise --timeout, lower --max-tokens or shorten the prompt",
+        )
     if isinstance(exc, openai.APIConnectionError):
-        return Transient("connection")
+        return Transient("connection", message=connection_hint(exc, url))
     if isinstance(exc, openai.APIStatusError):
         status = exc.status_code
         retry_after = parse_retry_after(exc.response.headers.get("retry-after"))
@@ -56,7 +110,12 @@ def classify_openai(exc: BaseException) -> Transient | None:
         if status >= 500 or status == 408:
             return Transient("server_error", retry_after=retry_after, status=status)
         return None
-    return classify_builtin(exc)
+    if "TransportError" in bases:
+        return Transient("connection", message=connection_hint(exc, url))
+    transient = classify_builtin(exc)
+    if transient is not None and transient.kind == "connection":
+        return replace(transient, message=connection_hint(exc, url))
+    return transient
 
 
 class _Malformed:
@@ -64,6 +123,37 @@ class _Malformed:
 
     def __init__(self, problem: str) -> None:
         self.problem = problem
+
+
+class _Streamed:
+    """A streamed answer, assembled."""
+
+    def __init__(self, text: str, finish: str | None, usage: Any, chunks: int, model: str) -> None:
+        self.text = text
+        self.finish = finish
+        self.tokens_in = int(getattr(usage, "prompt_tokens", 0) or 0)
+        # Servers that send no usage in streams: one content chunk is one token on llama.cpp,
+        # vLLM and Ollama, so the count is exact there and an estimate elsewhere.
+        self.tokens_out = int(getattr(usage, "completion_tokens", 0) or 0) or chunks
+        self.model = model
+
+    def completion(self, owner: OpenAICompatModel, latency: float, retries: int) -> Completion:
+        return Completion(
+            text=self.text,
+            model=self.model,
+            usage=Usage(self.tokens_in, self.tokens_out),
+            latency_s=latency,
+            finish_reason=self.finish,
+            problem=empty_problem(self.text, self.finish),
+            retries=retries,
+            provider=owner.provider,
+        )
+
+
+def _cut_at_stop(text: str, stop: Sequence[str]) -> str | None:
+    """``text`` up to the first stop sequence in it, or None if it holds none."""
+    found = [i for i in (text.find(s) for s in stop) if i >= 0]
+    return text[: min(found)] if found else None
 
 
 def resolve_connection(base_url: str | None, api_key: str | None) -> tuple[str | None, str]:
@@ -96,18 +186,22 @@ class OpenAICompatModel(ModelBase):
         *,
         base_url: str | None = None,
         api_key: str | None = None,
-        timeout: float = 60.0,
+        timeout: float = DEFAULT_TIMEOUT_S,
         retry: RetryPolicy | None = None,
         client: Any = None,
+        stream: bool = False,
+        progress: Progress | None = None,
     ) -> None:
         """Args:
         model: Model name as the server knows it (``gpt-4o-mini``, ``qwen2.5-coder:7b``...).
         base_url: Endpoint, e.g. ``http://localhost:8000/v1``; default ``OPENAI_BASE_URL`` or
             OpenAI's.
         api_key: Key; default ``OPENAI_API_KEY``, or a dummy when a base URL is set.
-        timeout: Seconds per attempt.
+        timeout: Seconds per attempt (while streaming: seconds without a new byte).
         retry: Retry policy (default :class:`RetryPolicy`).
         client: A ready ``openai.OpenAI`` client to use instead of building one.
+        stream: Stream single answers (cut at the first stop sequence client-side too).
+        progress: Called as streamed tokens arrive (implies ``stream``).
 
         Raises:
             ModelError: kind ``"config"`` when there is neither a key nor a base URL.
@@ -120,9 +214,17 @@ class OpenAICompatModel(ModelBase):
             url, key = resolve_connection(base_url, api_key)
             client = openai.OpenAI(base_url=url, api_key=key, timeout=timeout, max_retries=0)
         self.client = client
-        self.base_url = str(getattr(client, "base_url", base_url or ""))
+        self.base_url = str(getattr(client, "base_url", base_url or "")).rstrip("/")
+        self.timeout = timeout
+        self.stream = stream or progress is not None
+        self.progress = progress
+        self.ignores_n = False
+        """Set once the server answered a request for n > 1 choices with fewer."""
 
-    def _request(self, messages: Sequence[Message], params: SamplingParams) -> Any:
+    def _classify(self, exc: BaseException) -> Transient | None:
+        return classify_openai(exc, self.base_url or "the server", self.timeout)
+
+    def _kwargs(self, messages: Sequence[Message], params: SamplingParams) -> dict[str, Any]:
         kwargs: dict[str, Any] = {
             "model": self.model_id,
             "messages": [m.to_dict() for m in messages],
@@ -133,21 +235,99 @@ class OpenAICompatModel(ModelBase):
             kwargs["seed"] = params.seed
         if params.n != 1:
             kwargs["n"] = params.n
+        if params.stop:
+            kwargs["stop"] = list(params.stop)
+        return kwargs
+
+    def _request(self, messages: Sequence[Message], params: SamplingParams) -> Any:
         try:
-            return self.client.chat.completions.create(**kwargs)
+            if self.stream and params.n == 1:
+                return self._streamed(messages, params)
+            return self.client.chat.completions.create(**self._kwargs(messages, params))
         except ValueError as exc:  # the SDK could not decode the body (JSONDecodeError)
             return _Malformed(f"malformed answer: the server's body is not valid JSON ({exc})")
 
+    def _streamed(self, messages: Sequence[Message], params: SamplingParams) -> Any:
+        """Stream one answer, reporting progress and cutting at the first stop sequence."""
+        kwargs = self._kwargs(messages, params)
+        stream = self.client.chat.completions.create(
+            **kwargs, stream=True, stream_options={"include_usage": True}
+        )
+        started = time.monotonic()
+        parts: list[str] = []
+        chunks = 0
+        finish: str | None = None
+        usage: Any = None
+        model = self.model_id
+        try:
+            for chunk in stream:
+                model = str(getattr(chunk, "model", None) or model)
+                usage = getattr(chunk, "usage", None) or usage
+                for choice in getattr(chunk, "choices", None) or []:
+                    delta = getattr(getattr(choice, "delta", None), "content", None)
+                    if isinstance(delta, str) and delta:
+                        parts.append(delta)
+                        chunks += 1
+                    finish = getattr(choice, "finish_reason", None) or finish
+                if self.progress is not None and chunks:
+                    self.progress(chunks, time.monotonic() - started)
+                text = "".join(parts)
+                cut = _cut_at_stop(text, params.stop)
+                if cut is not None:
+                    parts, finish = [cut], "stop"
+                    break
+        finally:
+            close = getattr(stream, "close", None)
+            if callable(close):
+                close()
+        streamed = _Streamed("".join(parts), finish, usage, chunks, model)
+        if not streamed.tokens_in:  # llama.cpp's server sends no usage in streams: estimate
+            from codepolicy.prompts.tokens import count_message_tokens
+
+            streamed.tokens_in = count_message_tokens(m.content for m in messages).n
+        return streamed
+
     def generate(self, messages: Sequence[Message], params: SamplingParams) -> list[Completion]:
-        """One request for ``params.n`` choices; see the module doc for errors."""
+        """``params.n`` choices: one request, or separate ones where the server ignores ``n``."""
+        if params.n > 1 and self.ignores_n:
+            return self._separately(messages, params, [])
+        first = self._one_request(messages, params)
+        if params.n > 1 and sum(c.problem is None for c in first) == 1 and first[0].ok:
+            self.ignores_n = True
+            return self._separately(messages, params, first[:1])
+        return first
+
+    def _one_request(self, messages: Sequence[Message], params: SamplingParams) -> list[Completion]:
         start = time.monotonic()
         response, retries = call_with_retry(
-            lambda: self._request(messages, params), self.retry, classify_openai
+            lambda: self._request(messages, params), self.retry, self._classify
         )
         latency = time.monotonic() - start
         if isinstance(response, _Malformed):
             return [self._problem(response.problem, latency, retries)] * params.n
+        if isinstance(response, _Streamed):
+            return [response.completion(self, latency, retries)]
         return self._parse(response, params.n, latency, retries)
+
+    def _separately(
+        self, messages: Sequence[Message], params: SamplingParams, have: list[Completion]
+    ) -> list[Completion]:
+        """Fill up to ``params.n`` answers with one-choice requests, each with its own seed."""
+        base = params.seed if params.seed is not None else 0
+        out = list(have)
+        while len(out) < params.n:
+            single = replace(params, n=1, seed=base + len(out))
+            try:
+                out.extend(self._one_request(messages, single))
+            except ModelError as exc:
+                if not out:
+                    raise
+                problem = f"candidate {len(out) + 1} of {params.n} was not obtained: {exc}"
+                out.extend(
+                    self._problem(problem, 0.0, exc.attempts - 1)
+                    for _ in range(params.n - len(out))
+                )
+        return out
 
     def _problem(self, problem: str, latency: float, retries: int) -> Completion:
         return Completion(
@@ -205,5 +385,5 @@ class OpenAICompatModel(ModelBase):
         Raises:
             ModelError: the server could not be reached or refused.
         """
-        page, _ = call_with_retry(lambda: self.client.models.list(), self.retry, classify_openai)
+        page, _ = call_with_retry(lambda: self.client.models.list(), self.retry, self._classify)
         return [m.id for m in page.data]

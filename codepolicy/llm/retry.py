@@ -1,15 +1,18 @@
 """Retries with exponential backoff and jitter, and the typed error raised when they run out.
 
 Providers call :func:`call_with_retry` with a *classifier* that turns a provider exception into a
-:class:`Transient` (retry: rate limit, 5xx, timeout, connection) or None (give up at once: bad
-request, authentication...). A ``Retry-After`` the server sent is honoured (capped by
-:attr:`RetryPolicy.max_delay`). Sleep and randomness are injectable, so tests run instantly and
+:class:`Transient` (rate limit, 5xx, timeout, connection) or None (give up at once: bad request,
+authentication...). Only what can succeed on a second try is retried: 429 and 5xx (honouring a
+``Retry-After``, capped by :attr:`RetryPolicy.max_delay`) and connection failures (a few quick
+retries, so a server that is not running is reported within seconds). A request that *timed out*
+is not repeated by default: the server did the work and would most likely time out again, so the
+error says what to change instead. Sleep and randomness are injectable, so tests run instantly and
 deterministically.
 
 Example:
     >>> slept = []
     >>> policy = RetryPolicy(max_retries=2, sleep=slept.append, seed=0)
-    >>> attempts = iter([TimeoutError("slow"), TimeoutError("slow"), "ok"])
+    >>> attempts = iter([ConnectionError("refused"), ConnectionError("refused"), "ok"])
     >>> def call():
     ...     item = next(attempts)
     ...     if isinstance(item, Exception):
@@ -60,11 +63,14 @@ class Transient:
         kind: ``"rate_limit"``, ``"server_error"``, ``"timeout"`` or ``"connection"``.
         retry_after: Seconds the server asked us to wait, if it said.
         status: The HTTP status, if any.
+        message: A sentence for the person, naming the endpoint and the likely cause, used in the
+            final error instead of the exception's own text.
     """
 
     kind: str
     retry_after: float | None = None
     status: int | None = None
+    message: str | None = None
 
 
 @dataclass
@@ -73,6 +79,9 @@ class RetryPolicy:
 
     Attributes:
         max_retries: Retries after the first attempt (0 disables retrying).
+        max_connect_retries: Retries of a failed connection, at most (0.5 + 1 + 2 s with the
+            default delays), so an absent server is reported within seconds.
+        retry_timeouts: Also retry a request that timed out (off: it would time out again).
         base_delay: Delay before the first retry, seconds; doubles each retry.
         max_delay: Cap on any single delay, including a server's ``Retry-After``.
         jitter: Relative random spread added to each backoff delay (0.25 → up to +25 %).
@@ -81,6 +90,8 @@ class RetryPolicy:
     """
 
     max_retries: int = 4
+    max_connect_retries: int = 3
+    retry_timeouts: bool = False
     base_delay: float = 0.5
     max_delay: float = 30.0
     jitter: float = 0.25
@@ -118,6 +129,15 @@ def parse_retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     return max(0.0, when.timestamp() - time.time())
+
+
+def retry_limit(transient: Transient, policy: RetryPolicy) -> int:
+    """How many retries ``policy`` allows for this kind of failure."""
+    if transient.kind == "timeout" and not policy.retry_timeouts:
+        return 0
+    if transient.kind == "connection":
+        return min(policy.max_retries, policy.max_connect_retries)
+    return policy.max_retries
 
 
 def classify_builtin(exc: BaseException) -> Transient | None:
@@ -163,10 +183,11 @@ def call_with_retry(
                     attempts=attempts,
                     status=status if isinstance(status, int) else None,
                 ) from exc
-            if retries >= policy.max_retries:
+            if retries >= retry_limit(transient, policy):
+                what = transient.message or f"{type(exc).__name__}: {exc}"
+                tries = f"{attempts} attempts" if attempts > 1 else "1 attempt"
                 raise ModelError(
-                    f"model call failed after {attempts} attempts ({transient.kind}): "
-                    f"{type(exc).__name__}: {exc}",
+                    f"model call failed after {tries} ({transient.kind}): {what}",
                     kind=transient.kind,
                     attempts=attempts,
                     status=transient.status,

@@ -30,6 +30,7 @@ from typing import Protocol, runtime_checkable
 
 from codepolicy.envs.roles import World
 from codepolicy.errors import ConfigError
+from codepolicy.llm.base import DEFAULT_MAX_TOKENS, DEFAULT_TIMEOUT_S
 from codepolicy.llm.usage import TrackedModel, UsageLog
 from codepolicy.planning.strategies import REFINE_FROM, STRATEGIES, Round, Solution, Solver
 from codepolicy.planning.writer import ProgramWriter
@@ -67,6 +68,10 @@ class LLMOptions:
     cache: bool = True
     replay_file: Path | None = None
     record_file: Path | None = None
+    timeout: float = DEFAULT_TIMEOUT_S
+    max_tokens: int = DEFAULT_MAX_TOKENS
+    model_path: Path | None = None
+    show_progress: bool = False
 
     def check(self) -> None:
         """Raise :class:`ConfigError` naming the option if any value is invalid."""
@@ -95,6 +100,18 @@ class LLMOptions:
             raise ConfigError("--max-rounds and --n must be at least 1")
         if not 0.0 <= self.temperature <= 2.0:
             raise ConfigError(f"--temperature must be in [0, 2], got {self.temperature}")
+        if self.timeout <= 0:
+            raise ConfigError(
+                f"--timeout must be a positive number of seconds, got {self.timeout:g}"
+            )
+        if self.max_tokens < 1:
+            raise ConfigError(f"--max-tokens must be at least 1, got {self.max_tokens}")
+        if self.provider == "llama-cpp" and self.model_path is None:
+            raise ConfigError(
+                "--provider llama-cpp needs --model-path FILE.gguf (scripts/local-model prints one)"
+            )
+        if self.model_path is not None and not Path(self.model_path).is_file():
+            raise ConfigError(f"--model-path {self.model_path}: no such file")
         if self.provider == "replay" and self.replay_file is None:
             raise ConfigError(
                 "--provider replay needs --replay-file FILE (a recording made with --record)"
@@ -166,6 +183,7 @@ def build_model(options: LLMOptions, usage: UsageLog) -> TrackedModel:
         ConfigError: the provider cannot be set up (missing key, SDK or replay file).
     """
     from codepolicy.llm import make_model
+    from codepolicy.llm.progress import line_progress
     from codepolicy.llm.retry import ModelError
 
     try:
@@ -173,6 +191,9 @@ def build_model(options: LLMOptions, usage: UsageLog) -> TrackedModel:
             options.provider,
             options.model,
             options.base_url,
+            timeout=options.timeout,
+            model_path=options.model_path,
+            progress=line_progress() if options.show_progress else None,
             cache=options.cache,
             replay_file=options.replay_file,
             record_file=options.record_file,
@@ -205,6 +226,7 @@ def _llm(setup: PlannerSetup) -> Planner:
         registry=setup.executor.registry,
         prompt=options.prompt,
         temperature=options.temperature,
+        max_tokens=options.max_tokens,
     )
     return Solver(
         writer=writer,

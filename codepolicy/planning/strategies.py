@@ -25,6 +25,7 @@ from codepolicy.feedback.model import Feedback, step_text
 from codepolicy.planning.hierarchy import expand_helpers
 from codepolicy.planning.writer import Draft, ProgramWriter
 from codepolicy.registry import Registry
+from codepolicy.runner.episode import world_kind
 from codepolicy.runner.executor import Executor
 from codepolicy.scenario.sampler import Episode
 
@@ -189,7 +190,7 @@ def _closed_loop(solver: Solver, episode: Episode, world: World, scene: list[str
 @STRATEGIES.register("best-of-n")
 def _best_of_n(solver: Solver, episode: Episode, world: World, scene: list[str]) -> Solution:
     drafts = solver.writer.sample(episode.instruction, scene, solver.n, solver.sample_temperature)
-    dry = make_world("kinematic")
+    dry = make_world(world_kind(episode, "kinematic"))
     candidates: list[Round] = []
     try:
         solver.executor.reset(episode, dry)

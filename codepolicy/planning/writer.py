@@ -12,11 +12,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from codepolicy.llm.base import Completion, Message, Model
+from codepolicy.llm.base import DEFAULT_MAX_TOKENS, Completion, Message, Model
 from codepolicy.planning.extract import extract_program
 from codepolicy.primitives.registry import Registry
 from codepolicy.prompts.render import render_prompt
 from codepolicy.sandbox.vetting import UndefinedFunction
+
+CODE_BLOCK_STOP = ("\n```\n", "\n```\r\n")
+"""Stop sequences ending the answer at the close of its first complete code block: the prompts ask
+for one block, and whatever a small model adds after it costs seconds per token on a CPU. The
+opening fence (```` ```python ````) never matches them; extraction accepts the unclosed block."""
 
 
 @dataclass
@@ -49,13 +54,15 @@ class ProgramWriter:
         prompt: Shipped prompt variant (``zero-shot``, ``few-shot``, ``cot``, ``cap``) or a file.
         temperature: Sampling temperature of single answers.
         max_tokens: Answer length limit.
+        stop: Stop sequences (default: the end of the first code block; ``()`` for none).
     """
 
     model: Model
     registry: Registry
     prompt: str | Path = "zero-shot"
     temperature: float = 0.0
-    max_tokens: int = 1024
+    max_tokens: int = DEFAULT_MAX_TOKENS
+    stop: tuple[str, ...] = CODE_BLOCK_STOP
 
     def messages(
         self,
@@ -79,7 +86,7 @@ class ProgramWriter:
         """One program for the instruction (a corrected one when ``feedback`` is given)."""
         messages = self.messages(instruction, scene_lines, feedback, extra)
         completion = self.model.complete(
-            messages, temperature=self.temperature, max_tokens=self.max_tokens
+            messages, temperature=self.temperature, max_tokens=self.max_tokens, stop=self.stop
         )
         return _draft(messages, completion, purpose, extra)
 
@@ -89,7 +96,7 @@ class ProgramWriter:
         """``n`` independent candidate programs, sampled at ``temperature``."""
         messages = self.messages(instruction, scene_lines)
         completions = self.model.sample(
-            messages, n, temperature=temperature, max_tokens=self.max_tokens
+            messages, n, temperature=temperature, max_tokens=self.max_tokens, stop=self.stop
         )
         return [_draft(messages, c, "candidate", None) for c in completions]
 

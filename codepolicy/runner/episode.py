@@ -23,13 +23,18 @@ from typing import Any
 
 from codepolicy.envs.roles import ObjectSpawn, World
 from codepolicy.envs.state import SceneState
+from codepolicy.errors import ConfigError
 from codepolicy.feedback.model import ErrorReport, Feedback, status_from
 from codepolicy.feedback.scene import describe_changes, describe_scene
+from codepolicy.llm.base import Model
+from codepolicy.planning.lmp import ModelLMPs, define_missing_functions
+from codepolicy.primitives.cap_lmps import HELPER_NAMES
 from codepolicy.primitives.context import PrimitiveContext
 from codepolicy.primitives.default import DEFAULT
 from codepolicy.primitives.perception import Perception, make_perception, perceived_scene
 from codepolicy.primitives.registry import Registry
 from codepolicy.runner.host import Budget, EpisodeHost
+from codepolicy.sandbox.layers import active_layers
 from codepolicy.sandbox.limits import SandboxLimits
 from codepolicy.sandbox.result import CallEvent, ErrorKind, ExecutionResult, ProgramError, Status
 from codepolicy.sandbox.session import Session
@@ -37,6 +42,12 @@ from codepolicy.scenario.sampler import Episode
 from codepolicy.success import evaluate
 
 JUDGED_FROM_PERCEPTION = "judged from perception: this scene has no ground truth"
+
+
+def world_kind(episode: Episode, backend: str) -> str:
+    """The backend an episode runs on: its adapter world, or ``backend`` for a tabletop episode
+    (an adapter world's env decides the layout, so no tabletop backend can stand in for it)."""
+    return episode.world if episode.world != "tabletop" else backend
 
 
 def spawns(episode: Episode) -> list[ObjectSpawn]:
@@ -70,6 +81,7 @@ def run_program(
     reset: bool = True,
     before_run: Callable[[], None] | None = None,
     pause_on_failure: bool = False,
+    model: Model | None = None,
 ) -> Feedback:
     """Reset the world to ``episode``, run ``program`` in the sandbox, judge the final scene.
 
@@ -87,8 +99,16 @@ def run_program(
         pause_on_failure: Stop the program at its first failed primitive call (status
             ``aborted``, with that call's error), leaving the world as it is — closed-loop
             replanning continues from there.
+        model: Writes the functions the program calls but nobody defined (Code as Policies'
+            function generation), and serves the profile's helper LMPs (``parse_position`` and
+            friends) while the program runs; without one those fail with ``ModelRequired``.
     """
     started = time.perf_counter()
+    if episode.world != "tabletop" and world.name != episode.world:
+        raise ConfigError(
+            f"episode of '{episode.scenario}' runs in the adapter world '{episode.world}', "
+            f"not on the '{world.name}' backend"
+        )
     if reset:
         world.scene.reset(spawns(episode), seed=episode.seed)
     seen = make_perception(perception, world, seed=episode.seed, **(perception_options or {}))
@@ -97,6 +117,10 @@ def run_program(
         before_run()
     ctx = PrimitiveContext(robot=world.robot, perception=seen, frame=world.frame)
     host = EpisodeHost(ctx, Budget(episode.budget.max_calls, episode.budget.max_sim_seconds))
+    if model is not None:
+        program = define_missing_functions(program, model, registry, episode.instruction)
+        if any(name in registry for name in HELPER_NAMES):
+            ctx.lmps = ModelLMPs(model, registry, host.dispatch, seed=episode.seed)
     with Session(
         program,
         registry,
@@ -130,6 +154,7 @@ def _paused(session: Session, failed: CallEvent) -> ExecutionResult:
             line=failed.line,
             source_line=failed.source_line,
         ),
+        jail=dict(session.jail),
     )
 
 
@@ -184,6 +209,14 @@ def judge(
         changes=describe_changes(initial, final),
         said=list(said),
         output=execution.output,
+        env_success=_env_success(truth),
         sim_time=sum(e.sim_time or 0.0 for e in execution.events),
         wall_time=time.perf_counter() - started,
+        jail=active_layers(execution.jail),
     )
+
+
+def _env_success(scene: SceneState) -> bool | None:
+    """An adapter world's own success signal, when the scene carries one."""
+    value = scene.extras.get("env_is_success")
+    return None if value is None else bool(value)

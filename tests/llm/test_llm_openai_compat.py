@@ -122,11 +122,21 @@ def test_client_errors_are_not_retried(sleeps: Sleeps) -> None:
     assert sleeps == []
 
 
-def test_slow_answer_times_out_and_is_retried(sleeps: Sleeps) -> None:
+def test_timed_out_request_is_not_repeated_and_says_what_to_change(sleeps: Sleeps) -> None:
     with ScriptedServer([Fault.slow(3.0, "late()"), "ok()"]) as server:
-        completion = make(server, sleeps, timeout=0.3).complete(MESSAGES)
+        with pytest.raises(ModelError) as info:
+            make(server, sleeps, timeout=0.3).complete(MESSAGES)
+        assert server.remaining == 1  # sent once: "ok()" was never asked for
+    assert info.value.kind == "timeout" and sleeps == []
+    assert server.base_url in str(info.value) and "--timeout" in str(info.value)
+
+
+def test_timeouts_are_retried_only_when_the_policy_says(sleeps: Sleeps) -> None:
+    with ScriptedServer([Fault.slow(3.0, "late()"), "ok()"]) as server:
+        model = make(server, sleeps, timeout=0.3)
+        model.retry.retry_timeouts = True
+        completion = model.complete(MESSAGES)
     assert completion.text == "ok()" and completion.retries == 1
-    assert len(sleeps) == 1
 
 
 def test_slow_answer_within_timeout_is_fine(sleeps: Sleeps) -> None:

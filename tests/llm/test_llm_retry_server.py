@@ -72,7 +72,7 @@ def test_call_with_retry_classifies() -> None:
     assert info.value.kind == "client_error" and len(calls) == 1
     assert isinstance(info.value.__cause__, ValueError)
     assert classify_builtin(ConnectionResetError()) == Transient("connection")
-    with pytest.raises(ModelError, match="after 1 attempts") as timeout:
+    with pytest.raises(ModelError, match="after 1 attempt ") as timeout:
         call_with_retry(
             lambda: (_ for _ in ()).throw(TimeoutError("t")),
             RetryPolicy(max_retries=0),
