@@ -6,7 +6,8 @@ import pytest
 
 from codepolicy.envs.backend import MAX_SPEED, Backend, ObjectSpawn
 from codepolicy.envs.kinematic import KinematicBackend
-from codepolicy.envs.safety import GuardedBackend
+from codepolicy.envs.roles import Robot
+from codepolicy.envs.safety import GuardedRobot
 from codepolicy.primitives.errors import SafetyStop
 
 
@@ -23,7 +24,7 @@ def _backend() -> KinematicBackend:
 
 def test_it_implements_the_backend_protocol() -> None:
     assert isinstance(KinematicBackend(), Backend)
-    assert isinstance(GuardedBackend(KinematicBackend()), Backend)
+    assert isinstance(GuardedRobot(KinematicBackend()), Robot)
 
 
 def test_held_object_follows_the_gripper_and_drops_onto_what_is_below() -> None:
@@ -61,7 +62,7 @@ def test_simulated_time_follows_the_physics_arms_speed_profile() -> None:
 
 
 def test_guard_refuses_targets_outside_the_envelope_and_overspeed() -> None:
-    guarded = GuardedBackend(_backend())
+    guarded = GuardedRobot(_backend())
     with pytest.raises(SafetyStop, match="safety envelope"):
         guarded.move_tcp((0.0, 0.3, 0.2))
     with pytest.raises(SafetyStop, match="speed"):
