@@ -112,6 +112,12 @@ class Feedback(BaseModel):
         )
         if self.explanation:
             lines += [f"  {clean(line)}" for line in self.explanation.splitlines()]
+        if self.env_success is not None:
+            agree = "agrees" if self.env_success == self.success else "disagrees"
+            lines.append(
+                f"The environment's own success signal: {'yes' if self.env_success else 'no'} "
+                f"({agree})"
+            )
         if self.changes:
             lines.append("What changed:")
             lines += [f"  {one_line(c)}" for c in self.changes]
