@@ -41,12 +41,27 @@ def test_remote_run_needs_robot_and_key(server: Served, tmp_path: Path) -> None:
     assert no_key.returncode == 2 and "needs --key-file" in no_key.stderr
     bad = tmp_path / "bad.key"
     bad.write_text("not hex\n")
+    bad.chmod(0o600)
     bad_key = _run(
         "pick-place", "--backend", "remote", "--robot", server.address, "--key-file", str(bad)
     )
     assert bad_key.returncode == 2 and f"key file {bad} must hold hex digits" in bad_key.stderr
     wrong = tmp_path / "wrong.key"
     wrong.write_text("ab" * 32 + "\n")
+    open_to_all = tmp_path / "open.key"
+    open_to_all.write_text("ab" * 32 + "\n")
+    open_to_all.chmod(0o644)
+    readable = _run(
+        "pick-place",
+        "--backend",
+        "remote",
+        "--robot",
+        server.address,
+        "--key-file",
+        str(open_to_all),
+    )
+    assert readable.returncode == 2 and "can be read by other users (mode 0o644)" in readable.stderr
+    wrong.chmod(0o600)
     refused = _run(
         "pick-place", "--backend", "remote", "--robot", server.address, "--key-file", str(wrong)
     )
