@@ -247,7 +247,10 @@ def _execute(
         if video is not None and recorder is not None:
             say(f"Video: {video} ({recorder.frames} frames)")
         if json_output:
-            emit(json_report(feedback, who, solution, source, usage))
+            report = json_report(feedback, who, solution, source, usage)
+            if getattr(world, "scene_source", None):
+                report["scene_source"] = world.scene_source
+            emit(report)
         else:
             say(feedback.to_text())
     return EXIT_OK if feedback.success else EXIT_NOT_ACHIEVED

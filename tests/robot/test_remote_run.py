@@ -32,6 +32,8 @@ def test_same_outcome_as_local_physics(server: Served, scenario: str, seed: int)
     assert [s["primitive"] for s in r["steps"]] == [s["primitive"] for s in lo["steps"]]
     assert abs(r["sim_time"] - lo["sim_time"]) < 1e-6
     assert "Scene knowledge: privileged ground truth from the simulator" in remote.stderr
+    assert r["scene_source"].startswith("privileged ground truth from the simulator")
+    assert "scene_source" not in lo
 
 
 def test_remote_run_needs_robot_and_key(server: Served, tmp_path: Path) -> None:
