@@ -207,9 +207,9 @@ def _execute(
         say(f"Scenario: {episode.scenario} (seed {episode.seed}, backend {settings.backend})")
         on_event = lambda e: say(_step_line(e))  # noqa: E731
         with config_errors(), Pipeline(settings, on_event=on_event, world=world) as pipe:
-            source = getattr(pipe.world.robot.unwrapped, "scene_source", None)
-            if source:
-                say(f"Scene knowledge: {source}")
+            scene_source = getattr(pipe.world.robot.unwrapped, "scene_source", None)
+            if scene_source:
+                say(f"Scene knowledge: {scene_source}")
             try:
                 if gate == "twin":
                     verdict = _twin_gate(episode, settings, pipe, say)
@@ -234,7 +234,10 @@ def _execute(
         if video is not None:
             say(f"Video: {video} ({result.video_frames} frames)")
         if json_output:
-            emit(json_report(result))
+            report = json_report(result)
+            if scene_source:
+                report["scene_source"] = scene_source
+            emit(report)
         else:
             say(result.feedback.to_text())
     return EXIT_OK if result.success else EXIT_NOT_ACHIEVED
