@@ -44,6 +44,17 @@ class CameraSpec:
 
 DEFAULT_CAMERA = CameraSpec()
 
+VIDEO_CAMERA = CameraSpec(
+    eye=(0.82, -1.78, 1.63),
+    target=(0.0, -0.35, 0.25),
+    fov_y=40.0,
+)
+"""The camera of episode videos: front-right, high, framing the whole workspace *and* the arm at
+its home pose (the perception camera above crops the arm). Chosen by projecting the workspace
+corners and every Panda link at home into a 4:3 image, keeping the top 12% and bottom 10% free
+for the caption bars, and taking the pose at 30° azimuth / 40° elevation that shows the workspace
+largest."""
+
 
 def intrinsics(spec: CameraSpec, width: int, height: int) -> np.ndarray:
     """The 3x3 pinhole matrix of ``spec`` at ``width`` x ``height`` pixels (square pixels)."""

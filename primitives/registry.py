@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import reprlib
 import typing
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -108,8 +109,9 @@ class PrimitiveSpec:
             except ValidationError as exc:
                 wanted = _type_text(self.signature.parameters[pname].annotation)
                 detail = exc.errors()[0]["msg"] if exc.errors() else str(exc)
+                shown = reprlib.repr(value)  # bounded: the value may be huge
                 raise InvalidArgument(
-                    f"{self.name}(): argument '{pname}' must be {wanted}, got {value!r} ({detail})"
+                    f"{self.name}(): argument '{pname}' must be {wanted}, got {shown} ({detail})"
                 ) from None
         return checked
 

@@ -19,6 +19,7 @@ from codepolicy.envs.backend import Backend, ObjectSpawn
 from codepolicy.envs.kinematic import KinematicBackend
 from codepolicy.envs.safety import GuardedBackend
 from codepolicy.envs.state import SceneState
+from codepolicy.feedback.idle import idle_note
 from codepolicy.feedback.model import ErrorReport, Feedback, status_from
 from codepolicy.feedback.scene import describe_changes, describe_scene
 from codepolicy.llm.base import Model
@@ -170,7 +171,16 @@ def run_episode(
                     break
         execution = session.run() if failed is None else _paused(session, failed)
     state.update(program, execution.kept)
-    return judge(episode, execution, backend, initial, ctx.said, started)
+    feedback = judge(episode, execution, backend, initial, ctx.said, started)
+    moving = {spec.name for spec in registry if spec.moves_robot}
+    note = idle_note(
+        program,
+        execution.events,
+        moving=moving,
+        succeeded=feedback.success,
+        completed=execution.ok,
+    )
+    return feedback.model_copy(update={"idle": note}) if note else feedback
 
 
 def _paused(session: Session, failed: CallEvent) -> ExecutionResult:

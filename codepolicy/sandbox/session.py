@@ -313,7 +313,7 @@ class Session:
         if msg.name not in self.registry:
             self._violation(f"call to unknown primitive {msg.name!r}")
         spec = self.registry.get(msg.name)
-        budget = codec.Budget()
+        budget = codec.Budget(codec.MAX_CALL_ELEMENTS)
         try:
             args = [codec.decode_value(a, records_as_dicts=True, budget=budget) for a in msg.args]
             kwargs = {

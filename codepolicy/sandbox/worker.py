@@ -216,7 +216,7 @@ def _make_stub(
         try:
             enc_args = [codec.encode_value(a) for a in args]
             enc_kwargs = {k: codec.encode_value(v) for k, v in kwargs.items()}
-            codec.check_size([enc_args, enc_kwargs])
+            codec.check_size([enc_args, enc_kwargs], codec.Budget(codec.MAX_CALL_ELEMENTS))
         except codec.CodecError as exc:
             raise errors["invalid_argument"](f"{name}(): {exc}") from None
         line = _program_line(sys._getframe(1))
@@ -367,7 +367,7 @@ def _enter_jail(proto_fds: tuple[int, int]) -> tuple[jail.Layers, Any]:
     layers["fds"] = (True, "only the protocol pipes and stderr are open")
     filt = None
     try:
-        filt = syscalls.build(os.getpid())
+        filt = syscalls.for_pid(os.getpid())
         layers["seccomp"] = (True, "system-call allowlist, loaded after start-up")
     except ImportError:
         layers["seccomp"] = (False, "the 'pyseccomp' package is not installed")
