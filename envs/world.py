@@ -29,7 +29,7 @@ import numpy as np
 from codepolicy.envs import assets
 from codepolicy.envs.backend import CameraFrame, ObjectSpawn
 from codepolicy.envs.bullet import connect, pybullet
-from codepolicy.envs.camera import DEFAULT_CAMERA, CameraSpec, render
+from codepolicy.envs.camera import DEFAULT_CAMERA, CameraSpec, SegmentedFrame, render, render_view
 from codepolicy.envs.frame import COLORS, KINDS
 from codepolicy.envs.robot import Panda
 from codepolicy.envs.state import ObjectState
@@ -291,6 +291,29 @@ class TabletopWorld:
     def render(self, width: int = 320, height: int = 240) -> CameraFrame:
         """Render the fixed scene camera (TinyRenderer): RGB, metric depth and camera model."""
         return render(self.client, self.camera, width, height)
+
+    def render_camera(
+        self, spec: CameraSpec, width: int, height: int, *, shadows: bool = False
+    ) -> CameraFrame:
+        """Render a perception camera (lit, shadows optional): RGB, metric depth, camera model."""
+        frame, _ = render_view(self.client, spec, width, height, shadows=shadows)
+        return frame
+
+    def render_segmented(
+        self, spec: CameraSpec, width: int, height: int, *, shadows: bool = False
+    ) -> SegmentedFrame:
+        """Render a perception camera together with the simulator's per-pixel object labels."""
+        frame, body = render_view(
+            self.client, spec, width, height, shadows=shadows, segmentation=True
+        )
+        assert body is not None
+        names = list(self._entries)
+        lookup = np.full(max([*self._by_id, int(body.max()), 0]) + 2, -1, dtype=np.int64)
+        for body_id, name in self._by_id.items():
+            lookup[body_id] = names.index(name)
+        labels = lookup[np.where(body >= 0, body, lookup.size - 1)]
+        objects = tuple((e.name, e.kind, e.color) for e in self._entries.values())
+        return SegmentedFrame(frame=frame, labels=labels, objects=objects)
 
 
 def _footprint(kind: str, x: float, y: float, yaw: float) -> np.ndarray:

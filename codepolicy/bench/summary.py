@@ -53,6 +53,10 @@ class GroupStats(BaseModel):
     unpriced_models: list[str] = Field(description="Models with billed tokens but no price.")
     wall_time_s: float
     mean_sim_time_s: float
+    env_judged: int = Field(0, description="Episodes with an env's own success signal (adapters).")
+    env_disagreements: int = Field(
+        0, description="Of those, episodes where our success and the env's is_success differ."
+    )
 
 
 class Summary(BaseModel):
@@ -114,6 +118,10 @@ def group_stats(records: Sequence[EpisodeRecord], prices: Mapping[str, ModelPric
         unpriced_models=sorted(unpriced),
         wall_time_s=sum(r.wall_time for r in records),
         mean_sim_time_s=_mean([r.sim_time for r in records]),
+        env_judged=sum(r.env_success is not None for r in records),
+        env_disagreements=sum(
+            r.env_success is not None and r.env_success != r.success for r in records
+        ),
     )
 
 
@@ -277,6 +285,12 @@ def print_summary(summary: Summary, console: Console | None = None) -> None:
             console.print(_table(title, groups, with_model))
     for comparison in summary.comparisons:
         console.print(f"• {comparison.sentence}", highlight=False)
+    if summary.overall.env_judged:
+        o = summary.overall
+        console.print(
+            f"adapter worlds: the env's own is_success disagrees with ours in "
+            f"{o.env_disagreements} of {o.env_judged} episodes"
+        )
     if not with_model:
         console.print(
             "No model was called (oracle or program-file run): model columns left out.", style="dim"

@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.table import Table
 
 from codepolicy.cli.console import output_console
-from codepolicy.scenario.catalog import list_scenarios, load_scenario
+from codepolicy.scenario.catalog import adapter_scenarios, list_scenarios, load_scenario
 from codepolicy.scenario.errors import Problem, SamplingError, ScenarioError, UnknownScenarioError
 from codepolicy.scenario.loader import Scenario, load_family
 from codepolicy.scenario.schema import scenario_json_schema_text
@@ -55,14 +55,20 @@ def _errors(exc: ScenarioError) -> typer.Exit:
 
 def _entry(scenario: Scenario) -> dict[str, Any]:
     low, high = scenario.object_count_range
+    gym_name, gym_id = scenario.gym_name, scenario.gym_id
+    if scenario.spec.is_adapter:  # the third-party env it runs
+        from codepolicy.envs.adapters.spec import get_spec
+
+        gym_name = gym_id = get_spec(scenario.spec.world).env_id
     return {
+        "world": scenario.spec.world,
         "name": scenario.name,
         "family": scenario.spec.family,
         "split": scenario.attribute_split,
         "attribute_split": scenario.attribute_split,
         "instruction_split": scenario.spec.instruction_split,
-        "gym_name": scenario.gym_name,
-        "gym_id": scenario.gym_id,
+        "gym_name": gym_name,
+        "gym_id": gym_id,
         "difficulty": scenario.spec.difficulty,
         "num_objects": str(low) if low == high else f"{low}-{high}",
         "min_objects": low,
@@ -78,9 +84,10 @@ def list_command(
         bool, typer.Option("--json", help="Print a JSON list instead of a table.")
     ] = False,
 ) -> None:
-    """List every shipped scenario (each family in its seen and unseen attribute split)."""
+    """List every shipped scenario (each family in its seen and unseen attribute split), then the
+    scenarios of adapter worlds (third-party envs)."""
     try:
-        entries = [_entry(s) for s in list_scenarios()]
+        entries = [_entry(s) for s in [*list_scenarios(), *adapter_scenarios()]]
     except ScenarioError as exc:
         raise _errors(exc) from None
     if as_json:
