@@ -214,15 +214,15 @@ def _execute(
         try:
             if video is not None:
                 try:
-                    recorder = VideoRecorder(video)
+                    recorder = VideoRecorder(video, instruction=episode.instruction)
                 except VideoError as exc:
                     fail(str(exc))
                 recorder.attach(world)
 
             def on_event(event: CallEvent) -> None:
                 say(_step_line(event))
-                if recorder is not None and not recorder.streams_motion:
-                    recorder.capture()
+                if recorder is not None:
+                    recorder.step(event)
 
             if options is not None:
                 solver = build_solver(options, world, usage, on_event)
@@ -235,6 +235,8 @@ def _execute(
                 feedback = solution.feedback
             else:
                 feedback = _run_gated(episode, source, world, gate, on_event, say)
+            if recorder is not None:
+                recorder.close(outcome=_outcome(feedback))
         except RobotError as exc:
             say(f"Episode ended: {exc}")
             if json_output:
@@ -251,6 +253,13 @@ def _execute(
         else:
             say(feedback.to_text())
     return EXIT_OK if feedback.success else EXIT_NOT_ACHIEVED
+
+
+def _outcome(feedback: Any) -> str:
+    """The caption of a video's last frame."""
+    if feedback.success:
+        return "success: the task is achieved"
+    return f"not achieved ({feedback.status.value})"
 
 
 def candidates_line(solution: Solution, requested: int) -> str:
