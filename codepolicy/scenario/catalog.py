@@ -122,7 +122,7 @@ def single_choice(name: str, chosen: Scenario) -> str | None:
     """When ``name`` names a whole family but one episode runs, the sentence saying which scenario.
 
     Example:
-        >>> print(single_choice("pick-place", get_scenario("pick-place"))[:72])
+        >>> print(single_choice("pick-place", get_scenario("pick-place"))[:74])
         pick-place is a family of 2 scenarios (pick-place-seen, pick-place-unseen)
         >>> single_choice("pick-place-unseen", get_scenario("pick-place-unseen")) is None
         True
