@@ -186,8 +186,9 @@ class Pipeline:
             solution = self.planner.solve(episode, self.world)
         finally:
             if recording is not None:
-                success = solution is not None and solution.feedback.success
-                recording.close(success, keep_video(success) if keep_video else True)
+                feedback = solution.feedback if solution is not None else None
+                success = feedback is not None and feedback.success
+                recording.close(_outcome(feedback), keep_video(success) if keep_video else True)
                 self.executor.before_run.remove(recording.start)
                 self.executor.on_event.remove(recording.on_event)
         frames = recording.frames if recording is not None else 0
@@ -241,10 +242,19 @@ class _Video:
         if self.started:
             self.recorder.step(event)
 
-    def close(self, success: bool, keep: bool) -> None:
+    def close(self, outcome: str, keep: bool) -> None:
         if not self.started:
             self.start()
-        self.recorder.close(keep=keep, outcome="success" if success else "not achieved")
+        self.recorder.close(keep=keep, outcome=outcome)
+
+
+def _outcome(feedback: Feedback | None) -> str:
+    """The caption of a video's last frame."""
+    if feedback is None:
+        return "stopped"
+    if feedback.success:
+        return "success: the task is achieved"
+    return f"not achieved ({feedback.status.value})"
 
 
 def episode_backend(episode: Episode, backend: str) -> str:

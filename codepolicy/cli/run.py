@@ -239,7 +239,7 @@ def _execute(
                 report["scene_source"] = scene_source
             emit(report)
         else:
-            say(result.feedback.to_text())
+            say(result.feedback.to_text(instruction=False))
     return EXIT_OK if result.success else EXIT_NOT_ACHIEVED
 
 
