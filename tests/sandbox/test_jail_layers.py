@@ -66,3 +66,10 @@ def test_a_real_robot_backend_always_requires_the_jail() -> None:
 
     assert for_backend(SandboxLimits(), Remote()).require_jail is True
     assert for_backend(SandboxLimits(require_jail=False), Sim()).require_jail is False
+
+
+def test_the_bench_manifest_records_the_layers() -> None:
+    from codepolicy.bench.provenance import make_manifest
+
+    data = make_manifest(argv=["bench"]).model_dump()
+    assert set(data["jail"]["active"]) | set(data["jail"]["off"]) == set(LAYER_NAMES)
