@@ -19,6 +19,7 @@ from codepolicy.envs.backend import Backend, ObjectSpawn
 from codepolicy.envs.kinematic import KinematicBackend
 from codepolicy.envs.safety import GuardedBackend
 from codepolicy.envs.state import SceneState
+from codepolicy.feedback.idle import idle_note
 from codepolicy.feedback.model import ErrorReport, Feedback, status_from
 from codepolicy.feedback.scene import describe_changes, describe_scene
 from codepolicy.llm.base import Model
@@ -26,6 +27,7 @@ from codepolicy.planning.lmp import ModelLMPs, define_missing_functions
 from codepolicy.primitives.cap_lmps import HELPER_NAMES
 from codepolicy.primitives.context import PrimitiveContext
 from codepolicy.primitives.default import DEFAULT
+from codepolicy.primitives.perception_kinds import make_perception
 from codepolicy.primitives.registry import Registry
 from codepolicy.runner.host import Budget, EpisodeHost
 from codepolicy.runner.state import ProgramState
@@ -97,6 +99,7 @@ def run_episode(
     pause_on_failure: bool = False,
     model: Model | None = None,
     state: ProgramState | None = None,
+    perception: str = "privileged",
 ) -> Feedback:
     """Reset the world to ``episode``, run ``program`` in the sandbox, judge the final scene.
 
@@ -119,6 +122,8 @@ def run_episode(
         state: The variables and functions earlier programs of the same session left; the
             program starts with them and leaves its own there (see
             :func:`codepolicy.runner.instructions.run_programs`).
+        perception: Perception kind the primitives see the world through
+            (:data:`~codepolicy.primitives.perception_kinds.PERCEPTION_KINDS`).
     """
     started = time.perf_counter()
     if episode.world != "tabletop" and backend.name != episode.world:
@@ -130,7 +135,11 @@ def run_episode(
     if before_run is not None:
         before_run()
     guarded = GuardedBackend(backend)
-    ctx = PrimitiveContext.for_backend(guarded, noise_std=noise_std, seed=episode.seed)
+    if perception == "privileged":
+        ctx = PrimitiveContext.for_backend(guarded, noise_std=noise_std, seed=episode.seed)
+    else:
+        seen = make_perception(perception, guarded, seed=episode.seed, noise_std=noise_std or 0.005)
+        ctx = PrimitiveContext(backend=guarded, perception=seen)
     host = EpisodeHost(ctx, Budget(episode.budget.max_calls, episode.budget.max_sim_seconds))
     state = state if state is not None else ProgramState()
     carry = dict(state.variables)
@@ -162,7 +171,16 @@ def run_episode(
                     break
         execution = session.run() if failed is None else _paused(session, failed)
     state.update(program, execution.kept)
-    return judge(episode, execution, backend, initial, ctx.said, started)
+    feedback = judge(episode, execution, backend, initial, ctx.said, started)
+    moving = {spec.name for spec in registry if spec.moves_robot}
+    note = idle_note(
+        program,
+        execution.events,
+        moving=moving,
+        succeeded=feedback.success,
+        completed=execution.ok,
+    )
+    return feedback.model_copy(update={"idle": note}) if note else feedback
 
 
 def _paused(session: Session, failed: CallEvent) -> ExecutionResult:

@@ -101,7 +101,12 @@ class Scenario:
 
     @property
     def object_count_range(self) -> tuple[int, int]:
-        """Fewest and most objects an episode spawns."""
+        """Fewest and most objects an episode spawns (an adapter world: the objects its env has)."""
+        if self.spec.is_adapter:
+            from codepolicy.envs.adapters.spec import get_spec
+
+            count = len(get_spec(self.spec.world).objects)
+            return count, count
         ranges = [count_range(self.spec, kind) for kind in self.spec.objects]
         return sum(r[0] for r in ranges), sum(r[1] for r in ranges)
 
@@ -169,7 +174,13 @@ def family_from_document(doc: YamlDocument) -> Family:
     try:
         spec = ScenarioFile.model_validate(doc.data)
     except ValidationError as exc:
-        raise ScenarioError(_sorted(pydantic_problems(doc, exc))) from None
+        from codepolicy.scenario.salvage import cross_field_problems
+
+        shape = pydantic_problems(doc, exc)
+        seen = {(p.path, p.message) for p in shape}
+        more = [doc.problem(path, message) for path, message in cross_field_problems(doc.data, exc)]
+        more = [p for p in more if (p.path, p.message) not in seen]
+        raise ScenarioError(_sorted(shape + more)) from None
     infos: dict[str, VarInfo]
     if spec.is_adapter:
         from codepolicy.scenario.worlds import check_adapter_scenario
