@@ -213,8 +213,9 @@ class KinematicBackend:
         on the block between the fingers; it takes as long as the physics gripper does."""
         before = self._opening
         if open:
-            for name in [self._held, *self._riders] if self._held is not None else []:
-                self._falls[name] = (self._objects[name].position[2], self._time)
+            if self._held is not None:
+                for let_go in (self._held, *self._riders):
+                    self._falls[let_go] = (self._objects[let_go].position[2], self._time)
             self._held, self._riders = None, []
             self._opening = MAX_OPENING if width is None else min(max(width, 0.0), MAX_OPENING)
             self._settle()
