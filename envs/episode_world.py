@@ -59,13 +59,13 @@ class EpisodeWorld:
 
     def reset(self, seed: int | None, rng: np.random.Generator) -> SceneState:
         """Sample the episode for ``seed`` (drawn from ``rng`` when None) and reset the world."""
-        from codepolicy.runner.episode import make_backend, spawns
+        from codepolicy.runner.episode import make_backend, spawns, world_kind
         from codepolicy.scenario.sampler import sample_episode
 
         episode_seed = seed if seed is not None else int(rng.integers(2**31 - 1))
         self._episode = sample_episode(self.scenario, episode_seed)
         if self._backend is None:
-            self._backend = make_backend(self.backend_kind)
+            self._backend = make_backend(world_kind(self._episode, self.backend_kind))
         return self._backend.reset(spawns(self._episode), seed=episode_seed)
 
     def close(self) -> None:

@@ -19,7 +19,7 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import cv2
 import numpy as np
@@ -145,6 +145,7 @@ class KinematicBackend:
         self._grip_offset: Vec3 = (0.0, 0.0, 0.0)
         self._time = 0.0
         self._image_size = image_size
+        self._listener: Callable[[], None] | None = None
 
     # ---- Backend ---------------------------------------------------------------------------------
 
@@ -160,6 +161,7 @@ class KinematicBackend:
         self._tcp, self._opening, self._held, self._time = HOME_TCP, MAX_OPENING, None, 0.0
         self._falls, self._riders = {}, []
         self._settle()
+        self._notify()
         return self.observe()
 
     def observe(self) -> SceneState:
@@ -206,6 +208,7 @@ class KinematicBackend:
                     (p[0] + shift[0], p[1] + shift[1], p[2] + shift[2])
                 )
         self._time += seconds
+        self._notify()
         return MoveResult(target, goal, ok=True, contact=contact, sim_seconds=seconds)
 
     def set_gripper(self, open: bool, width: float | None = None) -> GripperResult:
@@ -243,11 +246,23 @@ class KinematicBackend:
         else:
             seconds = _finger_seconds(0.0, stall=True)
         self._time += seconds
+        self._notify()
         return GripperResult(self._opening, self._held, seconds)
 
     def wait(self, seconds: float) -> None:
         """Let time pass (nothing moves without dynamics)."""
         self._time += max(0.0, seconds)
+
+    def set_frame_listener(
+        self, callback: Callable[[], None] | None, every_seconds: float = 1 / 12
+    ) -> None:
+        """Call ``callback()`` after a reset and after every motion (motions are instant, so
+        ``every_seconds`` is not used); None switches it off. Videos draw the motion in between."""
+        self._listener = callback
+
+    def _notify(self) -> None:
+        if self._listener is not None:
+            self._listener()
 
     def render(self, width: int = 320, height: int = 240) -> CameraFrame:
         """A top-down orthographic view of the workspace drawn with OpenCV, with a height map as depth."""

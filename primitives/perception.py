@@ -26,6 +26,7 @@ class DetectedObject:
         color: Colour name.
         position: Centre of the object, metres (x, y, z).
         size: Extent along x, y, z, metres.
+        confidence: How sure perception is of this detection, in [0, 1] (1 for ground truth).
     """
 
     name: str
@@ -33,6 +34,7 @@ class DetectedObject:
     color: str
     position: tuple[float, float, float]
     size: tuple[float, float, float]
+    confidence: float = 1.0
 
 
 class Perception(Protocol):

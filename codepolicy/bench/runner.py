@@ -195,9 +195,10 @@ def _record(
         if llm.get("replan", "none") != "none"
         else 0,
         strategy=llm.get("replan", "none") if settings.planner == "llm" else "none",
-        backend=settings.backend,
+        backend=world_kind(episode, settings.backend),
         status=feedback.status.value,
         success=feedback.success,
+        env_success=feedback.env_success,
         executable=feedback.executable,
         reward=feedback.reward,
         explanation=feedback.explanation,
@@ -290,7 +291,10 @@ class _GatedModel:
 
 
 class _Recording:
-    """Optional MP4 of one episode; kept for all episodes or failures only."""
+    """Optional MP4 of one episode; kept for all episodes or failures only.
+
+    Snapshots are cheap; frames are rendered and encoded only for a video that is kept.
+    """
 
     def __init__(
         self, settings: BenchSettings, episode: Episode, task: EpisodeTask, world: Backend
@@ -299,6 +303,7 @@ class _Recording:
         self.keep_success = settings.video == "all"
         self.path = _video_path(settings, f"{episode.scenario}|{task.seed}|{task.variant}")
         self.out = Path(settings.out)
+        self.instruction = episode.instruction
         self.world = world
         self.recorder: Any = None
         self.relative: str | None = None
@@ -310,24 +315,23 @@ class _Recording:
         if self.enabled and self.recorder is None:
             from codepolicy.runner.video import VideoRecorder
 
-            self.recorder = VideoRecorder(self.path)
+            self.recorder = VideoRecorder(self.path, instruction=self.instruction)
             self.recorder.attach(self.world)
 
     def on_event(self, event: object) -> None:
-        if self.recorder is not None and not self.recorder.streams_motion:
-            self.recorder.capture()
+        if self.recorder is not None:
+            self.recorder.step(event)
 
     def finish(self, success: bool) -> None:
         if self.recorder is None:
             return
-        self.recorder.close()
+        keep = self.keep_success or not success
+        self.recorder.close(keep=keep, outcome="success" if success else "not achieved")
         self.recorder = None
-        if success and not self.keep_success:
-            self.path.unlink(missing_ok=True)
-        else:
+        if keep:
             self.relative = str(self.path.relative_to(self.out))
 
     def __exit__(self, *exc: object) -> None:
         if self.recorder is not None:
-            self.recorder.close()
+            self.recorder.close(keep=False)
             self.recorder = None

@@ -9,7 +9,7 @@ from codepolicy.feedback.scene import describe_scene
 from codepolicy.primitives.profiles import PROFILES, get_profile
 from codepolicy.prompts.render import PromptTemplateError, render_prompt
 from codepolicy.prompts.tokens import count_message_tokens, count_tokens
-from codepolicy.runner.episode import BACKENDS, make_backend, spawns
+from codepolicy.runner.episode import BACKENDS, make_backend, spawns, world_kind
 
 
 def prompt(
@@ -33,7 +33,7 @@ def prompt(
         fail(f"unknown backend '{backend}'; choose one of: {', '.join(BACKENDS)}")
     episode = _load_episode(scenario, seed)
     with json_stdout(json_output) as emit:
-        world = make_backend(backend)
+        world = make_backend(world_kind(episode, backend))
         try:
             scene = describe_scene(world.reset(spawns(episode), seed=episode.seed))
         finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -111,6 +112,11 @@ def run(
     require_jail: bool = typer.Option(False, "--require-jail", help=REQUIRE_JAIL_HELP),
     robot: str | None = typer.Option(None, "--robot", help="Robot server (--backend remote)."),
     key_file: Path | None = typer.Option(None, "--key-file", help="Robot server's key file."),
+    confirm: str = typer.Option("none", "--confirm", help="Remote robot: each, first or none."),
+    gate: str | None = typer.Option(None, "--gate", help="Remote robot: twin or none."),
+    max_step: float | None = typer.Option(
+        None, "--max-step", help="Remote robot: longest move, m."
+    ),
 ) -> None:
     """Run one episode of SCENARIO and print the instruction, each step and the feedback.
 
@@ -156,10 +162,15 @@ def run(
     if backend == "remote":
         from codepolicy.cli.robot import open_world
 
-        world = open_world(robot, key_file)
-    elif robot is not None or key_file is not None:
-        fail("--robot and --key-file need --backend remote")
-    code = _execute(episode, program, planner, options, backend, video, json_output, gui, world)
+        if episode.world != "tabletop":
+            fail(f"scenario '{episode.scenario}' runs in the {episode.world} world, not on a robot")
+        world = open_world(robot, key_file, confirm, max_step)
+        gate = _gate_for(world, gate, planner)
+    elif robot or key_file or confirm != "none" or max_step is not None or gate is not None:
+        fail("--robot, --key-file, --confirm, --max-step and --gate need --backend remote")
+    code = _execute(
+        episode, program, planner, options, backend, video, json_output, gui, world, gate or "none"
+    )
     raise typer.Exit(code)
 
 
@@ -173,6 +184,7 @@ def _execute(
     json_output: bool,
     gui: bool,
     world: Any = None,
+    gate: str = "none",
 ) -> int:
     from codepolicy.runner.video import VideoError, VideoRecorder
 
@@ -222,7 +234,7 @@ def _execute(
                     say(candidates_line(solution, options.n))
                 feedback = solution.feedback
             else:
-                feedback = run_episode(episode, source, backend=world, on_event=on_event)
+                feedback = _run_gated(episode, source, world, gate, on_event, say)
         except RobotError as exc:
             say(f"Episode ended: {exc}")
             if json_output:
@@ -260,6 +272,42 @@ def _make_world(kind: str, gui: bool) -> Any:
         return make_backend(kind, gui=gui)
     except MissingExtraError as exc:
         fail(str(exc))
+
+
+def _gate_for(world: Any, gate: str | None, planner: str | None) -> str:
+    """The gate of a remote run: ``twin`` by default for every robot that is not simulated."""
+    simulated = bool(world.client.info.get("simulated"))
+    chosen = gate or ("none" if simulated else "twin")
+    if chosen not in ("twin", "none"):
+        world.disconnect()
+        fail(f"--gate must be twin or none, got '{chosen}'")
+    if chosen == "twin" and planner == "llm":
+        world.disconnect()
+        fail(
+            "--gate twin runs a fixed program (a file or the oracle); with --planner llm use --gate none"
+        )
+    return chosen
+
+
+def _run_gated(
+    episode: Episode,
+    source: str,
+    world: Any,
+    gate: str,
+    on_event: Callable[[CallEvent], None],
+    say: Callable[[str], None],
+) -> Feedback:
+    """Run the program, first in a twin when ``gate`` is ``twin`` (only then on ``world``)."""
+    if gate != "twin":
+        return run_episode(episode, source, backend=world, on_event=on_event)
+    from codepolicy.robot.gate import twin_gate
+
+    say("Gate: running the program in a digital twin first")
+    verdict = twin_gate(episode, source, world)
+    say(f"Gate: {verdict.reason}")
+    if not verdict.passed:
+        return verdict.twin
+    return run_episode(episode, source, backend=world, on_event=on_event, reset=False)
 
 
 def _robot_failure(episode: Episode, exc: RobotError) -> dict[str, Any]:

@@ -74,6 +74,9 @@ class Feedback(BaseModel):
             "side with ours; None in our own worlds."
         ),
     )
+    idle: str | None = Field(
+        None, description="Why the robot did nothing, when a finished program never moved it."
+    )
     sim_time: float = 0.0
     wall_time: float = 0.0
     jail: list[str] = Field(
@@ -90,6 +93,8 @@ class Feedback(BaseModel):
         feedback's own lines.
         """
         lines = [f"Instruction: {one_line(self.instruction)}", f"Status: {self.status.value}"]
+        if self.idle:
+            lines.append(f"Note: {self.idle}")
         if self.vet is not None and not self.vet.ok:
             lines.append("The program was rejected before running:")
             lines += [f"  line {p.line}: {one_line(p.message)}" for p in self.vet.problems]

@@ -19,6 +19,7 @@ from codepolicy.envs.backend import Backend, ObjectSpawn
 from codepolicy.envs.kinematic import KinematicBackend
 from codepolicy.envs.safety import GuardedBackend
 from codepolicy.envs.state import SceneState
+from codepolicy.feedback.idle import idle_note
 from codepolicy.feedback.model import ErrorReport, Feedback, status_from
 from codepolicy.feedback.scene import describe_changes, describe_scene
 from codepolicy.llm.base import Model
@@ -26,8 +27,10 @@ from codepolicy.planning.lmp import ModelLMPs, define_missing_functions
 from codepolicy.primitives.cap_lmps import HELPER_NAMES
 from codepolicy.primitives.context import PrimitiveContext
 from codepolicy.primitives.default import DEFAULT
+from codepolicy.primitives.perception_kinds import make_perception
 from codepolicy.primitives.registry import Registry
 from codepolicy.runner.host import Budget, EpisodeHost
+from codepolicy.runner.state import ProgramState
 from codepolicy.sandbox.layers import active_layers
 from codepolicy.sandbox.layers import for_backend as jail_for_backend
 from codepolicy.sandbox.limits import SandboxLimits
@@ -95,6 +98,8 @@ def run_episode(
     before_run: Callable[[], None] | None = None,
     pause_on_failure: bool = False,
     model: Model | None = None,
+    state: ProgramState | None = None,
+    perception: str = "privileged",
 ) -> Feedback:
     """Reset the world to ``episode``, run ``program`` in the sandbox, judge the final scene.
 
@@ -114,6 +119,11 @@ def run_episode(
         model: Writes the functions the program calls but nobody defined (Code as Policies'
             function generation), and serves the profile's helper LMPs (``parse_position`` and
             friends) while the program runs; without one those fail with ``ModelRequired``.
+        state: The variables and functions earlier programs of the same session left; the
+            program starts with them and leaves its own there (see
+            :func:`codepolicy.runner.instructions.run_programs`).
+        perception: Perception kind the primitives see the world through
+            (:data:`~codepolicy.primitives.perception_kinds.PERCEPTION_KINDS`).
     """
     started = time.perf_counter()
     if episode.world != "tabletop" and backend.name != episode.world:
@@ -125,10 +135,20 @@ def run_episode(
     if before_run is not None:
         before_run()
     guarded = GuardedBackend(backend)
-    ctx = PrimitiveContext.for_backend(guarded, noise_std=noise_std, seed=episode.seed)
+    if perception == "privileged":
+        ctx = PrimitiveContext.for_backend(guarded, noise_std=noise_std, seed=episode.seed)
+    else:
+        seen = make_perception(perception, guarded, seed=episode.seed, noise_std=noise_std or 0.005)
+        ctx = PrimitiveContext(backend=guarded, perception=seen)
     host = EpisodeHost(ctx, Budget(episode.budget.max_calls, episode.budget.max_sim_seconds))
+    state = state if state is not None else ProgramState()
+    carry = dict(state.variables)
+    if registry.context is not None:
+        carry.update(registry.context([d.name for d in ctx.perception.detect()]))
     if model is not None:
-        program = define_missing_functions(program, model, registry, episode.instruction)
+        program = define_missing_functions(
+            program, model, registry, episode.instruction, defined=[*state.functions(), *carry]
+        )
         if any(name in registry for name in HELPER_NAMES):
             ctx.lmps = ModelLMPs(model, registry, host.dispatch, seed=episode.seed)
     with Session(
@@ -138,6 +158,9 @@ def run_episode(
         limits=jail_for_backend(limits or default_limits(episode), backend),
         seed=episode.seed,
         after_call=on_event,
+        carry=carry,
+        prelude=state.prelude(),
+        keep=True,
     ) as session:
         failed: CallEvent | None = None
         if pause_on_failure:
@@ -147,7 +170,17 @@ def run_episode(
                     session.abort()
                     break
         execution = session.run() if failed is None else _paused(session, failed)
-    return judge(episode, execution, backend, initial, ctx.said, started)
+    state.update(program, execution.kept)
+    feedback = judge(episode, execution, backend, initial, ctx.said, started)
+    moving = {spec.name for spec in registry if spec.moves_robot}
+    note = idle_note(
+        program,
+        execution.events,
+        moving=moving,
+        succeeded=feedback.success,
+        completed=execution.ok,
+    )
+    return feedback.model_copy(update={"idle": note}) if note else feedback
 
 
 def _paused(session: Session, failed: CallEvent) -> ExecutionResult:

@@ -35,6 +35,9 @@ MAX_NDIM = 8
 MAX_ELEMENTS = 1_000_000
 """Element budget of one decoded value tree: array cells (an empty dimension counts as 1, so
 ``np.zeros((10**7, 0))`` costs 10**7), list/tuple/dict items and strings each count."""
+MAX_CALL_ELEMENTS = 20_000
+"""Element budget of the arguments of one primitive call (decoded and validated on the host):
+a call's arguments are positions, names and small arrays; more is an amplification attempt."""
 MAX_STRING = 100_000
 """Longest string (characters) in a decoded value."""
 _ALLOWED_DTYPE_KINDS = frozenset("biuf")
@@ -175,10 +178,11 @@ def encode_value(value: Any, depth: int = 0) -> Any:
 class Budget:
     """What one decode may still build (shared by all arguments of one call)."""
 
-    __slots__ = ("left",)
+    __slots__ = ("left", "limit")
 
     def __init__(self, elements: int = MAX_ELEMENTS) -> None:
         self.left = elements
+        self.limit = elements
 
     def take(self, n: int) -> None:
         """Spend ``n`` elements.
@@ -188,7 +192,7 @@ class Budget:
         """
         self.left -= n
         if self.left < 0:
-            raise CodecError(f"value too large: more than {MAX_ELEMENTS} elements in total")
+            raise CodecError(f"value too large: more than {self.limit} elements in total")
 
 
 def _decode_array(data: dict[str, Any], writable: bool, budget: Budget) -> np.ndarray:

@@ -74,6 +74,8 @@ PRIMITIVE_ERROR_NAMES: tuple[str, ...] = (
     "CollisionError",
     "NotHolding",
     "AlreadyHolding",
+    "ModelRequired",
+    "HelperFailed",
 )
 """Names of the catchable primitive errors (``codepolicy.primitives.errors.CATCHABLE_ERRORS``)."""
 
@@ -121,8 +123,36 @@ SAFE_BUILTIN_FUNCTIONS: tuple[str, ...] = (
 
 SAFE_CONSTANTS: tuple[str, ...] = ("True", "False", "None")
 
+SHAPELY_GEOMETRY_NAMES: tuple[str, ...] = (
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "LinearRing",
+    "Polygon",
+    "MultiPolygon",
+    "GeometryCollection",
+    "box",
+)
+"""Shapely geometry constructors bound in every program (Code as Policies' shape code calls them
+unqualified, as its prompts import ``*`` from ``shapely.geometry``)."""
+SHAPELY_AFFINITY_NAMES: tuple[str, ...] = (
+    "affine_transform",
+    "rotate",
+    "scale",
+    "skew",
+    "translate",
+)
+"""Shapely's affine transforms, bound unqualified and as ``affinity.<name>``."""
+SHAPE_NAMES: tuple[str, ...] = (*SHAPELY_GEOMETRY_NAMES, *SHAPELY_AFFINITY_NAMES, "affinity")
+"""Every shape name a program may use without importing it."""
+
 SAFE_BUILTIN_NAMES: frozenset[str] = frozenset(
-    SAFE_BUILTIN_FUNCTIONS + SAFE_EXCEPTION_NAMES + PRIMITIVE_ERROR_NAMES + SAFE_CONSTANTS
+    SAFE_BUILTIN_FUNCTIONS
+    + SAFE_EXCEPTION_NAMES
+    + PRIMITIVE_ERROR_NAMES
+    + SAFE_CONSTANTS
+    + SHAPE_NAMES
 )
 """Every name a program may use without defining it (besides primitives and preloaded modules)."""
 

@@ -128,6 +128,19 @@ def make_random(seed: int) -> Facade:
     return Facade("random", {name: getattr(gen, name) for name in policy.RANDOM_NAMES})
 
 
+def make_shapes() -> dict[str, Any]:
+    """Shapely's geometry constructors and affine transforms (:data:`policy.SHAPE_NAMES`), or
+    nothing where shapely is not installed."""
+    try:
+        import shapely.affinity
+        import shapely.geometry
+    except ImportError:
+        return {}
+    names = _pick(shapely.geometry, policy.SHAPELY_GEOMETRY_NAMES)
+    transforms = _pick(shapely.affinity, policy.SHAPELY_AFFINITY_NAMES)
+    return {**names, **transforms, "affinity": Facade("shapely.affinity", transforms)}
+
+
 def warm_up(np_facade: Facade) -> None:
     """Call commonly used numpy paths once so lazy imports happen before lock-down."""
     a = np.array([[1.0, 2.0], [3.0, 4.0]])

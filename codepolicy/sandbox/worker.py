@@ -31,6 +31,9 @@ from codepolicy.primitives.errors import CATCHABLE_ERRORS, PrimitiveError
 from codepolicy.sandbox import codec, jail, policy, safe_numpy, syscalls
 
 PROGRAM_FILENAME = "<program>"
+PRELUDE_FILENAME = "<session>"
+"""Definitions carried over from earlier programs of a session run under their own file name, so
+line numbers in the feedback stay those of the current program."""
 EXIT_OK = policy.EXIT_OK
 EXIT_PROTOCOL = policy.EXIT_PROTOCOL
 EXIT_MEMORY = policy.EXIT_MEMORY
@@ -213,7 +216,7 @@ def _make_stub(
         try:
             enc_args = [codec.encode_value(a) for a in args]
             enc_kwargs = {k: codec.encode_value(v) for k, v in kwargs.items()}
-            codec.check_size([enc_args, enc_kwargs])
+            codec.check_size([enc_args, enc_kwargs], codec.Budget(codec.MAX_CALL_ELEMENTS))
         except codec.CodecError as exc:
             raise errors["invalid_argument"](f"{name}(): {exc}") from None
         line = _program_line(sys._getframe(1))
@@ -270,6 +273,7 @@ def _build_globals(
     globs: dict[str, Any] = {"__builtins__": safe, "__name__": "__program__"}
     for alias, module in policy.PRELOADED_NAMES.items():
         globs[alias] = facades[module]
+    globs.update(safe_numpy.make_shapes())
     for name in start["primitives"]:
         globs[name] = _make_stub(str(name), channel, errors)
     return globs
@@ -347,6 +351,7 @@ def preload() -> None:
 
         escape.preload()
     safe_numpy.warm_up(safe_numpy.make_numpy(0))
+    safe_numpy.make_shapes()  # import shapely while files can still be read
 
 
 def _enter_jail(proto_fds: tuple[int, int]) -> tuple[jail.Layers, Any]:
@@ -362,7 +367,7 @@ def _enter_jail(proto_fds: tuple[int, int]) -> tuple[jail.Layers, Any]:
     layers["fds"] = (True, "only the protocol pipes and stderr are open")
     filt = None
     try:
-        filt = syscalls.build(os.getpid())
+        filt = syscalls.for_pid(os.getpid())
         layers["seccomp"] = (True, "system-call allowlist, loaded after start-up")
     except ImportError:
         layers["seccomp"] = (False, "the 'pyseccomp' package is not installed")
@@ -388,6 +393,7 @@ def main() -> None:
     warnings.simplefilter("ignore")
     np_facade = safe_numpy.make_numpy(0)
     safe_numpy.warm_up(np_facade)
+    safe_numpy.make_shapes()
     vm_size = _vm_size()
     layers, filt = _enter_jail((proto_in, proto_out))
     channel = _Channel(proto_in, proto_out)
@@ -409,9 +415,12 @@ def main() -> None:
         globs = escape.unrestricted_globals(channel.send)
     else:
         globs = _build_globals(start, channel, facades)
+    given = set(globs)
     try:
+        prelude = compile(str(start.get("prelude") or ""), PRELUDE_FILENAME, "exec")
         code = compile(str(start["program"]), PROGRAM_FILENAME, "exec")
-    except (SyntaxError, ValueError) as exc:
+        carried = {str(k): codec.decode_value(v) for k, v in dict(start.get("carry") or {}).items()}
+    except (SyntaxError, ValueError, codec.CodecError) as exc:
         _report(channel, exc, "exception")
         os._exit(EXIT_OK)
     _apply_limits(start["limits"], vm_size)
@@ -424,6 +433,8 @@ def main() -> None:
     if not unrestricted:
         sys.addaudithook(_audit_hook)
     try:
+        globs.update(carried)
+        exec(prelude, globs)
         exec(code, globs)
     except MemoryError as exc:
         try:
@@ -435,8 +446,27 @@ def main() -> None:
     except BaseException as exc:
         _report(channel, exc, "exception")
     else:
-        channel.send({"type": "done"})
+        done: dict[str, Any] = {"type": "done"}
+        if start.get("keep"):
+            done["kept"] = _kept(globs, given)
+        channel.send(done)
     os._exit(EXIT_OK)
+
+
+def _kept(globs: dict[str, Any], given: set[str]) -> dict[str, Any]:
+    """The program's own variables that can cross the protocol (a session keeps them for the
+    next program); functions and anything the codec refuses stay behind."""
+    kept: dict[str, Any] = {}
+    for name, value in globs.items():
+        if name in given or name.startswith("_") or callable(value):
+            continue
+        try:
+            encoded = codec.encode_value(value)
+            codec.check_size([kept, encoded])
+        except (codec.CodecError, RecursionError, MemoryError):
+            continue
+        kept[name] = encoded
+    return kept
 
 
 if __name__ == "__main__":

@@ -116,6 +116,9 @@ KILLED: dict[str, str] = {
     "unshare a namespace": _libc_call("libc.syscall(272, 0x10000000)"),
     "mount /proc": _libc_call("libc.mount(b'proc', b'/', b'proc', 0, None)"),
     "setns": _libc_call("libc.syscall(308, 0, 0)"),
+    "break out of the chroot": "os.chroot('.')\nos.chdir('..')",
+    "io_uring": _libc_call("libc.syscall(425, 8, (ctypes.c_uint8 * 120)())"),
+    "bpf": _libc_call("libc.syscall(321, 0, 0, 0)"),
     "read another process's memory": _libc_call("libc.syscall(310, 2, 0, 1, 0, 1, 0)"),
 }
 
