@@ -89,13 +89,18 @@ ACCELERATION = 2.0
 """TCP acceleration of the physics world's moves, m/s^2 (:data:`codepolicy.envs.motion.ACCELERATION`)."""
 
 
+SETTLE_SECONDS = 0.015
+"""Seconds the physics arm takes after its speed profile to settle on the target (measured on moves
+of 6 mm to 18 cm)."""
+
+
 def _move_seconds(length: float, speed: float) -> float:
     """Duration of a move of ``length`` metres with the physics world's trapezoidal speed profile."""
     if length <= 0.0:
         return 0.0
     if length < speed * speed / ACCELERATION:
-        return 2.0 * math.sqrt(length / ACCELERATION)
-    return length / speed + speed / ACCELERATION
+        return 2.0 * math.sqrt(length / ACCELERATION) + SETTLE_SECONDS
+    return length / speed + speed / ACCELERATION + SETTLE_SECONDS
 
 
 def _finger_seconds(travel: float, *, stall: bool) -> float:
@@ -224,7 +229,8 @@ class KinematicBackend(LocalConnection):
         before = self._opening
         if open:
             if self._held is not None:
-                self._falls[self._held] = (self._objects[self._held].position[2], self._time)
+                for let_go in (self._held, *self._riders):
+                    self._falls[let_go] = (self._objects[let_go].position[2], self._time)
             self._held, self._riders = None, []
             self._opening = MAX_OPENING if width is None else min(max(width, 0.0), MAX_OPENING)
             self._settle()
@@ -287,7 +293,7 @@ class KinematicBackend(LocalConnection):
             obj = self._objects[self._held]
             hx, hy = obj.size[0] / 2, obj.size[1] / 2
             area = (x - hx, x + hx, y - hy, y + hy)
-            surface = surface_under(self._objects, area, skip={self._held})
+            surface = surface_under(self._objects, area, skip={self._held, *self._riders})
             return surface + obj.size[2] / 2 - self._grip_offset[2]
         finger = FINGER_HALF_WIDTH
         area = (x - finger, x + finger, y - finger, y + finger)

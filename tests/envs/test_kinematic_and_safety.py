@@ -57,8 +57,8 @@ def test_simulated_time_follows_the_physics_arms_speed_profile() -> None:
     start = backend.sim_time
     here = backend.observe().gripper_position
     backend.move_tcp((here[0], here[1], here[2] - 0.2), speed=0.5)
-    # Cruise 0.2 m at 0.5 m/s, plus ramping up and down at 2 m/s^2 (0.5 / 2 s).
-    assert backend.sim_time - start == pytest.approx(0.2 / 0.5 + 0.5 / 2.0)
+    # Cruise 0.2 m at 0.5 m/s, plus ramping up and down at 2 m/s^2 (0.5 / 2 s), plus settling.
+    assert backend.sim_time - start == pytest.approx(0.2 / 0.5 + 0.5 / 2.0 + 0.015)
 
 
 def test_guard_refuses_targets_outside_the_envelope_and_overspeed() -> None:
