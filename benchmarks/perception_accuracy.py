@@ -184,8 +184,11 @@ def _report(tallies: dict[str, Tally], scenes: int) -> None:
             print(f"{kind}: missed ({len(t.score.missed)}): " + "; ".join(t.score.missed[:20]))
 
 
-def _oracle(seeds: int, kinds: list[str], pattern: str) -> None:
-    print(f"\nOracle success on physics, every scenario matching {pattern!r} x {seeds} seeds:")
+def _oracle(seeds: int, kinds: list[str], pattern: str, first: int = 0) -> None:
+    print(
+        f"\nOracle success on physics, every scenario matching {pattern!r} x {seeds} seeds "
+        f"(from seed {first}):"
+    )
     backend = PhysicsBackend()
     wins = {k: 0 for k in kinds}
     walls = {k: 0.0 for k in kinds}
@@ -194,7 +197,7 @@ def _oracle(seeds: int, kinds: list[str], pattern: str) -> None:
     for scenario in list_scenarios():
         if not fnmatch.fnmatch(scenario.name, pattern):
             continue
-        for seed in range(seeds):
+        for seed in range(first, first + seeds):
             episode = sample_episode(scenario, seed)
             program = oracle_program(episode)
             total += 1
@@ -226,6 +229,7 @@ def main() -> None:
     parser.add_argument("--kinds", default="privileged,noisy,mask,camera")
     parser.add_argument("--oracle-seeds", type=int, default=0)
     parser.add_argument("--oracle-kinds", default="privileged,mask,camera")
+    parser.add_argument("--oracle-first-seed", type=int, default=0)
     args = parser.parse_args()
     backend = PhysicsBackend()
     names = args.kinds.split(",")
@@ -253,7 +257,9 @@ def main() -> None:
     if episodes:
         _report(tallies, next(iter(tallies.values())).scenes)
     if args.oracle_seeds:
-        _oracle(args.oracle_seeds, args.oracle_kinds.split(","), args.scenarios)
+        _oracle(
+            args.oracle_seeds, args.oracle_kinds.split(","), args.scenarios, args.oracle_first_seed
+        )
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 # Low tier: pick_and_place written by the program itself from TCP moves and the gripper alone.
 # Look, rise to a height that clears everything, open, go above the object, descend to 2 cm below
-# its top, close, lift; go above the target, descend until the held block's bottom is just above
-# the surface there (a block's top, a bowl's floor or the table), open, and rise again.
+# its top, close, lift; go above the target (in a bowl: the free spot farthest from the blocks
+# already in it), descend until the held block's bottom is just above the surface there (a block's
+# top, a bowl's floor or the table), open, and rise again.
 def surface_under(spot, objects, exclude):
     height = 0.0
     for o in objects:
@@ -13,6 +14,21 @@ def surface_under(spot, objects, exclude):
         elif o.kind == "block" and d < 0.035:
             height = max(height, o.position[2] + o.size[2] / 2)
     return height
+
+
+def free_spot(bowl, objects, exclude):
+    center = np.array(bowl.position[:2])
+    inside = [
+        np.array(o.position[:2])
+        for o in objects
+        if o.kind == "block"
+        and o.name != exclude
+        and float(np.linalg.norm(np.array(o.position[:2]) - center)) < bowl.size[0] / 2
+    ]
+    if not inside:
+        return center
+    ring = [center + 0.026 * np.array([np.cos(a), np.sin(a)]) for a in np.linspace(0, 6.2832, 9)[:8]]
+    return max(ring, key=lambda p: min(float(np.linalg.norm(p - q)) for q in inside))
 
 
 def pick_and_place(obj, target):
@@ -37,7 +53,9 @@ def pick_and_place(obj, target):
         return None
     move_to([x, y, travel])
     names = {o.name: o for o in objects}
-    if isinstance(target, str) and target in names:
+    if isinstance(target, str) and target in names and names[target].kind == "bowl":
+        spot = free_spot(names[target], objects, obj)
+    elif isinstance(target, str) and target in names:
         spot = np.array(names[target].position[:2])
     elif isinstance(target, str):
         spot = get_location(target)[:2]
