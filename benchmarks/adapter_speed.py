@@ -12,7 +12,7 @@ Run: ``.venv/bin/python benchmarks/adapter_speed.py [--seeds N] [--rounds R]`` (
    each side's time spent outside ``env.step`` (the two sides take slightly different steps: the
    adapter settles after each move, so the per-step cost of the env itself differs a little).
    Goal: adapter / direct >= 0.9.
-2. Oracle: every adapter scenario's reference program through the sandbox (``run_episode``) over
+2. Oracle: every adapter scenario's reference program through the sandbox (``run_program``) over
    ``--seeds`` seeds: our success, the env's own ``is_success``, and how often they disagree.
 """
 
@@ -29,7 +29,7 @@ from codepolicy.envs.adapters import AdapterBackend
 from codepolicy.envs.adapters.loading import make_env
 from codepolicy.envs.adapters.spec import AdapterSpec, get_spec
 from codepolicy.envs.adapters.transform import make_reader
-from codepolicy.envs.safety import GuardedBackend
+from codepolicy.envs.roles import World
 from codepolicy.primitives import default as primitives
 from codepolicy.primitives.context import PrimitiveContext
 
@@ -88,7 +88,7 @@ def direct_pick_and_place(env: Any, spec: AdapterSpec, seed: int) -> int:
 def adapter_pick_and_place(backend: AdapterBackend, seed: int) -> int:
     """The same task through the adapter and the default primitives; returns env steps."""
     backend.reset([], seed=seed)
-    ctx = PrimitiveContext.for_backend(GuardedBackend(backend))
+    ctx = PrimitiveContext.for_world(World.of(backend))
     primitives.grasp(ctx, "cube")
     primitives.place(ctx, "target")
     return backend.link.steps
@@ -146,18 +146,19 @@ def bench_speed(world: str, rounds: int, seeds: int) -> None:
 
 def bench_oracle(seeds: int) -> None:
     """Every adapter scenario's reference program over ``seeds`` seeds."""
+    from codepolicy.envs.backend import make_world
     from codepolicy.oracle import oracle_program
-    from codepolicy.runner.episode import make_backend, run_episode
+    from codepolicy.runner.episode import run_program
     from codepolicy.scenario.catalog import adapter_scenarios
 
     total = total_ok = total_disagree = 0
     for scenario in adapter_scenarios():
-        world = make_backend(scenario.spec.world)
+        world = make_world(scenario.spec.world)
         ok = env_ok = disagree = 0
         started = time.perf_counter()
         for seed in range(seeds):
             episode = scenario.sample(seed)
-            feedback = run_episode(episode, oracle_program(episode), backend=world)
+            feedback = run_program(episode, oracle_program(episode), world)
             ok += feedback.success
             env_ok += bool(feedback.env_success)
             disagree += feedback.success != feedback.env_success

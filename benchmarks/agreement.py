@@ -19,9 +19,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from codepolicy.envs.backend import Backend
+from codepolicy.envs.roles import World
 from codepolicy.feedback.model import Feedback
-from codepolicy.runner.episode import run_episode
+from codepolicy.runner.episode import run_program
 from codepolicy.scenario.catalog import get_scenario
 from codepolicy.scenario.errors import UnknownScenarioError
 from codepolicy.scenario.sampler import Episode, sample_episode
@@ -143,10 +143,10 @@ class Comparison:
 
 
 def compare(
-    label: str, family: str, episode: Episode, program: str, worlds: Mapping[str, Backend]
+    label: str, family: str, episode: Episode, program: str, worlds: Mapping[str, World]
 ) -> Comparison:
     """Run ``program`` on ``episode`` in every world and collect the outcomes."""
-    feedback = {kind: run_episode(episode, program, backend=w) for kind, w in worlds.items()}
+    feedback = {kind: run_program(episode, program, w) for kind, w in worlds.items()}
     outcomes = {kind: Outcome.of(fb) for kind, fb in feedback.items()}
     return Comparison(label, family, outcomes, feedback)
 

@@ -25,9 +25,9 @@ from collections import defaultdict
 
 from agreement import Comparison, Tally, compare, load_wrong_programs, wrong_program_cases
 
-from codepolicy.envs.backend import Backend
+from codepolicy.envs.backend import make_world
+from codepolicy.envs.roles import World
 from codepolicy.oracle import oracle_program
-from codepolicy.runner.episode import make_backend
 from codepolicy.scenario.catalog import list_scenarios
 from codepolicy.scenario.sampler import Episode, sample_episode
 
@@ -44,7 +44,7 @@ class Timer:
         self.sim = 0.0
 
     def run(
-        self, label: str, family: str, episode: Episode, program: str, worlds: dict[str, Backend]
+        self, label: str, family: str, episode: Episode, program: str, worlds: dict[str, World]
     ) -> Comparison:
         """Compare one episode, timing each world separately."""
         outcomes, feedback = {}, {}
@@ -89,7 +89,7 @@ def main() -> int:
     parser.add_argument("--wrong-seeds", type=int, default=2, help="seeds per wrong program")
     parser.add_argument("--scenarios", default="*-seen", help="glob over scenario names")
     args = parser.parse_args()
-    worlds = {kind: make_backend(kind) for kind in KINDS}
+    worlds = {kind: make_world(kind) for kind in KINDS}
     timer = Timer()
     oracle: list[Comparison] = []
     wrong: list[Comparison] = []

@@ -1,146 +1,135 @@
-"""The ``Backend`` seam: the only way primitives touch a world.
+"""Backends by name: the registry of world factories, ``make_world(kind)``, and the ``Backend`` type.
 
-A backend moves the gripper's tool centre point (TCP), opens and closes the gripper, reports the scene,
-renders a camera and lets time pass. The PyBullet physics world, the instant kinematic world and, later,
-a real-robot client and third-party gymnasium adapters all implement this one small interface, so a
-program and its primitives never know which world they run in.
+A backend is a way to build a :class:`~codepolicy.envs.roles.World`. The shipped ones, ``physics``
+(PyBullet), ``kinematic`` (instant geometry) and the adapter worlds of third-party gymnasium envs
+(``panda-pick-and-place``, ..., :mod:`codepolicy.envs.adapters`), are each one object playing both roles
+(:class:`Backend`: a :class:`~codepolicy.envs.roles.Robot` and a :class:`~codepolicy.envs.roles.Scene`).
+A third-party package adds one through the ``codepolicy.backends`` entry-point group: the entry point
+is a callable ``factory(**options) -> World`` (or returning one object playing both roles, which is
+made into a world).
 
-Like a real arm, a move reports where the gripper really went (``MoveResult.reached``), which may differ
-from where it was asked to go.
+Example:
+    >>> world = make_world("kinematic")
+    >>> world.name, world.frame.name, world.robot.unwrapped.name
+    ('kinematic', 'tabletop', 'kinematic')
+    >>> world.close()
+    >>> make_world("bogus")
+    Traceback (most recent call last):
+    ...
+    codepolicy.errors.ConfigError: unknown backend 'bogus'; choose one of: physics, kinematic, ...
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
+from collections.abc import Callable
+from typing import Any, Protocol, runtime_checkable
 
-import numpy as np
+from codepolicy.envs.roles import (
+    DEFAULT_SPEED,
+    MAX_SPEED,
+    CameraFrame,
+    GripperResult,
+    MoveResult,
+    ObjectSpawn,
+    Robot,
+    RobotState,
+    Scene,
+    World,
+)
+from codepolicy.errors import ConfigError
+from codepolicy.registry import Registry
 
-from codepolicy.envs.state import SceneState, Vec3
-
-DEFAULT_SPEED = 0.5
-"""Default TCP speed for moves, metres per (simulated) second."""
-MAX_SPEED = 1.0
-"""Hard speed limit any backend enforces, metres per second."""
-
-
-@dataclass(frozen=True)
-class ObjectSpawn:
-    """Where and how to create one object when a scene is reset."""
-
-    name: str
-    kind: str
-    color: str
-    x: float
-    y: float
-    yaw: float = 0.0
-
-
-@dataclass(frozen=True)
-class MoveResult:
-    """Outcome of a TCP move.
-
-    Attributes:
-        target: Where the TCP was asked to go.
-        reached: Where the TCP really is after the move.
-        ok: Whether ``reached`` is within the backend's tolerance of ``target``.
-        reason: Why not, when not ok: ``"unreachable"``, ``"collision"`` or ``"timeout"``.
-        contact: Whether the gripper or held object touched something on the way (moves that
-            stop on contact use this to lower "until contact").
-        sim_seconds: Simulated time the move took.
-    """
-
-    target: Vec3
-    reached: Vec3
-    ok: bool
-    reason: str | None = None
-    contact: bool = False
-    sim_seconds: float = 0.0
-
-
-@dataclass(frozen=True)
-class GripperResult:
-    """Outcome of opening or closing the gripper.
-
-    Attributes:
-        opening: Distance between the fingers afterwards, metres.
-        held: Name of the object now held, or ``None``.
-        sim_seconds: Simulated time the motion took.
-    """
-
-    opening: float
-    held: str | None
-    sim_seconds: float = 0.0
-
-
-@dataclass(frozen=True)
-class CameraFrame:
-    """One rendered camera image: RGB, metric depth and the camera model that produced them."""
-
-    rgb: np.ndarray
-    depth: np.ndarray
-    intrinsics: np.ndarray = field(default_factory=lambda: np.eye(3))
-    extrinsics: np.ndarray = field(default_factory=lambda: np.eye(4))
-    """World-from-camera transform (4x4)."""
+__all__ = [
+    "BACKENDS",
+    "DEFAULT_SPEED",
+    "MAX_SPEED",
+    "Backend",
+    "CameraFrame",
+    "GripperResult",
+    "MoveResult",
+    "ObjectSpawn",
+    "RobotState",
+    "make_world",
+]
 
 
 @runtime_checkable
-class Backend(Protocol):
-    """What every world offers the primitives.
-
-    All positions are metres in the tabletop frame (robot base at the origin, table at z = 0).
-    """
-
-    name: str
-
-    def reset(self, objects: Sequence[ObjectSpawn], seed: int = 0) -> SceneState:
-        """Rebuild the scene with these objects, home the robot, let everything settle."""
-        ...
-
-    def observe(self) -> SceneState:
-        """The current scene: every object, the gripper and what it holds."""
-        ...
-
-    def move_tcp(
-        self,
-        target: Vec3,
-        *,
-        speed: float = DEFAULT_SPEED,
-        stop_on_contact: bool = False,
-    ) -> MoveResult:
-        """Move the gripper (pointing down) in a straight line to ``target``.
-
-        Args:
-            target: Wanted TCP position.
-            speed: TCP speed in m/s, at most :data:`MAX_SPEED`.
-            stop_on_contact: Stop early when the gripper or the held object touches something.
-        """
-        ...
-
-    def set_gripper(self, open: bool, width: float | None = None) -> GripperResult:
-        """Open the gripper, or close it until it closes on something.
-
-        Args:
-            open: Open (releasing what is held) or close.
-            width: When opening, the finger distance to open to, metres — just enough to let go
-                of an object without the fingers reaching neighbouring walls; None opens fully.
-        """
-        ...
-
-    def wait(self, seconds: float) -> None:
-        """Let simulated (or real) time pass with the robot holding still."""
-        ...
-
-    def render(self, width: int = 320, height: int = 240) -> CameraFrame:
-        """Render the default scene camera."""
-        ...
-
-    @property
-    def sim_time(self) -> float:
-        """Seconds of world time since the last reset."""
-        ...
+class Backend(Robot, Scene, Protocol):
+    """One object playing both roles, robot and scene (our simulators), and closable."""
 
     def close(self) -> None:
-        """Release the world's resources. The backend is unusable afterwards."""
+        """Release the world's resources; the backend is disconnected afterwards."""
         ...
+
+
+WorldFactory = Callable[..., Any]
+"""``factory(**options)`` → a :class:`World`, or one object playing both roles."""
+
+BACKENDS: Registry[WorldFactory] = Registry("backend", group="codepolicy.backends")
+"""Backends by name; third-party ones load from the ``codepolicy.backends`` entry-point group."""
+
+
+@BACKENDS.register("physics")
+def _physics(*, gui: bool = False, **options: Any) -> World:
+    from codepolicy.envs.physics import PhysicsBackend
+
+    return World.of(PhysicsBackend(gui=gui, **options))
+
+
+@BACKENDS.register("kinematic")
+def _kinematic(*, gui: bool = False, **options: Any) -> World:
+    from codepolicy.envs.kinematic import KinematicBackend
+
+    if gui:
+        raise ConfigError("the kinematic backend has no window; --gui needs --backend physics")
+    return World.of(KinematicBackend(**options))
+
+
+def _adapter_factory(spec: str) -> WorldFactory:
+    def factory(*, gui: bool = False, **options: Any) -> World:
+        from codepolicy.envs.adapters import AdapterBackend, MissingExtraError
+
+        if gui:
+            raise ConfigError(f"the adapter world '{spec}' has no window; drop --gui")
+        try:
+            return World.of(AdapterBackend(spec, **options))
+        except MissingExtraError as exc:
+            raise ConfigError(str(exc)) from None
+
+    return factory
+
+
+def _register_adapter_worlds() -> None:
+    from codepolicy.envs.adapters.spec import spec_names
+
+    for spec in spec_names():
+        BACKENDS.register(spec, _adapter_factory(spec))
+
+
+_register_adapter_worlds()
+
+
+def make_world(kind: str, **options: Any) -> World:
+    """A fresh world of backend ``kind``, its robot wrapped in the safety guard.
+
+    Args:
+        kind: A registered backend name (``physics``, ``kinematic`` or a plugin's).
+        options: Passed to the backend's factory (``gui=True`` for the PyBullet window).
+
+    Raises:
+        ConfigError: unknown backend, naming the known ones.
+    """
+    built = BACKENDS.get(kind)(**options)
+    return built if isinstance(built, World) else World.of(built)
+
+
+def make_backend(kind: str, **options: Any) -> Any:
+    """The one object that plays both roles of a built-in world (physics, kinematic, an adapter
+    world), unguarded: ``make_world(kind).scene``. Code that runs programs on it goes through
+    :func:`codepolicy.runner.episode.run_episode`, which makes it a guarded world again.
+
+    Example:
+        >>> make_backend("kinematic").name
+        'kinematic'
+    """
+    return make_world(kind, **options).scene

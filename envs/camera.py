@@ -45,15 +45,16 @@ class CameraSpec:
 DEFAULT_CAMERA = CameraSpec()
 
 VIDEO_CAMERA = CameraSpec(
-    eye=(0.82, -1.78, 1.63),
-    target=(0.0, -0.35, 0.25),
-    fov_y=40.0,
+    eye=(0.43, -1.855, 1.812),
+    target=(0.0, -0.25, 0.15),
+    fov_y=36.0,
 )
-"""The camera of episode videos: front-right, high, framing the whole workspace *and* the arm at
-its home pose (the perception camera above crops the arm). Chosen by projecting the workspace
-corners and every Panda link at home into a 4:3 image, keeping the top 12% and bottom 10% free
-for the caption bars, and taking the pose at 30° azimuth / 40° elevation that shows the workspace
-largest."""
+"""The camera of episode videos: in front of the table, a little to the right, framing the whole
+workspace *and* the arm at its home pose (the perception camera above crops the arm). Chosen by
+projecting the workspace corners and every Panda link at home into a 4:3 image, keeping the top
+11% and bottom 9% free for the caption bars, and taking the pose that shows the workspace largest
+(10% of the image; 15° azimuth, 45° elevation). Steeper views show it larger but look down past
+the raised gripper onto what it just placed, hiding the result."""
 
 
 def intrinsics(spec: CameraSpec, width: int, height: int) -> np.ndarray:

@@ -37,7 +37,8 @@ class CodeAsActionEnv(gym.Env[dict[str, Any], str]):
     Args:
         scenario: A shipped scenario name or a scenario file path.
         backend: ``"physics"`` or ``"kinematic"``.
-        profile: Primitive profile programs may use (``"default"`` or ``"cap"``).
+        profile: Primitive profile programs may use (``"default"``, ``"cap"``, a plugin's).
+        perception: Perception kind of the primitives and the feedback (``"privileged"``, ...).
         max_programs: Programs per episode before truncation.
         continue_from_current: Each program starts from the scene the last one left
             (``False``: every step resets to the episode's start).
@@ -53,11 +54,14 @@ class CodeAsActionEnv(gym.Env[dict[str, Any], str]):
         max_programs: int = 3,
         continue_from_current: bool = True,
         render_mode: str | None = "rgb_array",
+        perception: str = "privileged",
     ) -> None:
-        from codepolicy.primitives.profiles import get_profile
+        from codepolicy.pipeline import RunSettings
 
+        self.settings = RunSettings(backend=backend, profile=profile, perception=perception)
+        self.settings.check()
         self.world = EpisodeWorld(scenario, backend)
-        self.registry = get_profile(profile)
+        self._pipeline: Any = None
         self.max_programs = max_programs
         self.continue_from_current = continue_from_current
         self.render_mode = render_mode
@@ -79,11 +83,14 @@ class CodeAsActionEnv(gym.Env[dict[str, Any], str]):
     ) -> tuple[dict[str, Any], dict[str, Any]]:
         """Sample the episode for ``seed`` and reset the world; the feedback starts as the scene."""
         super().reset(seed=seed)
-        from codepolicy.feedback.scene import describe_scene
+        from codepolicy.pipeline import Pipeline
 
-        scene = self.world.reset(seed, self.np_random)
+        self.world.reset(seed, self.np_random)
+        if self._pipeline is None:
+            self._pipeline = Pipeline(self.settings, world=self.world.world)
+        lines = self._pipeline.executor.scene_lines(self.world.world, self.world.episode.seed)
         self._programs = 0
-        self._text = "Scene now:\n" + "\n".join(f"  {line}" for line in describe_scene(scene))
+        self._text = "Scene now:\n" + "\n".join(f"  {line}" for line in lines)
         episode = self.world.episode
         return self._observation(), {
             "instruction": episode.instruction,
@@ -93,14 +100,9 @@ class CodeAsActionEnv(gym.Env[dict[str, Any], str]):
 
     def step(self, action: str) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
         """Run the program ``action``; reward is the task's dense reward after it."""
-        from codepolicy.runner.episode import run_episode
-
-        backend, episode = self.world.backend, self.world.episode
+        episode = self.world.episode
         program = str(action)[:MAX_PROGRAM_CHARS]
-        reset = not self.continue_from_current
-        feedback = run_episode(
-            episode, program, backend=backend, registry=self.registry, reset=reset
-        )
+        feedback = self._pipeline.execute(episode, program, reset=not self.continue_from_current)
         self._programs += 1
         self._text = feedback.to_text()
         info = {
@@ -117,7 +119,7 @@ class CodeAsActionEnv(gym.Env[dict[str, Any], str]):
         """An RGB frame of the scene."""
         if self.render_mode != "rgb_array":
             return None
-        return self.world.backend.render(320, 240).rgb
+        return self.world.world.scene.render(320, 240).rgb
 
     def close(self) -> None:
         """Release the world."""
@@ -125,7 +127,9 @@ class CodeAsActionEnv(gym.Env[dict[str, Any], str]):
 
     def _observation(self) -> dict[str, Any]:
         episode = self.world.episode
-        objects, mask = object_positions(self.world.backend.observe(), episode, self.max_objects)
+        objects, mask = object_positions(
+            self.world.world.scene.observe(), episode, self.max_objects
+        )
         text = "".join(c for c in self._text if c in TEXT_CHARSET)[:MAX_FEEDBACK_CHARS]
         instruction = episode.instruction[:512]
         return {

@@ -1,19 +1,28 @@
-"""The tabletop frame shared with Code as Policies, so that numbers mean the same thing there and here.
+"""The workspace frame as an object, and :data:`TABLETOP`, the frame shared with Code as Policies.
 
-The robot base stands at the origin, the table surface is the plane z = 0 and the workspace is the
-rectangle x in [-0.3, 0.3] m, y in [-0.8, -0.2] m in front of the robot. "Top" is the side nearest the
-robot (y = -0.25), "left" is negative x.
+A :class:`Frame` says where a world's workspace is: its bounds, the table height, the named
+locations, the pose the gripper homes to and the colour palette. Every world owns one
+(``world.frame``); the primitives, the safety limits and the gymnasium envs read it from there, so a
+third-party env or a real robot brings its own frame and nothing else changes.
+
+In :data:`TABLETOP` the robot base stands at the origin, the table surface is the plane z = 0 and the
+workspace is the rectangle x in [-0.3, 0.3] m, y in [-0.8, -0.2] m in front of the robot. "Top" is the
+side nearest the robot (y = -0.25), "left" is negative x. The module constants below are that frame's
+values, for the scenario files and success predicates, which are written in it.
 
 Example:
-    >>> LOCATIONS["top left corner"]
+    >>> TABLETOP.locations["top left corner"]
     (-0.25, -0.25)
-    >>> in_workspace((0.0, -0.5))
+    >>> TABLETOP.in_workspace((0.0, -0.5))
     True
+    >>> TABLETOP.location("middle")
+    (0.0, -0.5)
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Final
 
 WORKSPACE_X: Final = (-0.3, 0.3)
@@ -96,9 +105,76 @@ def object_name(color: str, kind: str) -> str:
 
 
 def in_workspace(xy: Sequence[float], margin: float = 0.0) -> bool:
-    """Whether the point ``(x, y, ...)`` lies inside the workspace shrunk by ``margin`` metres."""
-    x, y = float(xy[0]), float(xy[1])
-    return (
-        WORKSPACE_X[0] + margin <= x <= WORKSPACE_X[1] - margin
-        and WORKSPACE_Y[0] + margin <= y <= WORKSPACE_Y[1] - margin
-    )
+    """Whether ``(x, y, ...)`` lies inside :data:`TABLETOP`'s workspace shrunk by ``margin`` metres
+    (for scenario code, which is written in the tabletop frame; worlds use ``world.frame``)."""
+    return TABLETOP.in_workspace(xy, margin)
+
+
+HOME_TCP: Final = (0.0, -0.45, 0.4)
+"""Where the gripper waits after a reset in the tabletop frame, metres."""
+MAX_TCP_Z: Final = 0.6
+"""Highest TCP position a program may ask for in the tabletop frame, metres."""
+
+RGBA = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Where a world's workspace is, and the names a program may use in it.
+
+    Attributes:
+        name: Label of the frame (``"tabletop"``).
+        workspace_x: Reachable table region along x, metres (min, max).
+        workspace_y: Reachable table region along y, metres (min, max).
+        table_z: Height of the table surface, metres.
+        locations: Named (x, y) locations a program may use ("top left corner", "middle", ...).
+        corners: The corner subset of ``locations``.
+        sides: The side subset of ``locations``.
+        home_tcp: Where the gripper waits after a reset, metres.
+        max_tcp_z: Highest TCP position a program may ask for, metres.
+        colors: RGBA (0..1) of each colour name objects may have.
+    """
+
+    name: str
+    workspace_x: tuple[float, float]
+    workspace_y: tuple[float, float]
+    table_z: float = 0.0
+    locations: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    corners: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    sides: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    home_tcp: tuple[float, float, float] = (0.0, 0.0, 0.3)
+    max_tcp_z: float = 0.6
+    colors: Mapping[str, RGBA] = field(default_factory=dict)
+
+    def in_workspace(self, xy: Sequence[float], margin: float = 0.0) -> bool:
+        """Whether the point ``(x, y, ...)`` lies inside the workspace shrunk by ``margin`` metres."""
+        x, y = float(xy[0]), float(xy[1])
+        return (
+            self.workspace_x[0] + margin <= x <= self.workspace_x[1] - margin
+            and self.workspace_y[0] + margin <= y <= self.workspace_y[1] - margin
+        )
+
+    def location(self, name: str) -> tuple[float, float]:
+        """The (x, y) of a named location; ``KeyError`` if the frame has none of that name."""
+        return self.locations[name]
+
+    @property
+    def bounds_text(self) -> str:
+        """``x in [a, b], y in [c, d] m``, for messages."""
+        (x0, x1), (y0, y1) = self.workspace_x, self.workspace_y
+        return f"x in [{x0}, {x1}], y in [{y0}, {y1}] m"
+
+
+TABLETOP: Final = Frame(
+    name="tabletop",
+    workspace_x=WORKSPACE_X,
+    workspace_y=WORKSPACE_Y,
+    table_z=TABLE_Z,
+    locations=LOCATIONS,
+    corners=CORNERS,
+    sides=SIDES,
+    home_tcp=HOME_TCP,
+    max_tcp_z=MAX_TCP_Z,
+    colors=COLORS,
+)
+"""Our Code-as-Policies tabletop frame (module doc)."""

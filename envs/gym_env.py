@@ -24,9 +24,8 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from codepolicy.envs.backend import MAX_SPEED
 from codepolicy.envs.episode_world import EpisodeWorld
-from codepolicy.envs.safety import SafetyLimits
+from codepolicy.envs.roles import MAX_SPEED
 from codepolicy.envs.state import SceneState
 
 STEP_SIZE = 0.05
@@ -55,7 +54,7 @@ class TabletopEnv(gym.Env[dict[str, Any], np.ndarray]):
 
     Args:
         scenario: A shipped scenario name (``"stack-blocks-seen"``) or a scenario file path.
-        backend: ``"physics"`` (PyBullet) or ``"kinematic"`` (instant geometry).
+        backend: ``"physics"`` (PyBullet), ``"kinematic"`` (instant geometry) or a plugin's.
         render_mode: ``"rgb_array"`` or ``None``.
         render_size: (width, height) of rendered frames.
     """
@@ -73,7 +72,6 @@ class TabletopEnv(gym.Env[dict[str, Any], np.ndarray]):
         self.render_mode = render_mode
         self.render_size = render_size
         self.max_objects = self.world.max_objects
-        self._limits = SafetyLimits()
         self.action_space = spaces.Box(-1.0, 1.0, shape=(4,), dtype=np.float32)
         self.observation_space = spaces.Dict(
             {
@@ -95,19 +93,25 @@ class TabletopEnv(gym.Env[dict[str, Any], np.ndarray]):
         return self._observation(), self._info()
 
     def step(self, action: np.ndarray) -> tuple[dict[str, Any], float, bool, bool, dict[str, Any]]:
-        """Move the gripper by the scaled displacement and apply the gripper command."""
-        backend = self.world.backend
+        """Move the gripper by the scaled displacement and apply the gripper command.
+
+        The displacement is clipped to the world's safety envelope, and the command goes through
+        the world's guarded robot like every other motion.
+        """
+        robot = self.world.world.robot
+        limits = robot.limits
         act = np.clip(np.asarray(action, dtype=np.float64), -1.0, 1.0)
-        here = np.asarray(backend.observe().gripper_position)
+        here = np.asarray(robot.robot_state().tcp)
         target = here + act[:3] * STEP_SIZE
-        lo = np.array([self._limits.x[0], self._limits.y[0], 0.01])
-        hi = np.array([self._limits.x[1], self._limits.y[1], self._limits.z[1]])
+        lo = np.array([limits.x[0], limits.y[0], limits.z[0] + 0.01])
+        hi = np.array([limits.x[1], limits.y[1], limits.z[1]])
         target = np.clip(target, lo, hi)
-        backend.move_tcp((float(target[0]), float(target[1]), float(target[2])), speed=MAX_SPEED)
+        speed = min(MAX_SPEED, limits.max_speed)
+        robot.move_tcp((float(target[0]), float(target[1]), float(target[2])), speed=speed)
         if act[3] > 0.5:
-            backend.set_gripper(open=True)
-        elif act[3] < -0.5 and backend.observe().held is None:
-            backend.set_gripper(open=False)
+            robot.set_gripper(open=True)
+        elif act[3] < -0.5 and not robot.robot_state().holding:
+            robot.set_gripper(open=False)
         info = self._info()
         return self._observation(), float(info["reward"]), bool(info["is_success"]), False, info
 
@@ -115,7 +119,7 @@ class TabletopEnv(gym.Env[dict[str, Any], np.ndarray]):
         """An RGB frame of the scene (``render_mode="rgb_array"``)."""
         if self.render_mode != "rgb_array":
             return None
-        return self.world.backend.render(*self.render_size).rgb
+        return self.world.world.scene.render(*self.render_size).rgb
 
     def close(self) -> None:
         """Release the world."""
@@ -124,7 +128,7 @@ class TabletopEnv(gym.Env[dict[str, Any], np.ndarray]):
     # ---- helpers ---------------------------------------------------------------------------------
 
     def _observation(self) -> dict[str, Any]:
-        scene = self.world.backend.observe()
+        scene = self.world.world.scene.observe()
         robot = np.clip(
             np.array(
                 [*scene.gripper_position, scene.gripper_opening, float(scene.held is not None)],
@@ -141,7 +145,7 @@ class TabletopEnv(gym.Env[dict[str, Any], np.ndarray]):
         from codepolicy.success import evaluate
 
         episode = self.world.episode
-        evaluation = evaluate(episode.success, self.world.backend.observe())
+        evaluation = evaluate(episode.success, self.world.world.scene.observe())
         return {
             "is_success": evaluation.success,
             "reward": evaluation.reward,

@@ -25,28 +25,29 @@ import cv2
 import numpy as np
 
 from codepolicy.envs.assets import bowl_profile
-from codepolicy.envs.backend import (
-    DEFAULT_SPEED,
-    MAX_SPEED,
-    CameraFrame,
-    GripperResult,
-    MoveResult,
-    ObjectSpawn,
-)
 from codepolicy.envs.frame import (
     BLOCK_SIZE,
     BOWL_DIAMETER,
     BOWL_HEIGHT,
-    COLORS,
-    WORKSPACE_X,
-    WORKSPACE_Y,
+    TABLETOP,
+    Frame,
 )
 from codepolicy.envs.resting import knock_off, load_on, settle, surface_under
+from codepolicy.envs.roles import (
+    DEFAULT_SPEED,
+    MAX_SPEED,
+    CameraFrame,
+    GripperResult,
+    LocalConnection,
+    MoveResult,
+    ObjectSpawn,
+    RobotState,
+)
 from codepolicy.envs.state import ObjectState, SceneState, Vec3
 
-HOME_TCP: Vec3 = (0.0, -0.45, 0.4)
-"""Where the gripper waits after a reset, metres: the physics world's home
-(:data:`codepolicy.envs.world.HOME_TCP`, which imports PyBullet; a test holds them equal)."""
+HOME_TCP: Vec3 = TABLETOP.home_tcp
+"""Where the gripper waits after a reset, metres: the frame's home, which the physics world's
+(:data:`codepolicy.envs.world.HOME_TCP`, which imports PyBullet) equals; a test holds them equal."""
 MAX_OPENING = 0.08
 """Widest finger opening of the Panda gripper, metres."""
 REACH: tuple[tuple[float, float], ...] = (
@@ -88,13 +89,18 @@ ACCELERATION = 2.0
 """TCP acceleration of the physics world's moves, m/s^2 (:data:`codepolicy.envs.motion.ACCELERATION`)."""
 
 
+SETTLE_SECONDS = 0.015
+"""Seconds the physics arm takes after its speed profile to settle on the target (measured on moves
+of 6 mm to 18 cm)."""
+
+
 def _move_seconds(length: float, speed: float) -> float:
     """Duration of a move of ``length`` metres with the physics world's trapezoidal speed profile."""
     if length <= 0.0:
         return 0.0
     if length < speed * speed / ACCELERATION:
-        return 2.0 * math.sqrt(length / ACCELERATION)
-    return length / speed + speed / ACCELERATION
+        return 2.0 * math.sqrt(length / ACCELERATION) + SETTLE_SECONDS
+    return length / speed + speed / ACCELERATION + SETTLE_SECONDS
 
 
 def _finger_seconds(travel: float, *, stall: bool) -> float:
@@ -120,14 +126,18 @@ def reachable(target: Vec3) -> bool:
     return math.hypot(x, y) <= limit
 
 
-class KinematicBackend:
-    """A :class:`~codepolicy.envs.backend.Backend` with geometry and no dynamics.
+class KinematicBackend(LocalConnection):
+    """Both roles (:class:`~codepolicy.envs.roles.Robot` and :class:`~codepolicy.envs.roles.Scene`)
+    with geometry and no dynamics.
 
     Args:
         image_size: Default (width, height) of rendered images.
     """
 
     name = "kinematic"
+    frame: Frame = TABLETOP
+    can_spawn = True
+    has_ground_truth = True
 
     def __init__(self, image_size: tuple[int, int] = (320, 240)) -> None:
         self._objects: dict[str, ObjectState] = {}
@@ -169,6 +179,13 @@ class KinematicBackend:
             held=self._held,
             sim_time=self._time,
         )
+
+    def robot_state(self) -> RobotState:
+        """Where the gripper is, its opening and what it holds."""
+        return RobotState(self._tcp, self._opening, self._held is not None, self._held, self._time)
+
+    def stop(self) -> None:
+        """Nothing is ever in motion between commands."""
 
     @property
     def sim_time(self) -> float:
@@ -212,7 +229,8 @@ class KinematicBackend:
         before = self._opening
         if open:
             if self._held is not None:
-                self._falls[self._held] = (self._objects[self._held].position[2], self._time)
+                for let_go in (self._held, *self._riders):
+                    self._falls[let_go] = (self._objects[let_go].position[2], self._time)
             self._held, self._riders = None, []
             self._opening = MAX_OPENING if width is None else min(max(width, 0.0), MAX_OPENING)
             self._settle()
@@ -260,10 +278,11 @@ class KinematicBackend:
 
     def render(self, width: int = 320, height: int = 240) -> CameraFrame:
         """A top-down orthographic view of the workspace drawn with OpenCV, with a height map as depth."""
-        return _render_top_down(self.observe(), width, height)
+        return _render_top_down(self.observe(), width, height, self.frame)
 
     def close(self) -> None:
-        """Nothing to release."""
+        """Nothing to release; the robot is disconnected afterwards."""
+        self.disconnect()
 
     # ---- geometry --------------------------------------------------------------------------------
 
@@ -274,7 +293,7 @@ class KinematicBackend:
             obj = self._objects[self._held]
             hx, hy = obj.size[0] / 2, obj.size[1] / 2
             area = (x - hx, x + hx, y - hy, y + hy)
-            surface = surface_under(self._objects, area, skip={self._held})
+            surface = surface_under(self._objects, area, skip={self._held, *self._riders})
             return surface + obj.size[2] / 2 - self._grip_offset[2]
         finger = FINGER_HALF_WIDTH
         area = (x - finger, x + finger, y - finger, y + finger)
@@ -328,11 +347,11 @@ class KinematicBackend:
         self._objects = settle(self._objects, self._held, self._riders)
 
 
-def _render_top_down(scene: SceneState, width: int, height: int) -> CameraFrame:
+def _render_top_down(scene: SceneState, width: int, height: int, frame: Frame) -> CameraFrame:
     """Draw the workspace seen from straight above (x to the right, top side up)."""
     pad = 0.05
-    x0, x1 = WORKSPACE_X[0] - pad, WORKSPACE_X[1] + pad
-    y0, y1 = WORKSPACE_Y[0] - pad, WORKSPACE_Y[1] + pad
+    x0, x1 = frame.workspace_x[0] - pad, frame.workspace_x[1] + pad
+    y0, y1 = frame.workspace_y[0] - pad, frame.workspace_y[1] + pad
     scale = min(width / (x1 - x0), height / (y1 - y0))
     rgb = np.full((height, width, 3), 205, dtype=np.uint8)
     depth = np.full((height, width), 1.0, dtype=np.float32)
@@ -341,7 +360,7 @@ def _render_top_down(scene: SceneState, width: int, height: int) -> CameraFrame:
         return int((x - x0) * scale), int((y1 - y) * scale)
 
     for obj in sorted(scene.objects.values(), key=lambda o: o.top_z):
-        color = tuple(int(c * 255) for c in COLORS.get(obj.color, (0.5, 0.5, 0.5, 1.0))[:3])
+        color = tuple(int(c * 255) for c in frame.colors.get(obj.color, (0.5, 0.5, 0.5, 1.0))[:3])
         cx, cy = px(obj.position[0], obj.position[1])
         half = int(obj.size[0] / 2 * scale)
         if obj.kind == "bowl":

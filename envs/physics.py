@@ -1,4 +1,5 @@
-"""``PhysicsBackend``: the :class:`~codepolicy.envs.backend.Backend` seam on a PyBullet tabletop.
+"""``PhysicsBackend``: both roles (:class:`~codepolicy.envs.roles.Robot`,
+:class:`~codepolicy.envs.roles.Scene`) on a PyBullet tabletop.
 
 Moves are planned by :mod:`codepolicy.envs.motion` before anything moves (a target the arm cannot
 reach is refused as ``"unreachable"`` without moving).
@@ -20,21 +21,24 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from codepolicy.envs.backend import (
-    DEFAULT_SPEED,
-    MAX_SPEED,
-    CameraFrame,
-    GripperResult,
-    MoveResult,
-    ObjectSpawn,
-)
 from codepolicy.envs.camera import DEFAULT_CAMERA, CameraSpec
+from codepolicy.envs.frame import TABLETOP, Frame
 from codepolicy.envs.motion import plan_move
 from codepolicy.envs.robot import (
     FINGER_LINKS,
     FINGER_OPEN,
     HAND_LINKS,
     TCP_LINK,
+)
+from codepolicy.envs.roles import (
+    DEFAULT_SPEED,
+    MAX_SPEED,
+    CameraFrame,
+    GripperResult,
+    LocalConnection,
+    MoveResult,
+    ObjectSpawn,
+    RobotState,
 )
 from codepolicy.envs.state import SceneState, Vec3
 from codepolicy.envs.world import PhysicsSettings, TabletopWorld
@@ -49,8 +53,8 @@ ASSIST_MAX_FORCE = 200.0
 """Strength (N) of the grasp-assist constraint."""
 
 
-class PhysicsBackend:
-    """The Franka Panda tabletop in PyBullet, behind the ``Backend`` protocol.
+class PhysicsBackend(LocalConnection):
+    """The Franka Panda tabletop in PyBullet, playing the robot and the scene role.
 
     Args:
         gui: Show the PyBullet GUI instead of running headless.
@@ -60,6 +64,9 @@ class PhysicsBackend:
     """
 
     name = "physics"
+    frame: Frame = TABLETOP
+    can_spawn = True
+    has_ground_truth = True
 
     def __init__(
         self,
@@ -96,6 +103,17 @@ class PhysicsBackend:
             held=self._current_held(),
             sim_time=self.world.sim_time,
         )
+
+    def robot_state(self) -> RobotState:
+        """Where the TCP is, the finger opening and the object touching both fingers."""
+        robot, held = self.world.robot, self._current_held()
+        return RobotState(
+            robot.tcp_position(), robot.opening(), held is not None, held, self.world.sim_time
+        )
+
+    def stop(self) -> None:
+        """Hold the current joint angles (commands run to completion, so nothing else moves)."""
+        self._hold_here()
 
     @property
     def sim_time(self) -> float:
@@ -207,7 +225,8 @@ class PhysicsBackend:
         return self.world.render(width, height)
 
     def close(self) -> None:
-        """Disconnect the physics client."""
+        """Disconnect the physics client; the robot is disconnected afterwards."""
+        self.disconnect()
         self.world.close()
 
     # ------------------------------------------------------------------ motion

@@ -1,38 +1,49 @@
-"""Host-side safety: every motion command is checked before it reaches a backend.
+"""Host-side safety: every robot command is checked before it reaches the robot.
 
-:class:`GuardedBackend` wraps any backend (physics, kinematic, a real robot) and refuses motions that
-leave the safety envelope or exceed the speed limit by raising
-:class:`~codepolicy.primitives.errors.SafetyStop`, which ends the program. Primitives validate their
-arguments first and give friendlier errors; this layer is the last line, and it is the one that matters
-on hardware, so it never trusts the caller.
+:class:`GuardedRobot` wraps any :class:`~codepolicy.envs.roles.Robot` (physics, kinematic, a real arm)
+once, when its :class:`~codepolicy.envs.roles.World` is built — Gymnasium-wrapper style: the guard
+holds the robot and ``guarded.unwrapped`` gives it back. It refuses commands to a disconnected robot
+(:class:`~codepolicy.envs.errors.RobotNotConnected`) and motions that leave the safety envelope or
+exceed the speed limit (:class:`~codepolicy.envs.errors.SafetyStop`), which end the program.
+Primitives validate their arguments first and give friendlier errors; this layer is the last line,
+and it is the one that matters on hardware, so it never trusts the caller.
+
+The envelope derives from the world's frame (:meth:`SafetyLimits.from_frame`).
 
 Example:
     >>> from codepolicy.envs.kinematic import KinematicBackend
-    >>> guarded = GuardedBackend(KinematicBackend())
+    >>> guarded = GuardedRobot(KinematicBackend())
     >>> guarded.move_tcp((0.0, 0.5, 0.2))
     Traceback (most recent call last):
     ...
-    codepolicy.primitives.errors.SafetyStop: motion target (0.000, 0.500, 0.200) leaves ...
+    codepolicy.envs.errors.SafetyStop: motion target (0.000, 0.500, 0.200) leaves ...
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from codepolicy.envs.backend import (
+from codepolicy.envs.errors import RobotNotConnected, SafetyStop
+from codepolicy.envs.frame import TABLETOP, Frame
+from codepolicy.envs.roles import (
     DEFAULT_SPEED,
     MAX_SPEED,
-    Backend,
-    CameraFrame,
     GripperResult,
     MoveResult,
-    ObjectSpawn,
+    Robot,
+    RobotState,
 )
-from codepolicy.envs.frame import WORKSPACE_X, WORKSPACE_Y
-from codepolicy.envs.state import SceneState, Vec3
-from codepolicy.primitives.errors import SafetyStop
+from codepolicy.envs.state import Vec3
+
+XY_MARGIN = 0.05
+"""How far outside the workspace (x, and y away from the robot) the TCP may go, metres."""
+NEAR_MARGIN = 0.15
+"""How far outside the workspace towards the robot base (larger y) the TCP may go, metres."""
+MAX_HEIGHT = 0.65
+"""Highest TCP position above the table the guard allows, metres."""
+MAX_GRIPPER_WIDTH = 0.2
+MAX_WAIT = 60.0
 
 
 @dataclass(frozen=True)
@@ -46,10 +57,21 @@ class SafetyLimits:
         max_speed: Highest TCP speed, metres per second.
     """
 
-    x: tuple[float, float] = (WORKSPACE_X[0] - 0.05, WORKSPACE_X[1] + 0.05)
-    y: tuple[float, float] = (WORKSPACE_Y[0] - 0.05, WORKSPACE_Y[1] + 0.15)
-    z: tuple[float, float] = (0.0, 0.65)
+    x: tuple[float, float]
+    y: tuple[float, float]
+    z: tuple[float, float]
     max_speed: float = MAX_SPEED
+
+    @classmethod
+    def from_frame(cls, frame: Frame = TABLETOP, max_speed: float = MAX_SPEED) -> SafetyLimits:
+        """The envelope of a frame: its workspace plus margins, from the table up."""
+        (x0, x1), (y0, y1) = frame.workspace_x, frame.workspace_y
+        return cls(
+            x=(x0 - XY_MARGIN, x1 + XY_MARGIN),
+            y=(y0 - XY_MARGIN, y1 + NEAR_MARGIN),
+            z=(frame.table_z, frame.table_z + MAX_HEIGHT),
+            max_speed=max_speed,
+        )
 
     def check(self, target: Vec3, speed: float) -> None:
         """Raise :class:`SafetyStop` if ``target`` or ``speed`` is out of bounds."""
@@ -71,56 +93,76 @@ class SafetyLimits:
             raise SafetyStop(f"speed {speed:.3f} m/s exceeds the limit of {self.max_speed} m/s")
 
 
-class GuardedBackend:
-    """A backend wrapper that checks every motion against :class:`SafetyLimits`.
+class GuardedRobot:
+    """A robot wrapper that checks every command; a :class:`~codepolicy.envs.roles.Robot` itself.
 
     Args:
-        inner: The backend to protect.
-        limits: The envelope and speed limit.
+        robot: The robot to protect (a guarded robot is unwrapped first, so the guard is never
+            stacked).
+        limits: The envelope and speed limit; by default from the robot's frame.
     """
 
-    def __init__(self, inner: Backend, limits: SafetyLimits | None = None) -> None:
-        self.inner = inner
-        self.limits = limits or SafetyLimits()
-        self.name = inner.name
+    def __init__(self, robot: Robot, limits: SafetyLimits | None = None) -> None:
+        self.robot: Robot = robot.unwrapped if isinstance(robot, GuardedRobot) else robot
+        self.frame = getattr(self.robot, "frame", TABLETOP)
+        self.limits = limits or SafetyLimits.from_frame(self.frame)
+        self.name = self.robot.name
 
-    def reset(self, objects: Sequence[ObjectSpawn], seed: int = 0) -> SceneState:
-        """Reset the inner backend."""
-        return self.inner.reset(objects, seed)
+    @property
+    def unwrapped(self) -> Robot:
+        """The robot without the guard."""
+        return self.robot
 
-    def observe(self) -> SceneState:
-        """Observe the inner backend."""
-        return self.inner.observe()
+    def _require_connected(self) -> None:
+        if not self.robot.is_connected:
+            raise RobotNotConnected(f"robot '{self.name}' is not connected; call connect() first")
+
+    def connect(self) -> None:
+        """Connect the robot."""
+        self.robot.connect()
+
+    def disconnect(self) -> None:
+        """Disconnect the robot."""
+        self.robot.disconnect()
+
+    @property
+    def is_connected(self) -> bool:
+        """Whether the robot is connected."""
+        return self.robot.is_connected
 
     def move_tcp(
         self, target: Vec3, *, speed: float = DEFAULT_SPEED, stop_on_contact: bool = False
     ) -> MoveResult:
         """Check the target and speed, then move."""
+        self._require_connected()
         target = (float(target[0]), float(target[1]), float(target[2]))
         self.limits.check(target, speed)
-        return self.inner.move_tcp(target, speed=speed, stop_on_contact=stop_on_contact)
+        return self.robot.move_tcp(target, speed=speed, stop_on_contact=stop_on_contact)
 
     def set_gripper(self, open: bool, width: float | None = None) -> GripperResult:
         """Open (to ``width``) or close the gripper."""
-        if width is not None and not (math.isfinite(width) and 0.0 <= width <= 0.2):
-            raise SafetyStop(f"gripper width {width} m is outside [0, 0.2] m")
-        return self.inner.set_gripper(open, width)
+        self._require_connected()
+        if width is not None and not (math.isfinite(width) and 0.0 <= width <= MAX_GRIPPER_WIDTH):
+            raise SafetyStop(f"gripper width {width} m is outside [0, {MAX_GRIPPER_WIDTH}] m")
+        return self.robot.set_gripper(open, width)
+
+    def robot_state(self) -> RobotState:
+        """The robot's state."""
+        self._require_connected()
+        return self.robot.robot_state()
 
     def wait(self, seconds: float) -> None:
         """Wait, at most a minute per call."""
-        if not 0 <= seconds <= 60:
-            raise SafetyStop(f"wait of {seconds} s is outside [0, 60] s")
-        self.inner.wait(seconds)
-
-    def render(self, width: int = 320, height: int = 240) -> CameraFrame:
-        """Render the inner backend's camera."""
-        return self.inner.render(width, height)
+        self._require_connected()
+        if not 0 <= seconds <= MAX_WAIT:
+            raise SafetyStop(f"wait of {seconds} s is outside [0, {MAX_WAIT:.0f}] s")
+        self.robot.wait(seconds)
 
     @property
     def sim_time(self) -> float:
-        """The inner backend's clock."""
-        return self.inner.sim_time
+        """The robot clock."""
+        return self.robot.sim_time
 
-    def close(self) -> None:
-        """Close the inner backend."""
-        self.inner.close()
+    def stop(self) -> None:
+        """Halt the robot (always allowed, even when disconnected the call is passed on)."""
+        self.robot.stop()

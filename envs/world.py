@@ -30,11 +30,11 @@ from codepolicy.envs import assets
 from codepolicy.envs.backend import CameraFrame, ObjectSpawn
 from codepolicy.envs.bullet import connect, pybullet
 from codepolicy.envs.camera import DEFAULT_CAMERA, CameraSpec, SegmentedFrame, render, render_view
-from codepolicy.envs.frame import COLORS, KINDS
+from codepolicy.envs.frame import COLORS, KINDS, TABLETOP
 from codepolicy.envs.robot import Panda
 from codepolicy.envs.state import ObjectState
 
-HOME_TCP = (0.0, -0.45, 0.4)
+HOME_TCP = TABLETOP.home_tcp
 """Where the TCP waits after a reset: above the middle of the table, high, gripper open."""
 SPAWN_GAP = 0.0005
 """Objects are created this far above their support, so that nothing starts interpenetrating."""

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import numpy as np
 from pydantic import BeforeValidator
 
-from codepolicy.envs.frame import LOCATIONS, WORKSPACE_X, WORKSPACE_Y, in_workspace
+from codepolicy.envs.frame import Frame
 from codepolicy.primitives.errors import OutOfWorkspace, UnknownLocation, UnknownObject
 
 
@@ -27,8 +27,6 @@ Position = Annotated[list[float], BeforeValidator(_as_list)]
 Target = Annotated[str | list[float], BeforeValidator(_as_list)]
 """An object name, a named location, or [x, y] / [x, y, z] in metres."""
 
-MAX_Z = 0.6
-"""Highest TCP position a program may ask for, metres."""
 WORKSPACE_TOLERANCE = 0.02
 """Positions this close outside the workspace edge are still accepted, metres."""
 
@@ -48,18 +46,20 @@ def check_object(name: str, known: Sequence[str]) -> str:
     )
 
 
-def check_location(name: str) -> tuple[float, float]:
-    """The (x, y) of a named location, else an error listing the location names."""
-    if name in LOCATIONS:
-        return LOCATIONS[name]
+def check_location(name: str, frame: Frame) -> tuple[float, float]:
+    """The (x, y) of one of the frame's named locations, else an error listing their names."""
+    if name in frame.locations:
+        return frame.location(name)
     raise UnknownLocation(
-        f"unknown location '{name}'{close_matches(name, LOCATIONS)} "
-        f"Known locations: {', '.join(LOCATIONS)}"
+        f"unknown location '{name}'{close_matches(name, frame.locations)} "
+        f"Known locations: {', '.join(frame.locations)}"
     )
 
 
-def check_position(position: Sequence[float], *, need_z: bool = False) -> tuple[float, ...]:
-    """Validate a position inside the workspace (and below :data:`MAX_Z`).
+def check_position(
+    position: Sequence[float], frame: Frame, *, need_z: bool = False
+) -> tuple[float, ...]:
+    """Validate a position inside the frame's workspace (and below its ``max_tcp_z``).
 
     Raises:
         OutOfWorkspace: with the workspace bounds in the message.
@@ -69,11 +69,12 @@ def check_position(position: Sequence[float], *, need_z: bool = False) -> tuple[
     if len(values) not in ((3,) if need_z else (2, 3)) or not all(np.isfinite(values)):
         want = "[x, y, z]" if need_z else "[x, y] or [x, y, z]"
         raise OutOfWorkspace(f"position must be {want} with finite numbers, got {list(position)}")
-    if not in_workspace(values, margin=-WORKSPACE_TOLERANCE):
+    if not frame.in_workspace(values, margin=-WORKSPACE_TOLERANCE):
         raise OutOfWorkspace(
             f"position ({values[0]:.3f}, {values[1]:.3f}) is outside the workspace "
-            f"x in [{WORKSPACE_X[0]}, {WORKSPACE_X[1]}], y in [{WORKSPACE_Y[0]}, {WORKSPACE_Y[1]}] m"
+            f"{frame.bounds_text}"
         )
-    if len(values) == 3 and not 0.0 <= values[2] <= MAX_Z:
-        raise OutOfWorkspace(f"height z = {values[2]:.3f} m is outside [0, {MAX_Z}] m")
+    low, high = frame.table_z, frame.max_tcp_z
+    if len(values) == 3 and not low <= values[2] <= high:
+        raise OutOfWorkspace(f"height z = {values[2]:.3f} m is outside [{low:g}, {high}] m")
     return values

@@ -16,12 +16,11 @@ Names and semantics follow CaP's tabletop demo (``Interactive_Demo.ipynb``):
   ``transform_shape_pts`` ask the configured model (see :mod:`codepolicy.primitives.cap_lmps`).
 
 Example:
-    >>> from codepolicy.envs.kinematic import KinematicBackend
-    >>> from codepolicy.envs.backend import ObjectSpawn
+    >>> from codepolicy.envs.backend import ObjectSpawn, make_world
     >>> from codepolicy.primitives.context import PrimitiveContext
-    >>> backend = KinematicBackend()
-    >>> _ = backend.reset([ObjectSpawn("red block", "block", "red", 0.1, -0.5)])
-    >>> ctx = PrimitiveContext.for_backend(backend)
+    >>> world = make_world("kinematic")
+    >>> _ = world.scene.reset([ObjectSpawn("red block", "block", "red", 0.1, -0.5)])
+    >>> ctx = PrimitiveContext.for_world(world)
     >>> denormalize_xy(ctx, [0.5, 0.5]).tolist()
     [0.0, -0.5]
     >>> get_corner_name(ctx, [0.28, -0.22])
@@ -34,12 +33,13 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Mapping
 from typing import Annotated, Any
 
 import numpy as np
 from pydantic import BeforeValidator
 
-from codepolicy.envs.frame import COLORS, CORNERS, LOCATIONS, SIDES
+from codepolicy.envs.frame import Frame
 from codepolicy.primitives import cap_lmps, default
 from codepolicy.primitives.arguments import Position, Target, check_object
 from codepolicy.primitives.context import PrimitiveContext
@@ -48,10 +48,15 @@ from codepolicy.primitives.registry import Registry
 
 _BASE = Registry()
 
-CAP_MIN_XY = np.array([CORNERS["bottom left corner"][0], CORNERS["bottom left corner"][1]])
-"""CaP's ``bottom_left`` coordinate: ``denormalize_xy([0, 0])``."""
-CAP_MAX_XY = np.array([CORNERS["top right corner"][0], CORNERS["top right corner"][1]])
-"""CaP's ``top_right`` coordinate: ``denormalize_xy([1, 1])``."""
+
+def cap_square(frame: Frame) -> tuple[np.ndarray, np.ndarray]:
+    """CaP's ``bottom_left`` and ``top_right`` in a frame: ``denormalize_xy([0, 0])`` and
+    ``denormalize_xy([1, 1])``, the frame's bottom left and top right corners."""
+    return (
+        np.array(frame.corners["bottom left corner"], dtype=float),
+        np.array(frame.corners["top right corner"], dtype=float),
+    )
+
 
 FILLER_WORDS = frozenset({"the", "small", "little", "tiny", "big", "large"})
 """Words CaP's name lookup ignores."""
@@ -87,10 +92,10 @@ def clean_name(name: str) -> str:
 
 def _xy(ctx: PrimitiveContext, name: str) -> np.ndarray:
     name = clean_name(name)
-    if name in LOCATIONS:
-        return np.array(LOCATIONS[name], dtype=float)
+    if name in ctx.frame.locations:
+        return np.array(ctx.frame.location(name), dtype=float)
     found = ctx.detections()
-    check_object(name, [*found, *LOCATIONS])
+    check_object(name, [*found, *ctx.frame.locations])
     return np.array(found[name].position[:2], dtype=float)
 
 
@@ -156,10 +161,11 @@ def say(ctx: PrimitiveContext, message: str) -> None:
 def denormalize_xy(ctx: PrimitiveContext, pos_normalized: Points) -> np.ndarray:
     """Map normalized [u, v] in [0, 1]^2 (or a list of them) to table [x, y] in metres: [0, 0] is the
     bottom left corner, [1, 1] the top right corner, [0.5, 0.5] the middle."""
-    return np.asarray(pos_normalized, dtype=float) * (CAP_MAX_XY - CAP_MIN_XY) + CAP_MIN_XY
+    low, high = cap_square(ctx.frame)
+    return np.asarray(pos_normalized, dtype=float) * (high - low) + low
 
 
-def _nearest(table: dict[str, tuple[float, float]], pos: list[float]) -> str:
+def _nearest(table: Mapping[str, tuple[float, float]], pos: list[float]) -> str:
     point = np.asarray(pos[:2], dtype=float)
     return min(table, key=lambda name: float(np.linalg.norm(np.asarray(table[name]) - point)))
 
@@ -167,13 +173,13 @@ def _nearest(table: dict[str, tuple[float, float]], pos: list[float]) -> str:
 @_BASE.primitive
 def get_corner_name(ctx: PrimitiveContext, pos: Position) -> str:
     """Name of the table corner closest to [x, y], e.g. "top left corner"."""
-    return _nearest(CORNERS, pos)
+    return _nearest(ctx.frame.corners, pos)
 
 
 @_BASE.primitive
 def get_side_name(ctx: PrimitiveContext, pos: Position) -> str:
     """Name of the table side closest to [x, y], e.g. "left side"."""
-    return _nearest(SIDES, pos)
+    return _nearest(ctx.frame.sides, pos)
 
 
 @_BASE.primitive
@@ -193,7 +199,7 @@ def get_color(ctx: PrimitiveContext, obj_name: str) -> tuple[float, float, float
     """RGBA colour (floats in [0, 1]) named in obj_name, e.g. "red block"; None without a colour
     word."""
     words = clean_name(obj_name).split()
-    for color, rgba in COLORS.items():
+    for color, rgba in ctx.frame.colors.items():
         if color in words:
             return rgba
     return None

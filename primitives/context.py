@@ -1,4 +1,8 @@
-"""What a primitive implementation receives: the world, perception and the episode's bookkeeping."""
+"""What a primitive implementation receives: the robot, perception, the frame and the bookkeeping.
+
+Primitives act through ``ctx.robot`` (the guarded robot role of the world) and learn about objects
+only through ``ctx.perception``; they never read the scene's ground truth.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from codepolicy.envs.backend import DEFAULT_SPEED, Backend
-from codepolicy.primitives.perception import DetectedObject, Perception, PrivilegedPerception
+from codepolicy.envs.frame import TABLETOP, Frame
+from codepolicy.envs.roles import DEFAULT_SPEED, Robot, RobotState, World
+from codepolicy.primitives.perception import DetectedObject, Perception, make_perception
 
 if TYPE_CHECKING:
     from codepolicy.primitives.cap_lmps import HelperLMPs
@@ -44,33 +49,67 @@ class MotionSettings:
     away on the retreat."""
 
 
+@dataclass(frozen=True)
+class Grip:
+    """What a successful grasp learned, for when perception cannot see the held object.
+
+    Attributes:
+        name: The held object.
+        kind: Its kind (``"block"``, ``"bowl"``).
+        size: Its extent (x, y, z) when it was grasped, metres.
+        tcp_above_bottom: TCP height above the object's bottom while held, metres.
+    """
+
+    name: str
+    kind: str
+    size: tuple[float, float, float]
+    tcp_above_bottom: float
+
+
 @dataclass
 class PrimitiveContext:
     """State shared by every primitive call of one episode.
 
     Attributes:
-        backend: The world (physics, kinematic, or a real robot client).
+        robot: The robot role (guarded): the only thing primitives move.
         perception: Where detections come from.
+        frame: The workspace frame (bounds, named locations).
         motion: Heights and speeds for manipulation.
         said: Everything the program said with ``say()``, in order.
+        grip: What the last successful grasp learned, while the object is held.
         notes: Annotations the current primitive call leaves for its step in the feedback (e.g.
             the code a helper LMP's model wrote); the host takes them after each call.
         lmps: What runs Code-as-Policies helper LMPs, when a model is configured.
     """
 
-    backend: Backend
+    robot: Robot
     perception: Perception
+    frame: Frame = TABLETOP
     motion: MotionSettings = field(default_factory=MotionSettings)
     said: list[str] = field(default_factory=list)
+    grip: Grip | None = None
     notes: dict[str, Any] = field(default_factory=dict)
     lmps: HelperLMPs | None = None
 
     @classmethod
-    def for_backend(
-        cls, backend: Backend, noise_std: float = 0.0, seed: int = 0
+    def for_world(
+        cls,
+        world: World,
+        perception: str | Perception = "privileged",
+        seed: int = 0,
+        **options: Any,
     ) -> PrimitiveContext:
-        """A context with privileged perception (optionally noisy) on ``backend``."""
-        return cls(backend=backend, perception=PrivilegedPerception(backend, noise_std, seed))
+        """A context on ``world`` with perception of a kind (or a ready :class:`Perception`).
+
+        Example:
+            >>> from codepolicy.envs.backend import make_world
+            >>> ctx = PrimitiveContext.for_world(make_world("kinematic"))
+            >>> ctx.robot_state().held is None, ctx.frame.name
+            (True, 'tabletop')
+        """
+        if isinstance(perception, str):
+            perception = make_perception(perception, world, seed=seed, **options)
+        return cls(robot=world.robot, perception=perception, frame=world.frame)
 
     def take_notes(self) -> dict[str, Any]:
         """The annotations of the call that just ran, clearing them."""
@@ -81,6 +120,18 @@ class PrimitiveContext:
         """Current detections by name."""
         return {d.name: d for d in self.perception.detect()}
 
+    def robot_state(self) -> RobotState:
+        """The robot's own state (TCP, opening, what it holds)."""
+        return self.robot.robot_state()
+
+    def held(self) -> str | None:
+        """The held object's name: what the robot reports, or what it last grasped when it only
+        knows that it holds something."""
+        state = self.robot.robot_state()
+        if state.held is not None or not state.holding:
+            return state.held
+        return self.grip.name if self.grip is not None else None
+
     def gripper_position(self) -> np.ndarray:
         """Where the TCP is now."""
-        return np.array(self.backend.observe().gripper_position, dtype=float)
+        return np.array(self.robot.robot_state().tcp, dtype=float)

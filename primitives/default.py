@@ -12,7 +12,6 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from codepolicy.envs.frame import LOCATIONS
 from codepolicy.envs.state import Vec3
 from codepolicy.primitives.arguments import (
     Position,
@@ -22,7 +21,7 @@ from codepolicy.primitives.arguments import (
     check_position,
 )
 from codepolicy.primitives.container import Item, free_spot
-from codepolicy.primitives.context import PrimitiveContext
+from codepolicy.primitives.context import Grip, PrimitiveContext
 from codepolicy.primitives.errors import AlreadyHolding, GraspMissed, InvalidArgument, NotHolding
 from codepolicy.primitives.manipulation import (
     carry,
@@ -81,8 +80,8 @@ def get_location(ctx: PrimitiveContext, name: str) -> np.ndarray:
     Raises:
         UnknownLocation: not one of the names above.
     """
-    x, y = check_location(name)
-    return np.array([x, y, 0.0])
+    x, y = check_location(name, ctx.frame)
+    return np.array([x, y, ctx.frame.table_z])
 
 
 @DEFAULT.primitive(moves_robot=True)
@@ -96,17 +95,18 @@ def move_to(ctx: PrimitiveContext, position: Position) -> np.ndarray:
         OutOfWorkspace: the position is outside the workspace or above 0.6 m.
         Unreachable: the arm cannot get there.
     """
-    x, y, z = check_position(position, need_z=True)
-    scene = ctx.backend.observe()
+    x, y, z = check_position(position, ctx.frame, need_z=True)
+    held = ctx.held()
     target: Vec3 = (x, y, z)
-    result = carry(ctx, target, scene.held) if scene.held else move(ctx, target)
+    result = carry(ctx, target, held) if held else move(ctx, target)
     return np.array(result.reached, dtype=float)
 
 
 @DEFAULT.primitive(moves_robot=True)
 def open_gripper(ctx: PrimitiveContext) -> None:
     """Open the gripper, releasing whatever it holds."""
-    ctx.backend.set_gripper(open=True)
+    ctx.robot.set_gripper(open=True)
+    ctx.grip = None
 
 
 @DEFAULT.primitive(moves_robot=True)
@@ -116,7 +116,7 @@ def close_gripper(ctx: PrimitiveContext) -> str | None:
     Returns:
         The name of the object now held, or None if the fingers closed on nothing.
     """
-    return ctx.backend.set_gripper(open=False).held
+    return ctx.robot.set_gripper(open=False).held
 
 
 @DEFAULT.primitive(moves_robot=True)
@@ -133,22 +133,28 @@ def grasp(ctx: PrimitiveContext, name: str) -> None:
     """
     found = ctx.detections()
     check_object(name, list(found))
-    scene = ctx.backend.observe()
-    if scene.held is not None:
-        raise AlreadyHolding(f"already holding the {scene.held}; place it before grasping {name}")
+    already = ctx.held()
+    if already is not None:
+        raise AlreadyHolding(f"already holding the {already}; place it before grasping {name}")
     obj = found[name]
     if obj.kind == "target":
         raise InvalidArgument(
             f"the {name} is a place to put things on or move to, not an object; it cannot be grasped"
         )
     x, y, grasp_z, width = grasp_pose(ctx, obj)
-    ctx.backend.set_gripper(open=True, width=width)
+    ctx.robot.set_gripper(open=True, width=width)
     hover_above(ctx, (x, y))
     move(ctx, (x, y, grasp_z))
-    held = ctx.backend.set_gripper(open=False).held
-    lift_z = travel_height(ctx, ctx.backend.observe())
+    closed = ctx.robot.set_gripper(open=False)
+    held = closed.held
+    if held is None and ctx.robot_state().holding:
+        held = name  # the robot feels an object but cannot name it: the one it closed on
+    if held == name:
+        ctx.grip = Grip(name, obj.kind, obj.size, grasp_z - obj.bottom_z)
+    lift_z = travel_height(ctx)
     if held != name:
-        ctx.backend.set_gripper(open=True)
+        ctx.robot.set_gripper(open=True)
+        ctx.grip = None
         move(ctx, (x, y, lift_z))
         what = f"closed on the {held}" if held else "closed on nothing"
         where = "on its wall" if obj.kind == "bowl" else f"at ({x:.3f}, {y:.3f})"
@@ -168,11 +174,11 @@ def _resolve_target(
                 return _room_in(found[target], found[held], found.values())
             tx, ty, _ = found[target].position
             return (tx, ty)
-        if target in LOCATIONS:
-            return check_location(target)
+        if target in ctx.frame.locations:
+            return check_location(target, ctx.frame)
         known = [n for n in found if n != held]
-        check_object(target, [*known, *LOCATIONS])
-    values = check_position(target)  # type: ignore[arg-type]
+        check_object(target, [*known, *ctx.frame.locations])
+    values = check_position(target, ctx.frame)  # type: ignore[arg-type]
     return (values[0], values[1]) if len(values) == 2 else (values[0], values[1], values[2])
 
 
@@ -212,8 +218,7 @@ def place(ctx: PrimitiveContext, target: Target) -> np.ndarray:
         UnknownObject / UnknownLocation / OutOfWorkspace: the target is not valid.
         ObjectDropped: the object slipped out on the way.
     """
-    scene = ctx.backend.observe()
-    held = scene.held
+    held = ctx.held()
     if held is None:
         raise NotHolding("place() needs a held object; call grasp(name) first")
     resolved = _resolve_target(ctx, target, held)
@@ -221,25 +226,39 @@ def place(ctx: PrimitiveContext, target: Target) -> np.ndarray:
     dx, dy = held_offset(ctx, held)
     tcp_xy = (xy[0] - dx, xy[1] - dy)
     hover_above(ctx, tcp_xy)
-    scene = ctx.backend.observe()
-    obj = scene.objects[held]
-    tcp_above_bottom = scene.gripper_position[2] - obj.bottom_z
+    found = ctx.detections()
+    tcp_z = ctx.robot_state().tcp[2]
+    kind, size, tcp_above_bottom = _held_geometry(ctx, found.get(held), tcp_z)
     if len(resolved) == 3:
         release_z = float(resolved[2])
     else:
-        surface = support_height(scene, xy, exclude=held)
+        surface = support_height(found.values(), xy, exclude=held, table_z=ctx.frame.table_z)
         release_z = surface + tcp_above_bottom + ctx.motion.release_gap
     move(ctx, (tcp_xy[0], tcp_xy[1], release_z), stop_on_contact=True)
     release = (
         ctx.motion.rim_opening
-        if obj.kind == "bowl"
-        else min(obj.size[0], obj.size[1]) + 2 * ctx.motion.release_slack
+        if kind == "bowl"
+        else min(size[0], size[1]) + 2 * ctx.motion.release_slack
     )
-    ctx.backend.set_gripper(open=True, width=release)
-    up = travel_height(ctx, ctx.backend.observe())
-    here = ctx.backend.observe().gripper_position
+    ctx.robot.set_gripper(open=True, width=release)
+    ctx.grip = None
+    up = travel_height(ctx)
+    here = ctx.robot_state().tcp
     move(ctx, (here[0], here[1], up))
-    return np.array(ctx.backend.observe().objects[held].position, dtype=float)
+    rest = ctx.detections().get(held)
+    return np.array(rest.position if rest is not None else (*xy, float("nan")), dtype=float)
+
+
+def _held_geometry(
+    ctx: PrimitiveContext, seen: DetectedObject | None, tcp_z: float
+) -> tuple[str, tuple[float, float, float], float]:
+    """The held object's kind, size and the TCP's height above its bottom: from perception when
+    it sees the object in the gripper, else from what the grasp learned."""
+    if seen is not None:
+        return seen.kind, seen.size, tcp_z - seen.bottom_z
+    if ctx.grip is not None:
+        return ctx.grip.kind, ctx.grip.size, ctx.grip.tcp_above_bottom
+    return "block", (0.0, 0.0, 0.0), 0.0
 
 
 @DEFAULT.primitive(moves_robot=True)
@@ -256,7 +275,7 @@ def pick_and_place(ctx: PrimitiveContext, obj: str, target: Target) -> np.ndarra
 @DEFAULT.primitive
 def holding(ctx: PrimitiveContext) -> str | None:
     """Name of the object in the gripper, or None."""
-    return ctx.backend.observe().held
+    return ctx.held()
 
 
 @DEFAULT.primitive

@@ -7,6 +7,30 @@ program and reports the matching status.
 
 from __future__ import annotations
 
+from codepolicy.envs.errors import ProgramHalt, RobotNotConnected, SafetyStop
+
+__all__ = [
+    "CATCHABLE_ERRORS",
+    "ERRORS_BY_CODE",
+    "AlreadyHolding",
+    "BudgetExceeded",
+    "CollisionError",
+    "GraspMissed",
+    "HelperFailed",
+    "InvalidArgument",
+    "ModelRequired",
+    "NotHolding",
+    "ObjectDropped",
+    "OutOfWorkspace",
+    "PrimitiveError",
+    "ProgramHalt",
+    "RobotNotConnected",
+    "SafetyStop",
+    "UnknownLocation",
+    "UnknownObject",
+    "Unreachable",
+]
+
 
 class PrimitiveError(Exception):
     """Base class of every failure a primitive reports to the program."""
@@ -86,18 +110,6 @@ class HelperFailed(PrimitiveError):
     code = "helper_failed"
 
 
-class ProgramHalt(Exception):
-    """Ends the program at once; programs cannot catch it."""
-
-    code = "halt"
-
-
-class SafetyStop(ProgramHalt):
-    """A host-side safety check refused a motion (workspace, speed); the robot stops."""
-
-    code = "safety_stop"
-
-
 class BudgetExceeded(ProgramHalt):
     """The program used more primitive calls or simulated time than the scenario allows."""
 
@@ -124,5 +136,6 @@ CATCHABLE_ERRORS: tuple[type[PrimitiveError], ...] = (
 ERRORS_BY_CODE: dict[str, type[PrimitiveError] | type[ProgramHalt]] = {
     **{cls.code: cls for cls in CATCHABLE_ERRORS},
     SafetyStop.code: SafetyStop,
+    RobotNotConnected.code: RobotNotConnected,
     BudgetExceeded.code: BudgetExceeded,
 }

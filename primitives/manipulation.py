@@ -1,13 +1,16 @@
-"""Composite manipulation built from Backend calls: grasp from above, place until contact.
+"""Composite manipulation built from robot commands: grasp from above, place until contact.
 
 These helpers hold the geometry (approach heights, release heights) so the primitives stay short.
+They read objects from perception and the gripper from the robot, never the scene's ground truth.
 """
 
 from __future__ import annotations
 
-from codepolicy.envs.backend import MoveResult
-from codepolicy.envs.frame import BOWL_FLOOR, in_workspace
-from codepolicy.envs.state import SceneState, Vec3
+from collections.abc import Iterable
+
+from codepolicy.envs.frame import BOWL_FLOOR
+from codepolicy.envs.roles import MoveResult
+from codepolicy.envs.state import Vec3
 from codepolicy.primitives.context import PrimitiveContext
 from codepolicy.primitives.errors import ObjectDropped, Unreachable
 from codepolicy.primitives.perception import DetectedObject
@@ -16,21 +19,31 @@ SUPPORT_RADIUS = 0.035
 """A placement point this close (xy) to an object's centre rests on that object, metres."""
 
 
-def travel_height(ctx: PrimitiveContext, scene: SceneState) -> float:
-    """A TCP height that clears every object on the table, plus what the gripper holds."""
-    tallest = max((o.top_z for n, o in scene.objects.items() if n != scene.held), default=0.0)
-    held = scene.objects[scene.held].size[2] if scene.held else 0.0
-    return max(ctx.motion.min_travel_z, tallest + held + ctx.motion.clearance)
+def travel_height(ctx: PrimitiveContext) -> float:
+    """A TCP height that clears every detected object, plus what the gripper holds."""
+    held = ctx.held()
+    found = ctx.detections()
+    tallest = max((o.top_z for n, o in found.items() if n != held), default=ctx.frame.table_z)
+    held_height = 0.0
+    if held is not None:
+        held_height = found[held].size[2] if held in found else _grip_height(ctx)
+    return max(ctx.motion.min_travel_z, tallest + held_height + ctx.motion.clearance)
 
 
-def support_height(scene: SceneState, xy: tuple[float, float], exclude: str | None) -> float:
+def _grip_height(ctx: PrimitiveContext) -> float:
+    return ctx.grip.size[2] if ctx.grip is not None else 0.0
+
+
+def support_height(
+    objects: Iterable[DetectedObject], xy: tuple[float, float], exclude: str | None, table_z: float
+) -> float:
     """Height of the surface under ``xy``: the table, a bowl's floor, or the top of a block.
 
     Goals (kind ``"target"``, in adapter worlds) are places, not surfaces: nothing rests on them.
     """
-    height = 0.0
-    for name, obj in scene.objects.items():
-        if name == exclude or obj.kind == "target":
+    height = table_z
+    for obj in objects:
+        if obj.name == exclude or obj.kind == "target":
             continue
         dx, dy = obj.position[0] - xy[0], obj.position[1] - xy[1]
         radius = obj.size[0] / 2 if obj.kind == "bowl" else SUPPORT_RADIUS
@@ -54,9 +67,9 @@ def grasp_pose(ctx: PrimitiveContext, obj: DetectedObject) -> tuple[float, float
     if obj.kind == "bowl":
         radius = obj.size[1] / 2 - ctx.motion.rim_inset
         far = (x, y - radius)
-        wall_y = far[1] if in_workspace(far) else y + radius
+        wall_y = far[1] if ctx.frame.in_workspace(far) else y + radius
         return (x, wall_y, top - ctx.motion.rim_depth, ctx.motion.rim_opening)
-    grasp_z = max(top - ctx.motion.grasp_depth, 0.012)
+    grasp_z = max(top - ctx.motion.grasp_depth, ctx.frame.table_z + 0.012)
     width = min(obj.size[0], obj.size[1]) + 2 * ctx.motion.grasp_slack
     return (x, y, grasp_z, width)
 
@@ -74,7 +87,7 @@ def held_offset(ctx: PrimitiveContext, held: str) -> tuple[float, float]:
 
 def move(ctx: PrimitiveContext, target: Vec3, *, stop_on_contact: bool = False) -> MoveResult:
     """Move the TCP; raise :class:`Unreachable` if the arm cannot get there."""
-    result = ctx.backend.move_tcp(target, speed=ctx.motion.speed, stop_on_contact=stop_on_contact)
+    result = ctx.robot.move_tcp(target, speed=ctx.motion.speed, stop_on_contact=stop_on_contact)
     if not result.ok and not (stop_on_contact and result.contact):
         where = ", ".join(f"{v:.3f}" for v in target)
         got = ", ".join(f"{v:.3f}" for v in result.reached)
@@ -87,24 +100,25 @@ def move(ctx: PrimitiveContext, target: Vec3, *, stop_on_contact: bool = False) 
 def carry(ctx: PrimitiveContext, target: Vec3, held: str) -> MoveResult:
     """Move while holding ``held``; raise :class:`ObjectDropped` if it slips out on the way."""
     result = move(ctx, target)
-    if ctx.backend.observe().held != held:
+    if ctx.held() != held:
+        ctx.grip = None
         raise ObjectDropped(f"the {held} slipped out of the gripper while moving")
     return result
 
 
 def hover_above(ctx: PrimitiveContext, xy: tuple[float, float]) -> None:
     """Rise to travel height, then move horizontally above ``xy``."""
-    scene = ctx.backend.observe()
-    z = travel_height(ctx, scene)
-    here = scene.gripper_position
+    held = ctx.held()
+    z = travel_height(ctx)
+    here = ctx.robot_state().tcp
     if here[2] < z - 1e-3:
         lift: Vec3 = (here[0], here[1], z)
-        if scene.held:
-            carry(ctx, lift, scene.held)
+        if held:
+            carry(ctx, lift, held)
         else:
             move(ctx, lift)
     above: Vec3 = (xy[0], xy[1], z)
-    if scene.held:
-        carry(ctx, above, scene.held)
+    if held:
+        carry(ctx, above, held)
     else:
         move(ctx, above)

@@ -1,19 +1,45 @@
-"""Perception: how primitives learn what is on the table.
+"""Perception: how primitives, prompts and feedback learn what is on the table.
 
-Primitives ask a :class:`Perception` for detections and never read a simulator directly. Today's
-implementation, :class:`PrivilegedPerception`, reads the backend's scene state (optionally with seeded
-Gaussian noise); a camera-based implementation (OpenCV on rendered RGB-D) can replace it behind the
-same two methods without touching any primitive or program.
+Nothing above the world reads ground truth except the success judge. Primitives (release and travel
+heights, "what is under the gripper"), the scene text of prompts and the scene part of feedback all
+ask a :class:`Perception` for detections. Perception kinds register by name in :data:`PERCEPTION`
+(and from the ``codepolicy.perception`` entry-point group); the pipeline takes the kind as a
+parameter (``privileged`` by default):
+
+- ``privileged``: the scene's ground truth, exactly (needs a scene with ground truth).
+- ``noisy``: ground truth with seeded Gaussian noise on x and y (option ``noise_std``, metres).
+
+A kind is a factory ``factory(world, *, seed, **options) -> Perception``; camera-based kinds render
+``world.scene.render(...)`` and never touch a primitive or a program.
+
+Example:
+    >>> from codepolicy.envs.backend import make_world
+    >>> from codepolicy.envs.roles import ObjectSpawn
+    >>> world = make_world("kinematic")
+    >>> _ = world.scene.reset([ObjectSpawn("red block", "block", "red", 0.0, -0.5)])
+    >>> [d.name for d in make_perception("privileged", world).detect()]
+    ['red block']
+    >>> noisy = make_perception("noisy", world, seed=1, noise_std=0.01)
+    >>> round(abs(noisy.detect()[0].position[0]), 3) > 0
+    True
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from codepolicy.envs.backend import Backend
+from codepolicy.envs.errors import NoGroundTruth
+from codepolicy.envs.roles import RobotState, Scene, World
+from codepolicy.envs.state import ObjectState, SceneState
+from codepolicy.errors import ConfigError
+from codepolicy.registry import Registry
+
+DEFAULT_NOISE_STD = 0.005
+"""Position noise of the ``noisy`` kind when no ``noise_std`` is given, metres."""
 
 
 @dataclass(frozen=True)
@@ -36,47 +62,119 @@ class DetectedObject:
     size: tuple[float, float, float]
     confidence: float = 1.0
 
+    @property
+    def bottom_z(self) -> float:
+        """Height of the lowest point of the object."""
+        return self.position[2] - self.size[2] / 2
 
+    @property
+    def top_z(self) -> float:
+        """Height of the highest point of the object."""
+        return self.position[2] + self.size[2] / 2
+
+
+@runtime_checkable
 class Perception(Protocol):
-    """Source of object detections for primitives."""
+    """Source of object detections for primitives, prompts and feedback."""
 
     def detect(self) -> list[DetectedObject]:
-        """Every object currently visible, in a stable order."""
+        """Every object currently detected, in a stable order."""
         ...
 
 
+PerceptionFactory = Callable[..., Perception]
+"""``factory(world, *, seed, **options)`` → a :class:`Perception`."""
+
+PERCEPTION: Registry[PerceptionFactory] = Registry("perception kind", group="codepolicy.perception")
+"""Perception kinds by name; third-party ones load from the ``codepolicy.perception`` group."""
+
+
 class PrivilegedPerception:
-    """Reads object poses from the backend's state, with optional seeded position noise.
+    """Reads object poses from the scene's ground truth, with optional seeded position noise.
 
     Args:
-        backend: The world to observe.
+        scene: The scene to observe; it must have ground truth.
         noise_std: Standard deviation of Gaussian noise added to x and y, metres (0 = exact).
         seed: Seed of the noise generator, so noisy runs are reproducible.
 
-    Example:
-        >>> from codepolicy.envs.kinematic import KinematicBackend
-        >>> from codepolicy.envs.backend import ObjectSpawn
-        >>> backend = KinematicBackend()
-        >>> _ = backend.reset([ObjectSpawn("red block", "block", "red", 0.0, -0.5)])
-        >>> [d.name for d in PrivilegedPerception(backend).detect()]
-        ['red block']
+    Raises:
+        NoGroundTruth: the scene has none (a real table): choose a camera-based kind.
     """
 
-    def __init__(self, backend: Backend, noise_std: float = 0.0, seed: int = 0) -> None:
-        self._backend = backend
+    def __init__(self, scene: Scene, noise_std: float = 0.0, seed: int = 0) -> None:
+        if not getattr(scene, "has_ground_truth", True):
+            raise NoGroundTruth(
+                "privileged perception reads ground truth, which this scene cannot report; "
+                "choose a perception kind that uses the camera"
+            )
+        self._scene = scene
         self._noise_std = noise_std
         self._rng = np.random.default_rng(seed)
 
     def detect(self) -> list[DetectedObject]:
         """Every object in the scene (privileged: nothing is ever occluded)."""
-        scene = self._backend.observe()
+        scene = self._scene.observe()
         detections = []
         for obj in scene.objects.values():
             x, y, z = obj.position
             if self._noise_std > 0:
                 dx, dy = self._rng.normal(0.0, self._noise_std, size=2)
                 x, y = x + float(dx), y + float(dy)
+            sx, sy, sz = obj.size
             detections.append(
-                DetectedObject(obj.name, obj.kind, obj.color, (x, y, z), tuple(obj.size))  # type: ignore[arg-type]
+                DetectedObject(obj.name, obj.kind, obj.color, (x, y, z), (sx, sy, sz))
             )
         return detections
+
+
+@PERCEPTION.register("privileged")
+def _privileged(world: World, *, seed: int = 0, **options: Any) -> Perception:
+    if options:
+        raise ConfigError(f"perception 'privileged' takes no options, got: {', '.join(options)}")
+    return PrivilegedPerception(world.scene, 0.0, seed)
+
+
+@PERCEPTION.register("noisy")
+def _noisy(
+    world: World, *, seed: int = 0, noise_std: float = DEFAULT_NOISE_STD, **options: Any
+) -> Perception:
+    if options:
+        raise ConfigError(f"perception 'noisy' takes only noise_std, got: {', '.join(options)}")
+    if not (isinstance(noise_std, (int, float)) and 0 <= noise_std <= 0.1):
+        raise ConfigError(f"noise_std must be a number of metres in [0, 0.1], got {noise_std!r}")
+    return PrivilegedPerception(world.scene, float(noise_std), seed)
+
+
+@PERCEPTION.register("mask")
+def _mask(world: World, *, seed: int = 0, **options: Any) -> Perception:
+    from codepolicy.primitives.perception_kinds import mask_kind
+
+    return mask_kind(world, seed=seed, **options)
+
+
+@PERCEPTION.register("camera")
+def _camera(world: World, *, seed: int = 0, **options: Any) -> Perception:
+    from codepolicy.primitives.perception_kinds import camera_kind
+
+    return camera_kind(world, seed=seed, **options)
+
+
+def make_perception(kind: str, world: World, *, seed: int = 0, **options: Any) -> Perception:
+    """Perception of kind ``kind`` for ``world``, seeded.
+
+    Raises:
+        ConfigError: unknown kind (naming the known ones) or bad options.
+    """
+    return PERCEPTION.get(kind)(world, seed=seed, **options)
+
+
+def perceived_scene(detections: list[DetectedObject], state: RobotState) -> SceneState:
+    """The scene as perception and the robot see it (what prompts and feedback describe)."""
+    objects = {d.name: ObjectState(d.name, d.kind, d.color, d.position, d.size) for d in detections}
+    return SceneState(
+        objects=objects,
+        gripper_position=state.tcp,
+        gripper_opening=state.gripper_opening,
+        held=state.held,
+        sim_time=state.sim_time,
+    )

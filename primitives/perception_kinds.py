@@ -77,9 +77,11 @@ def make_perception(
         PerceptionUnavailable: a camera-based kind on a world that renders no perception cameras.
     """
     if kind == "privileged":
-        return PrivilegedPerception(backend)
+        return PrivilegedPerception(getattr(backend, "scene", backend))
     if kind == "noisy":
-        return PrivilegedPerception(backend, noise_std=noise_std, seed=seed)
+        return PrivilegedPerception(
+            getattr(backend, "scene", backend), noise_std=noise_std, seed=seed
+        )
     if kind not in PERCEPTION_KINDS:
         raise ValueError(f"unknown perception '{kind}'; known kinds: {', '.join(PERCEPTION_KINDS)}")
     world = rendering_world(backend)

@@ -1,26 +1,39 @@
 """Profiles: named primitive sets a program may use (``--profile default|cap|macro|primitive|low``).
 
 ``macro``, ``primitive`` and ``low`` are the API tiers of :mod:`codepolicy.primitives.tiers`;
-``primitive`` is the same profile as ``default``.
+``primitive`` is the same profile as ``default``. Profiles register by name in :data:`PROFILES`;
+a separately installed package adds one through the ``codepolicy.profiles`` entry-point group
+(the entry point is a primitive :class:`~codepolicy.primitives.registry.Registry`).
+
+Example:
+    >>> "pick_and_place" in get_profile("default")
+    True
+    >>> get_profile("bogus")
+    Traceback (most recent call last):
+    ...
+    codepolicy.errors.ConfigError: unknown profile 'bogus'; choose one of: default, cap, macro, primitive, low
 """
 
 from __future__ import annotations
 
 from codepolicy.primitives.cap import CAP
 from codepolicy.primitives.default import DEFAULT
-from codepolicy.primitives.registry import Registry
+from codepolicy.primitives.registry import Registry as PrimitiveSet
 from codepolicy.primitives.tiers import TIERS
+from codepolicy.registry import Registry
 
-PROFILES: dict[str, Registry] = {"default": DEFAULT, "cap": CAP, **TIERS}
+PROFILES: Registry[PrimitiveSet] = Registry("profile", group="codepolicy.profiles")
+"""Primitive profiles by name; third-party ones load from the ``codepolicy.profiles`` group."""
+PROFILES.register("default", DEFAULT)
+PROFILES.register("cap", CAP)
+for _name, _tier in TIERS.items():
+    PROFILES.register(_name, _tier)
 
 
-def get_profile(name: str) -> Registry:
-    """The registry of profile ``name``.
+def get_profile(name: str) -> PrimitiveSet:
+    """The primitives of profile ``name``.
 
     Raises:
-        KeyError: with the known profile names.
+        ConfigError: unknown profile, naming the known ones.
     """
-    try:
-        return PROFILES[name]
-    except KeyError:
-        raise KeyError(f"unknown profile '{name}'; known profiles: {', '.join(PROFILES)}") from None
+    return PROFILES.get(name)

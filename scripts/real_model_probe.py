@@ -16,13 +16,14 @@ import argparse
 import json
 import time
 
+from codepolicy.envs.backend import make_world
 from codepolicy.feedback.scene import describe_scene
 from codepolicy.llm import make_model
 from codepolicy.planning.diagnose import diagnose
 from codepolicy.planning.extract import extract_program
 from codepolicy.planning.writer import ProgramWriter
 from codepolicy.primitives.profiles import get_profile
-from codepolicy.runner.episode import make_backend, run_episode, spawns
+from codepolicy.runner.episode import run_program, spawns
 from codepolicy.scenario.catalog import list_scenarios
 from codepolicy.scenario.sampler import sample_episode
 
@@ -47,13 +48,13 @@ def main() -> None:
         "openai", args.model, args.base_url, timeout=args.timeout, cache_dir="/tmp/modelio_cache"
     )
     writer = ProgramWriter(model, registry, prompt=args.prompt, max_tokens=args.max_tokens)
-    backend = make_backend("kinematic")
+    backend = make_world("kinematic")
     rows = []
     try:
         for scenario in scenarios:
             for seed in [int(s) for s in args.seeds.split(",")]:
                 episode = sample_episode(scenario, seed)
-                scene = describe_scene(backend.reset(spawns(episode), seed=seed))
+                scene = describe_scene(backend.scene.reset(spawns(episode), seed=seed))
                 started = time.perf_counter()
                 draft = writer.write(episode.instruction, scene)
                 wall = time.perf_counter() - started
@@ -62,7 +63,7 @@ def main() -> None:
                 status = "no_program"
                 success = False
                 if draft.program is not None:
-                    fb = run_episode(episode, draft.program, backend=backend, registry=registry)
+                    fb = run_program(episode, draft.program, backend, registry=registry)
                     status, success = fb.status.value, fb.success
                 row = {
                     "scenario": scenario.name,

@@ -11,7 +11,7 @@ import os
 import time
 import traceback
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from codepolicy.bench.record import (
     EpisodeRecord,
@@ -21,21 +21,25 @@ from codepolicy.bench.record import (
     round_from_feedback,
 )
 from codepolicy.bench.tasks import BenchSettings, EpisodeTask
-from codepolicy.envs.backend import Backend
+from codepolicy.envs.roles import World
+from codepolicy.errors import ConfigError
 from codepolicy.feedback.model import Feedback
 from codepolicy.llm.usage import UsageLog
 from codepolicy.runner.episode import world_kind
 from codepolicy.scenario.sampler import Episode
 
-_WORLDS: dict[str, Backend] = {}
+if TYPE_CHECKING:
+    from codepolicy.pipeline import RunSettings
+
+_WORLDS: dict[str, World] = {}
 """One world per backend kind in each worker process, reused across episodes."""
 
 
-def _world(kind: str) -> Backend:
-    from codepolicy.runner.episode import make_backend
+def _world(kind: str) -> World:
+    from codepolicy.envs.backend import make_world
 
     if kind not in _WORLDS:
-        _WORLDS[kind] = make_backend(kind)
+        _WORLDS[kind] = make_world(kind)
     return _WORLDS[kind]
 
 
@@ -56,8 +60,30 @@ def _episode(task: EpisodeTask) -> Episode:
     return sample_episode(load_scenario(task.scenario), task.seed)
 
 
+def run_settings(task: EpisodeTask, settings: BenchSettings, backend: str) -> RunSettings:
+    """The pipeline settings of one benchmark episode on ``backend``.
+
+    Raises:
+        ConfigError: the benchmark's settings are invalid (recorded with the message).
+    """
+    from codepolicy.pipeline import RunSettings
+    from codepolicy.planning.planners import LLMOptions
+
+    llm = None
+    if settings.planner == "llm":
+        llm = LLMOptions(**{**settings.llm, "prompt": task.prompt or "zero-shot"})
+    return RunSettings(
+        planner=settings.planner,
+        backend=backend,
+        profile=settings.profile,
+        perception=settings.perception,
+        llm=llm,
+    )
+
+
 def run_task(task: EpisodeTask, settings: BenchSettings, llm_gate: Any = None) -> EpisodeRecord:
-    """Run one episode into a record; any failure becomes a ``crashed`` record."""
+    """Run one episode into a record; any failure becomes a ``crashed`` record (a configuration
+    error keeps its message)."""
     started, clock = now_iso(), time.perf_counter()
     worker = f"pid{os.getpid()}"
     try:
@@ -65,11 +91,12 @@ def run_task(task: EpisodeTask, settings: BenchSettings, llm_gate: Any = None) -
     except Exception as exc:
         return crashed_record(task, settings, exc, worker=worker, started=started, clock=clock)
     try:
-        if settings.planner == "oracle":
-            return _run_oracle(episode, task, settings, started, clock, worker)
-        return _run_llm(episode, task, settings, llm_gate, started, clock, worker)
+        return _run(episode, task, settings, llm_gate, started, clock, worker)
     except Exception as exc:
-        _WORLDS.pop(world_kind(episode, settings.backend), None)  # a crashed world is not reused
+        if not isinstance(exc, ConfigError):
+            _WORLDS.pop(
+                world_kind(episode, settings.backend), None
+            )  # a crashed world is not reused
         return crashed_record(
             task, settings, exc, worker=worker, started=started, clock=clock, episode=episode
         )
@@ -80,41 +107,7 @@ def _video_path(settings: BenchSettings, key: str) -> Path:
     return Path(settings.out) / "videos" / f"{safe}.mp4"
 
 
-def _run_oracle(
-    episode: Episode,
-    task: EpisodeTask,
-    settings: BenchSettings,
-    started: str,
-    clock: float,
-    worker: str,
-) -> EpisodeRecord:
-    from codepolicy.oracle import oracle_program
-    from codepolicy.runner.episode import run_episode
-
-    program = oracle_program(episode)
-    world = _world(world_kind(episode, settings.backend))
-    with _Recording(settings, episode, task, world) as video:
-        feedback = run_episode(
-            episode, program, backend=world, before_run=video.start, on_event=video.on_event
-        )
-        video.finish(feedback.success)
-    rounds = [round_from_feedback(0, program, feedback)]
-    return _record(
-        episode,
-        task,
-        settings,
-        feedback,
-        rounds,
-        UsageLog(),
-        started,
-        clock,
-        worker,
-        video.relative,
-        len(feedback.steps),
-    )
-
-
-def _run_llm(
+def _run(
     episode: Episode,
     task: EpisodeTask,
     settings: BenchSettings,
@@ -123,19 +116,22 @@ def _run_llm(
     clock: float,
     worker: str,
 ) -> EpisodeRecord:
-    from codepolicy.cli.planner_setup import LLMOptions, build_solver
+    from codepolicy.pipeline import Pipeline
 
-    options = LLMOptions(**{**settings.llm, "prompt": task.prompt or "zero-shot"})
-    usage = UsageLog()
-    world = _world(world_kind(episode, settings.backend))
-    solver = build_solver(options, world, usage)
-    if llm_gate is not None:
-        solver.writer.model = _GatedModel(solver.writer.model, llm_gate)
-    with _Recording(settings, episode, task, world) as video:
-        video.start()
-        solver.on_event = video.on_event
-        solution = solver.solve(episode)
-        video.finish(solution.feedback.success)
+    kind = world_kind(episode, settings.backend)
+    pipeline = Pipeline(run_settings(task, settings, kind), world=_world(kind))
+    writer = getattr(pipeline.planner, "writer", None)
+    if llm_gate is not None and writer is not None:
+        writer.model = _GatedModel(writer.model, llm_gate)
+    video = None
+    if settings.video != "none":
+        video = _video_path(settings, f"{episode.scenario}|{task.seed}|{task.variant}")
+    keep_all = settings.video == "all"
+    result = pipeline.run(episode, video=video, keep_video=lambda success: keep_all or not success)
+    solution = result.solution
+    relative = None
+    if video is not None and result.video_frames:
+        relative = str(video.relative_to(Path(settings.out)))
     rounds = []
     for i, r in enumerate(solution.rounds):
         first = r.drafts[0] if r.drafts else None
@@ -161,11 +157,11 @@ def _run_llm(
         settings,
         solution.feedback,
         rounds,
-        usage,
+        result.usage,
         started,
         clock,
         worker,
-        video.relative,
+        relative,
         calls,
     )
 
@@ -190,15 +186,14 @@ def _record(
         **episode_fields(episode, task.variant),
         planner=settings.planner,
         model=llm.get("model") if settings.planner == "llm" else None,
-        profile=llm.get("profile", "default"),
+        profile=settings.profile,
         replan=max(int(llm.get("max_rounds", 1)) - 1, 0)
         if llm.get("replan", "none") != "none"
         else 0,
         strategy=llm.get("replan", "none") if settings.planner == "llm" else "none",
-        backend=world_kind(episode, settings.backend),
+        backend=settings.backend,
         status=feedback.status.value,
         success=feedback.success,
-        env_success=feedback.env_success,
         executable=feedback.executable,
         reward=feedback.reward,
         explanation=feedback.explanation,
@@ -288,50 +283,3 @@ class _GatedModel:
     def sample(self, *args: Any, **kwargs: Any) -> Any:
         with self._gate:
             return self._inner.sample(*args, **kwargs)
-
-
-class _Recording:
-    """Optional MP4 of one episode; kept for all episodes or failures only.
-
-    Snapshots are cheap; frames are rendered and encoded only for a video that is kept.
-    """
-
-    def __init__(
-        self, settings: BenchSettings, episode: Episode, task: EpisodeTask, world: Backend
-    ):
-        self.enabled = settings.video != "none"
-        self.keep_success = settings.video == "all"
-        self.path = _video_path(settings, f"{episode.scenario}|{task.seed}|{task.variant}")
-        self.out = Path(settings.out)
-        self.instruction = episode.instruction
-        self.world = world
-        self.recorder: Any = None
-        self.relative: str | None = None
-
-    def __enter__(self) -> _Recording:
-        return self
-
-    def start(self) -> None:
-        if self.enabled and self.recorder is None:
-            from codepolicy.runner.video import VideoRecorder
-
-            self.recorder = VideoRecorder(self.path, instruction=self.instruction)
-            self.recorder.attach(self.world)
-
-    def on_event(self, event: object) -> None:
-        if self.recorder is not None:
-            self.recorder.step(event)
-
-    def finish(self, success: bool) -> None:
-        if self.recorder is None:
-            return
-        keep = self.keep_success or not success
-        self.recorder.close(keep=keep, outcome="success" if success else "not achieved")
-        self.recorder = None
-        if keep:
-            self.relative = str(self.path.relative_to(self.out))
-
-    def __exit__(self, *exc: object) -> None:
-        if self.recorder is not None:
-            self.recorder.close(keep=False)
-            self.recorder = None

@@ -22,17 +22,21 @@ class BenchSettings:
     """How every episode of a run is executed (picklable: it crosses to worker processes).
 
     Attributes:
-        planner: ``"oracle"`` or ``"llm"``.
-        backend: ``"physics"`` or ``"kinematic"``.
+        planner: ``"oracle"``, ``"llm"`` or a plugin's planner.
+        backend: ``"physics"``, ``"kinematic"`` or a plugin's backend.
+        profile: Primitive profile every program runs with.
+        perception: Perception kind of the primitives, prompts and feedback.
         out: Run directory.
         video: ``"none"``, ``"failures"`` or ``"all"``.
-        llm: Model options as a dict of :class:`~codepolicy.cli.planner_setup.LLMOptions` fields,
+        llm: Model options as a dict of :class:`~codepolicy.planning.planners.LLMOptions` fields,
             without the prompt (each variant sets it).
         max_concurrent_llm: Model requests in flight at once across all workers (0: no limit).
     """
 
     planner: str = "oracle"
     backend: str = "physics"
+    profile: str = "default"
+    perception: str = "privileged"
     out: str = "runs/bench"
     video: str = "none"
     llm: dict[str, Any] = field(default_factory=dict)

@@ -8,13 +8,13 @@ from typing import TYPE_CHECKING
 import typer
 
 from codepolicy.cli import options as opts
-from codepolicy.cli.common import fail
+from codepolicy.cli.common import config_errors, fail
 from codepolicy.cli.doctor import REQUIRE_JAIL_HELP, apply_require_jail
-from codepolicy.cli.planner_setup import LLMOptions
 from codepolicy.llm.base import DEFAULT_MAX_TOKENS, DEFAULT_TIMEOUT_S
 
 if TYPE_CHECKING:
-    from codepolicy.bench.tasks import BenchSettings, EpisodeTask
+    from codepolicy.bench.benchmark import BenchmarkSettings
+    from codepolicy.bench.record import EpisodeRecord
 
 
 def _seeds(seeds: int | None, seed_list: str | None) -> list[int]:
@@ -49,6 +49,7 @@ def _variants(planner: str, prompt: str) -> dict[str, str | None]:
 
 
 def bench(
+    ctx: typer.Context,
     suite: list[str] = typer.Option([], "--suite", help="Scenario name, glob or file (repeat)."),
     split: list[str] = typer.Option([], "--split", help="seen, unseen, seen-/unseen-instructions."),
     seeds: int | None = typer.Option(None, "--seeds", help="Seeds 0..N-1 (default 10)."),
@@ -59,6 +60,7 @@ def bench(
     provider: opts.Provider = "openai",
     prompt: str = typer.Option("zero-shot", "--prompt", help="Variant[,Variant...] or files."),
     profile: opts.Profile = "default",
+    perception: opts.Perception = "privileged",
     replan: opts.Replan = "none",
     max_rounds: opts.MaxRounds = 3,
     n: opts.Candidates = 4,
@@ -88,41 +90,19 @@ def bench(
 ) -> None:
     """Run every scenario × seed × variant episode, then print and save the statistics."""
     apply_require_jail(require_jail)
-    from codepolicy.bench.executors import EXECUTORS
-    from codepolicy.bench.tasks import VIDEO_MODES, BenchSettings, plan_tasks, select_scenarios
-    from codepolicy.runner.episode import BACKENDS
-    from codepolicy.scenario.errors import ScenarioError
+    from codepolicy.bench.benchmark import BenchmarkSettings
 
-    if planner not in ("oracle", "llm"):
-        fail(f"unknown --planner '{planner}'; choose one of: oracle, llm")
-    if backend not in BACKENDS:
-        fail(f"unknown --backend '{backend}'; choose one of: {', '.join(BACKENDS)}")
-    if executor not in EXECUTORS:
-        fail(f"unknown --executor '{executor}'; choose one of: {', '.join(EXECUTORS)}")
-    if video not in VIDEO_MODES:
-        fail(f"unknown --video '{video}'; choose one of: {', '.join(VIDEO_MODES)}")
-    if workers < 1:
-        fail(f"--workers must be at least 1, got {workers}")
+    model_flags = opts.given(ctx, opts.LLM_FLAGS)
+    if planner != "llm" and model_flags:
+        fail(
+            f"{', '.join(model_flags)} only configure model-written programs (--planner llm); "
+            f"planner '{planner}' would ignore them"
+        )
     llm: dict[str, object] = {}
     if planner == "llm":
         if not model and model_path is None:
             fail("--planner llm needs --model NAME (or --model-path FILE.gguf)")
         model = model or (model_path.stem if model_path else "")
-        for item in _variants(planner, prompt).values():
-            LLMOptions(
-                model=model,
-                provider=provider,
-                prompt=str(item),
-                profile=profile,
-                replan=replan,
-                max_rounds=max_rounds,
-                n=n,
-                temperature=temperature,
-                replay_file=replay_file,
-                timeout=timeout,
-                max_tokens=max_tokens,
-                model_path=model_path,
-            ).check()
         llm = dict(
             model=model,
             provider=provider,
@@ -138,106 +118,57 @@ def bench(
             max_tokens=max_tokens,
             model_path=model_path,
         )
-    elif model is not None:
-        fail("--model needs --planner llm")
-    try:
-        scenarios = select_scenarios(list(suite), list(split))
-    except (ScenarioError, ValueError) as exc:
-        fail(str(exc))
-    if not scenarios:
-        fail("no scenario matches the --suite / --split filters")
-    variants = _variants(planner, prompt)
-    settings = BenchSettings(
+    settings = BenchmarkSettings(
+        suites=list(suite),
+        splits=list(split),
+        seeds=_seeds(seeds, seed_list),
+        variants=_variants(planner, prompt),
         planner=planner,
         backend=backend,
-        out=str(out),
-        video=video,
+        profile=profile,
+        perception=perception,
         llm=llm,
+        out=out,
+        resume=resume,
+        workers=workers,
+        executor=executor,
+        ray_address=ray_address,
+        video=video,
         max_concurrent_llm=max_concurrent_llm,
+        prices=prices,
     )
-    tasks = plan_tasks(scenarios, _seeds(seeds, seed_list), variants)
-    _run(tasks, settings, variants, out, resume, workers, executor, ray_address, prices)
+    _run(settings)
 
 
-def _run(
-    tasks: list[EpisodeTask],
-    settings: BenchSettings,
-    variants: dict[str, str | None],
-    out: Path,
-    resume: bool,
-    workers: int,
-    executor: str,
-    ray_address: str | None,
-    prices: Path | None,
-) -> None:
-    """Write the manifest, run the episodes not yet done, stream records, rebuild the report."""
-    from codepolicy.bench.executors import run_local, run_ray
+def _run(settings: BenchmarkSettings) -> None:
+    """Run the benchmark with a progress display; configuration errors exit 2."""
+    from rich.console import Console
+
+    from codepolicy.bench.benchmark import run_benchmark
     from codepolicy.bench.progress import BenchProgress
-    from codepolicy.bench.provenance import (
-        make_manifest,
-        manifest_differences,
-        read_manifest,
-        write_manifest,
-    )
-    from codepolicy.bench.report import RebuildError, rebuild
-    from codepolicy.bench.store import ResultsFileError, ResultsStore, done_keys
-    from codepolicy.bench.tasks import settings_dict
+    from codepolicy.bench.summary import print_summary
 
-    existing = out / "results.jsonl"
-    if existing.exists() and existing.stat().st_size > 0 and not resume:
-        fail(
-            f"{out} already holds results; pass --resume to finish that run, or choose another --out"
+    out = settings.out
+    state: dict[str, BenchProgress] = {}
+
+    def start(total: int, done: int) -> None:
+        typer.echo(
+            f"{total} episodes ({done} already done, {total - done} to run) -> {out}/results.jsonl",
+            err=True,
         )
-    try:
-        done = done_keys(out) if resume else set()
-    except ResultsFileError as exc:
-        fail(str(exc))
-    from codepolicy.prompts.render import template_sources
+        state["progress"] = BenchProgress(total, done=done).__enter__()
 
-    prompts: dict[str, str | Path] = {
-        f"{label}/{name}": source
-        for label, variant in variants.items()
-        if variant
-        for name, source in template_sources(variant).items()
-    }
-    manifest = make_manifest(
-        models=[settings.llm["model"]] if settings.llm else [],
-        prompts=prompts,
-        settings={**settings_dict(settings), "workers": workers, "executor": executor},
-    )
-    previous = read_manifest(out) if resume else None
-    if previous is not None:
-        changed = [
-            d
-            for d in manifest_differences(previous, manifest)
-            if "argv" not in d and "created_at" not in d and "workers" not in d
-        ]
-        if changed:
-            fail("--resume with different settings would mix results: " + "; ".join(changed))
-    else:
-        write_manifest(out, manifest)
-    todo = [t for t in tasks if t.key not in done]
-    store = ResultsStore(out)
-    typer.echo(
-        f"{len(tasks)} episodes ({len(done)} already done, {len(todo)} to run) "
-        f"-> {out}/results.jsonl",
-        err=True,
-    )
-    if executor == "ray":
-        records = run_ray(todo, settings, workers, address=ray_address)
-    else:
-        records = run_local(todo, settings, workers)
-    with BenchProgress(len(tasks), done=len(tasks) - len(todo)) as progress:
-        try:
-            for record in records:
-                store.append(record)
-                progress.update(record)
-        except RuntimeError as exc:
-            fail(str(exc))
-    try:
-        from rich.console import Console
+    def record(done: EpisodeRecord) -> None:
+        progress = state["progress"]
+        progress.update(done)
+        if progress.done >= progress.total:
+            state.pop("progress").__exit__(None, None, None)
 
-        rebuild(out, prices_file=prices, console=Console(width=max(Console().width, 160)))
-    except RebuildError as exc:
-        fail(str(exc))
+    try:
+        with config_errors():
+            summary = run_benchmark(settings, on_start=start, on_record=record)
+    finally:
+        if "progress" in state:
+            state.pop("progress").__exit__(None, None, None)
+    print_summary(summary, Console(width=max(Console().width, 160)))
     typer.echo(f"Report: {out / 'report.html'}", err=True)

@@ -85,11 +85,9 @@ def check(
     profile: Annotated[str, typer.Option("--profile", help="Primitive profile.")] = "default",
 ) -> None:
     """Vet a program against the primitive API without running it."""
-    from codepolicy.primitives.profiles import PROFILES
+    from codepolicy.cli.common import config_errors
+    from codepolicy.primitives.profiles import get_profile
 
-    if profile not in PROFILES:
-        typer.echo(
-            f"error: unknown --profile '{profile}'; choose one of: {', '.join(PROFILES)}", err=True
-        )
-        raise typer.Exit(EXIT_BAD_INPUT)
-    raise typer.Exit(check_command(file, json_output, PROFILES[profile]))
+    with config_errors():
+        registry = get_profile(profile)
+    raise typer.Exit(check_command(file, json_output, registry))

@@ -38,6 +38,19 @@ def read_text_file(path: Path, what: str) -> str:
 
 
 @contextlib.contextmanager
+def config_errors() -> Iterator[None]:
+    """Turn the library's :class:`~codepolicy.errors.ConfigError` (and scenario errors) into
+    ``error: <sentence>`` and exit 2."""
+    from codepolicy.errors import ConfigError
+    from codepolicy.scenario.errors import ScenarioError
+
+    try:
+        yield
+    except (ConfigError, ScenarioError) as exc:
+        fail(str(exc))
+
+
+@contextlib.contextmanager
 def json_stdout(enabled: bool) -> Iterator[Any]:
     """While active, anything written to stdout (including C libraries) goes to stderr.
 

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from codepolicy.cli.common import fail, json_stdout
-from codepolicy.feedback.scene import describe_scene
-from codepolicy.primitives.profiles import PROFILES, get_profile
-from codepolicy.prompts.render import PromptTemplateError, render_prompt
-from codepolicy.prompts.tokens import count_message_tokens, count_tokens
-from codepolicy.runner.episode import BACKENDS, make_backend, spawns, world_kind
+from codepolicy.cli import options as opts
+from codepolicy.cli.common import config_errors, fail, json_stdout
 
 
 def prompt(
@@ -18,28 +14,39 @@ def prompt(
     prompt_name: str = typer.Option(
         "zero-shot", "--prompt", help="Prompt variant (zero-shot, few-shot, cot, cap) or a file."
     ),
-    profile: str = typer.Option("default", "--profile", help="Primitive profile: default or cap."),
+    profile: opts.Profile = "default",
+    perception: opts.Perception = "privileged",
     backend: str = typer.Option(
         "physics", "--backend", help="World whose start scene is described (as in `run`)."
     ),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON object."),
 ) -> None:
     """Print the exact messages for SCENARIO's episode and their token count."""
-    from codepolicy.cli.run import _load_episode
+    from codepolicy.envs.backend import BACKENDS, make_world
+    from codepolicy.pipeline import load_episode
+    from codepolicy.primitives.perception import PERCEPTION
+    from codepolicy.primitives.profiles import get_profile
+    from codepolicy.prompts.render import PromptTemplateError, render_prompt
+    from codepolicy.prompts.tokens import count_message_tokens, count_tokens
+    from codepolicy.runner.episode import world_kind
+    from codepolicy.runner.executor import Executor
 
-    if profile not in PROFILES:
-        fail(f"unknown --profile '{profile}'; choose one of: {', '.join(PROFILES)}")
-    if backend not in BACKENDS:
-        fail(f"unknown backend '{backend}'; choose one of: {', '.join(BACKENDS)}")
-    episode = _load_episode(scenario, seed)
+    with config_errors():
+        registry = get_profile(profile)
+        BACKENDS.check(backend)
+        PERCEPTION.check(perception)
+        episode = load_episode(scenario, seed)
     with json_stdout(json_output) as emit:
-        world = make_backend(world_kind(episode, backend))
+        with config_errors():
+            world = make_world(world_kind(episode, backend))
         try:
-            scene = describe_scene(world.reset(spawns(episode), seed=episode.seed))
+            executor = Executor(registry=registry, perception=perception)
+            with config_errors():
+                scene = executor.reset(episode, world)
         finally:
             world.close()
         try:
-            messages = render_prompt(prompt_name, get_profile(profile), episode.instruction, scene)
+            messages = render_prompt(prompt_name, registry, episode.instruction, scene)
         except PromptTemplateError as exc:
             fail(str(exc))
         total = count_message_tokens(m.content for m in messages)
@@ -51,6 +58,7 @@ def prompt(
                     "seed": episode.seed,
                     "prompt": prompt_name,
                     "profile": profile,
+                    "perception": perception,
                     "messages": [{"role": m.role, "content": m.content} for m in messages],
                     "tokens": total.n,
                     "tokens_per_message": [count_tokens(m.content).n for m in messages],

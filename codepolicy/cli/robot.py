@@ -54,17 +54,19 @@ def _options(pairs: list[str]) -> dict[str, str]:
     return out
 
 
-def _key(key_file: Path | None, insecure: bool) -> bytes:
+def _key(key_file: Path | None, insecure: bool, server: bool = True) -> bytes:
     from codepolicy.robot.keys import KeyFileError, read_key_file
     from codepolicy.robot.server import INSECURE_KEY
 
     if key_file is None:
-        if not insecure:
+        if not insecure and server:
             fail(
                 "no --key-file given: the robot server refuses to run unauthenticated "
                 "(make one with 'codepolicy robot keygen FILE', "
                 "or pass --insecure-localhost for a loopback test)"
             )
+        if not insecure:
+            fail("no --key-file given: the robot server only answers clients holding its key")
         return INSECURE_KEY
     try:
         return read_key_file(key_file)
@@ -155,7 +157,8 @@ def _client(address: str, key_file: Path | None, insecure: bool, role: str = "ob
     from codepolicy.robot.errors import RobotError
 
     check_address(address)
-    client = RobotClient(address, _key(key_file, insecure), role=role, name="codepolicy robot cli")
+    key = _key(key_file, insecure, server=False)
+    client = RobotClient(address, key, role=role, name="codepolicy robot cli", connect_timeout=2.0)
     try:
         client.connect()
     except RobotError as exc:

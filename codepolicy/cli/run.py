@@ -1,43 +1,37 @@
-"""``codepolicy run``: run one scenario episode end to end and print its feedback."""
+"""``codepolicy run``: run one scenario episode end to end and print its feedback.
+
+The command only parses: it maps its options to :class:`~codepolicy.pipeline.RunSettings`, runs the
+library's pipeline and maps configuration errors to exit 2.
+"""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from codepolicy.cli import options as opts
-from codepolicy.cli.common import EXIT_NOT_ACHIEVED, EXIT_OK, fail, json_stdout, read_text_file
+from codepolicy.cli.common import (
+    EXIT_NOT_ACHIEVED,
+    EXIT_OK,
+    config_errors,
+    fail,
+    json_stdout,
+    read_text_file,
+)
 from codepolicy.cli.doctor import REQUIRE_JAIL_HELP, apply_require_jail
-from codepolicy.cli.planner_setup import LLMOptions, build_solver
-from codepolicy.feedback.model import Feedback
 from codepolicy.feedback.model import plain as plain_value
 from codepolicy.feedback.untrusted import one_line
 from codepolicy.llm.base import DEFAULT_MAX_TOKENS, DEFAULT_TIMEOUT_S
-from codepolicy.llm.usage import UsageLog
-from codepolicy.planning.strategies import Solution
-from codepolicy.robot.errors import RobotError
-from codepolicy.runner.episode import BACKENDS, make_backend, run_episode, world_kind
 from codepolicy.sandbox.result import CallEvent
-from codepolicy.scenario.errors import ScenarioError
-from codepolicy.scenario.sampler import Episode
 
-PLANNERS = ("oracle", "llm")
-
-
-def _load_episode(scenario: str, seed: int) -> Episode:
-    from codepolicy.scenario.catalog import load_scenario
-    from codepolicy.scenario.sampler import sample_episode
-
-    if seed < 0:
-        fail(f"--seed must be a non-negative integer, got {seed}")
-    try:
-        return sample_episode(load_scenario(scenario), seed)
-    except ScenarioError as exc:
-        fail(str(exc))
+if TYPE_CHECKING:
+    from codepolicy.pipeline import EpisodeResult, RunSettings
+    from codepolicy.planning.strategies import Solution
+    from codepolicy.robot.errors import RobotError
+    from codepolicy.scenario.sampler import Episode
 
 
 def _step_line(event: CallEvent) -> str:
@@ -47,33 +41,36 @@ def _step_line(event: CallEvent) -> str:
     return one_line(f"  step {event.index + 1}: {event.primitive}({args}) -> {outcome}{sim}", 2000)
 
 
-def json_report(
-    feedback: Feedback, planner: str, solution: Solution | None, program: str, usage: UsageLog
-) -> dict[str, Any]:
+def _json_step(event: CallEvent) -> dict[str, Any]:
+    return {
+        **event.model_dump(mode="json"),
+        "args": plain_value(event.args),
+        "result": plain_value(event.result),
+    }
+
+
+def json_report(result: EpisodeResult) -> dict[str, Any]:
     """The ``--json`` object: the feedback, the program of each round and model usage."""
+    feedback = result.feedback
     data = feedback.model_dump(mode="json")
-    data["steps"] = [
-        {**e.model_dump(mode="json"), "args": plain_value(e.args), "result": plain_value(e.result)}
-        for e in feedback.steps
+    data["steps"] = [_json_step(e) for e in feedback.steps]
+    data["planner"] = result.planner
+    data["rounds"] = [
+        {
+            "index": r.index,
+            "kind": r.kind,
+            "executed": r.executed,
+            "program": r.program,
+            "status": r.feedback.status.value,
+            "success": r.feedback.success,
+            "reward": r.feedback.reward,
+            "said": list(r.feedback.said),
+            "steps": [_json_step(e) for e in r.feedback.steps],
+        }
+        for r in result.solution.rounds
     ]
-    data["planner"] = planner
-    if solution is None:
-        data["rounds"] = [{"index": 0, "kind": "program", "program": program}]
-    else:
-        data["rounds"] = [
-            {
-                "index": r.index,
-                "kind": r.kind,
-                "executed": r.executed,
-                "program": r.program,
-                "status": r.feedback.status.value,
-                "success": r.feedback.success,
-                "reward": r.feedback.reward,
-            }
-            for r in solution.rounds
-        ]
-    data["program"] = data["rounds"][-1]["program"]
-    totals = usage.totals()
+    data["program"] = result.program
+    totals = result.usage.totals()
     data.update(
         llm_calls=totals.calls,
         cache_hits=totals.cache_hits,
@@ -84,9 +81,14 @@ def json_report(
 
 
 def run(
+    ctx: typer.Context,
     scenario: str = typer.Argument(..., help="A shipped scenario name or a scenario YAML file."),
     seed: int = typer.Option(0, "--seed", help="Episode seed: picks objects, layout, wording."),
-    program: Path | None = typer.Option(None, "--program", help="Run this program file."),
+    program: list[Path] | None = typer.Option(
+        None,
+        "--program",
+        help="Run this program file; several run one after another in one namespace (a session).",
+    ),
     planner: str | None = typer.Option(None, "--planner", help="Who writes it: oracle or llm."),
     backend: opts.Backend = "physics",
     video: Path | None = typer.Option(None, "--video", help="Write an MP4 of the episode here."),
@@ -97,6 +99,7 @@ def run(
     provider: opts.Provider = "openai",
     prompt: str = typer.Option("zero-shot", "--prompt", help="Prompt variant or template file."),
     profile: opts.Profile = "default",
+    perception: opts.Perception = "privileged",
     replan: opts.Replan = "none",
     max_rounds: opts.MaxRounds = 3,
     n: opts.Candidates = 4,
@@ -123,134 +126,146 @@ def run(
     Exit code 0 if the task was achieved, 1 if not (including rejected or failed programs),
     2 for bad input.
     """
-    apply_require_jail(require_jail)
-    if backend not in (*BACKENDS, "remote"):
-        fail(f"unknown backend '{backend}'; choose one of: {', '.join(BACKENDS)}")
-    if program is not None and planner is not None:
-        fail("--program and --planner exclude each other: a program file needs no planner")
-    if planner is not None and planner not in PLANNERS:
-        fail(f"unknown planner '{planner}'; choose one of: {', '.join(PLANNERS)}")
-    options = None
-    if planner == "llm":
-        if not model and model_path is None:
-            fail("--planner llm needs --model NAME (or --model-path FILE.gguf)")
-        options = LLMOptions(
-            model=model or (model_path.stem if model_path else ""),
-            provider=provider,
-            base_url=base_url,
-            prompt=prompt,
-            profile=profile,
-            replan=replan,
-            max_rounds=max_rounds,
-            n=n,
-            temperature=temperature,
-            refine_from=refine_from,
-            helper_depth=helper_depth,
-            cache=not no_cache,
-            replay_file=replay_file,
-            record_file=record,
-            timeout=timeout,
-            max_tokens=max_tokens,
-            model_path=model_path,
-            show_progress=not json_output and sys.stderr.isatty(),
-        )
-        options.check()
-    elif model is not None:
-        fail("--model needs --planner llm")
-    episode = _load_episode(scenario, seed)
-    world = None
-    if backend == "remote":
-        from codepolicy.cli.robot import open_world
+    from codepolicy.pipeline import RunSettings, episode_backend, load_episode
+    from codepolicy.planning.planners import LLMOptions
 
-        if episode.world != "tabletop":
-            fail(f"scenario '{episode.scenario}' runs in the {episode.world} world, not on a robot")
-        world = open_world(robot, key_file, confirm, max_step)
-        gate = _gate_for(world, gate, planner)
-    elif robot or key_file or confirm != "none" or max_step is not None or gate is not None:
-        fail("--robot, --key-file, --confirm, --max-step and --gate need --backend remote")
-    code = _execute(
-        episode, program, planner, options, backend, video, json_output, gui, world, gate or "none"
-    )
+    apply_require_jail(require_jail)
+    if program and planner is not None:
+        fail("--program and --planner exclude each other: a program file needs no planner")
+    programs = list(program or [])
+    chosen = "program" if programs else (planner or "oracle")
+    model_flags = opts.given(ctx, opts.LLM_FLAGS)
+    if chosen == "program":
+        model_flags = [f for f in model_flags if f not in opts.HELPER_MODEL_FLAGS]
+    if chosen != "llm" and model_flags:
+        why = (
+            "with --program a model only writes missing functions and serves helper LMPs"
+            if chosen == "program"
+            else f"planner '{chosen}' would ignore them"
+        )
+        fail(
+            f"{', '.join(model_flags)} only configure model-written programs (--planner llm); {why}"
+        )
+    if (
+        chosen == "program"
+        and model is None
+        and model_path is None
+        and opts.given(ctx, opts.HELPER_MODEL_FLAGS_PARAMS)
+    ):
+        fail("--base-url, --provider and the other model options need --model NAME")
+    with config_errors():
+        llm = None
+        if chosen == "llm" or (chosen == "program" and (model or model_path)):
+            llm = LLMOptions(
+                model=model or (model_path.stem if model_path else ""),
+                provider=provider,
+                base_url=base_url,
+                prompt=prompt,
+                profile=profile,
+                replan=replan,
+                max_rounds=max_rounds,
+                n=n,
+                temperature=temperature,
+                refine_from=refine_from,
+                helper_depth=helper_depth,
+                cache=not no_cache,
+                replay_file=replay_file,
+                record_file=record,
+                timeout=timeout,
+                max_tokens=max_tokens,
+                model_path=model_path,
+                show_progress=not json_output and sys.stderr.isatty(),
+            )
+        sources = [read_text_file(path, "program") for path in programs]
+        source: str | list[str] | None = (
+            None if not sources else sources[0] if len(sources) == 1 else sources
+        )
+        episode = load_episode(scenario, seed)
+        options: dict[str, Any] = {"gui": True} if gui else {}
+        world = None
+        if backend == "remote":
+            if episode.world != "tabletop":
+                fail(
+                    f"scenario '{episode.scenario}' runs in the {episode.world} world, not on a robot"
+                )
+            world = _remote_world(robot, key_file, confirm, max_step)
+            gate = _gate_for(world.robot.unwrapped, gate, chosen)
+        settings = RunSettings(
+            planner=chosen,
+            backend=episode_backend(episode, backend),
+            profile=profile,
+            perception=perception,
+            program=source,
+            llm=llm,
+            backend_options=options,
+        )
+        settings.check()
+    try:
+        code = _execute(
+            settings, episode, planner is None and not programs, video, json_output, world, gate
+        )
+    finally:
+        if world is not None:
+            world.close()
     raise typer.Exit(code)
 
 
 def _execute(
+    settings: RunSettings,
     episode: Episode,
-    program_file: Path | None,
-    planner: str | None,
-    options: LLMOptions | None,
-    backend_kind: str,
+    defaulted: bool,
     video: Path | None,
     json_output: bool,
-    gui: bool,
     world: Any = None,
-    gate: str = "none",
+    gate: str | None = None,
 ) -> int:
-    from codepolicy.runner.video import VideoError, VideoRecorder
+    from codepolicy.llm.retry import ModelError
+    from codepolicy.pipeline import Pipeline
+    from codepolicy.prompts.render import PromptTemplateError
+    from codepolicy.robot.errors import RobotError
 
     say = (lambda text: typer.echo(text, err=True)) if json_output else typer.echo
     with json_stdout(json_output) as emit:
-        source, who = "", planner or "oracle"
-        if program_file is not None:
-            source, who = read_text_file(program_file, "program"), "file"
-        elif options is None:
-            from codepolicy.oracle import OracleError, oracle_program
-
-            if planner is None:
-                say("No planner configured: running the scenario's reference program (oracle).")
-            try:
-                source = oracle_program(episode)
-            except OracleError as exc:
-                fail(str(exc))
+        if defaulted:
+            say("No planner configured: running the scenario's reference program (oracle).")
         say(f"Instruction: {episode.instruction}")
-        backend_kind = world_kind(episode, backend_kind)
-        say(f"Scenario: {episode.scenario} (seed {episode.seed}, backend {backend_kind})")
-        world = world if world is not None else _make_world(backend_kind, gui)
-        if getattr(world, "scene_source", None):
-            say(f"Scene knowledge: {world.scene_source}")
-        recorder = None
-        usage = UsageLog()
-        solution: Solution | None = None
-        try:
-            if video is not None:
-                try:
-                    recorder = VideoRecorder(video)
-                except VideoError as exc:
-                    fail(str(exc))
-                recorder.attach(world)
-
-            def on_event(event: CallEvent) -> None:
-                say(_step_line(event))
-                if recorder is not None and not recorder.streams_motion:
-                    recorder.capture()
-
-            if options is not None:
-                solver = build_solver(options, world, usage, on_event)
-                solution = solve_with_errors(solver, episode)
-                for r in solution.rounds:
-                    what = "dry run" if not r.executed else "ran"
-                    say(f"Round {r.index} ({r.kind}, {what}): {r.feedback.status.value}")
-                if options.replan == "best-of-n":
-                    say(candidates_line(solution, options.n))
-                feedback = solution.feedback
-            else:
-                feedback = _run_gated(episode, source, world, gate, on_event, say)
-        except RobotError as exc:
-            say(f"Episode ended: {exc}")
-            if json_output:
-                emit(_robot_failure(episode, exc))
-            return EXIT_NOT_ACHIEVED
-        finally:
-            if recorder is not None:
-                recorder.close()
-            world.close()
-        if video is not None and recorder is not None:
-            say(f"Video: {video} ({recorder.frames} frames)")
+        say(f"Scenario: {episode.scenario} (seed {episode.seed}, backend {settings.backend})")
+        on_event = lambda e: say(_step_line(e))  # noqa: E731
+        with config_errors(), Pipeline(settings, on_event=on_event, world=world) as pipe:
+            scene_source = getattr(pipe.world.robot.unwrapped, "scene_source", None)
+            if scene_source:
+                say(f"Scene knowledge: {scene_source}")
+            try:
+                if gate == "twin":
+                    verdict = _twin_gate(episode, settings, pipe, say)
+                    if verdict is not None:
+                        return _gated_out(verdict, json_output, say, emit)
+                result = pipe.run(episode, video=video)
+            except ModelError as exc:
+                fail(f"model request failed: {exc}")
+            except PromptTemplateError as exc:
+                fail(str(exc))
+            except RobotError as exc:
+                say(f"Episode ended: {exc}")
+                if json_output:
+                    emit(_robot_failure(episode, exc))
+                return EXIT_NOT_ACHIEVED
+        if settings.planner == "llm":
+            for r in result.solution.rounds:
+                what = "dry run" if not r.executed else "ran"
+                say(f"Round {r.index} ({r.kind}, {what}): {r.feedback.status.value}")
+            if settings.llm is not None and settings.llm.replan == "best-of-n":
+                say(candidates_line(result.solution, settings.llm.n))
+        if video is not None:
+            say(f"Video: {video} ({result.video_frames} frames)")
         if json_output:
-            emit(json_report(feedback, who, solution, source, usage))
+            report = json_report(result)
+            if scene_source:
+                report["scene_source"] = scene_source
+            emit(report)
         else:
-            say(feedback.to_text())
-    return EXIT_OK if feedback.success else EXIT_NOT_ACHIEVED
+            say(result.feedback.to_text(instruction=False))
+    return EXIT_OK if result.success else EXIT_NOT_ACHIEVED
 
 
 def candidates_line(solution: Solution, requested: int) -> str:
@@ -264,14 +279,25 @@ def candidates_line(solution: Solution, requested: int) -> str:
     return line
 
 
-def _make_world(kind: str, gui: bool) -> Any:
-    """The world to run in; a missing extra for an adapter world is a clear exit-2 error."""
-    from codepolicy.envs.adapters import MissingExtraError
+def _robot_failure(episode: Episode, exc: RobotError) -> dict[str, Any]:
+    """The ``--json`` object of an episode the robot link ended (no final scene to judge)."""
+    return {
+        "scenario": episode.scenario,
+        "seed": episode.seed,
+        "status": exc.code,
+        "success": False,
+        "error": {"type": type(exc).__name__, "message": str(exc)},
+    }
 
-    try:
-        return make_backend(kind, gui=gui)
-    except MissingExtraError as exc:
-        fail(str(exc))
+
+def _remote_world(
+    robot: str | None, key_file: Path | None, confirm: str, max_step: float | None
+) -> Any:
+    """The connected remote robot, behind the host-side approvers, as a world."""
+    from codepolicy.cli.robot import open_world
+    from codepolicy.envs.roles import World
+
+    return World.of(open_world(robot, key_file, confirm, max_step), name="remote")
 
 
 def _gate_for(world: Any, gate: str | None, planner: str | None) -> str:
@@ -289,47 +315,26 @@ def _gate_for(world: Any, gate: str | None, planner: str | None) -> str:
     return chosen
 
 
-def _run_gated(
-    episode: Episode,
-    source: str,
-    world: Any,
-    gate: str,
-    on_event: Callable[[CallEvent], None],
-    say: Callable[[str], None],
-) -> Feedback:
-    """Run the program, first in a twin when ``gate`` is ``twin`` (only then on ``world``)."""
-    if gate != "twin":
-        return run_episode(episode, source, backend=world, on_event=on_event)
+def _twin_gate(episode: Episode, settings: RunSettings, pipe: Any, say: Any) -> Any:
+    """Run the program in a digital twin first; the twin's verdict if it did not pass, else None."""
+    from codepolicy.oracle import oracle_program
     from codepolicy.robot.gate import twin_gate
 
+    program = settings.program if settings.program is not None else oracle_program(episode)
+    if not isinstance(program, str):
+        fail("--gate twin runs one program; run a session of several with --gate none")
     say("Gate: running the program in a digital twin first")
-    verdict = twin_gate(episode, source, world)
+    verdict = twin_gate(episode, program, pipe.world.robot.unwrapped)
     say(f"Gate: {verdict.reason}")
-    if not verdict.passed:
-        return verdict.twin
-    return run_episode(episode, source, backend=world, on_event=on_event, reset=False)
+    return None if verdict.passed else verdict
 
 
-def _robot_failure(episode: Episode, exc: RobotError) -> dict[str, Any]:
-    """The ``--json`` object of an episode the robot link ended (no final scene to judge)."""
-    return {
-        "scenario": episode.scenario,
-        "seed": episode.seed,
-        "status": exc.code,
-        "success": False,
-        "error": {"type": type(exc).__name__, "message": str(exc)},
-    }
-
-
-def solve_with_errors(solver: Any, episode: Episode) -> Solution:
-    """Solve, turning model transport failures and bad prompt files into clear exit-2 errors."""
-    from codepolicy.llm.retry import ModelError
-    from codepolicy.prompts.render import PromptTemplateError
-
-    try:
-        solution: Solution = solver.solve(episode)
-    except ModelError as exc:
-        fail(f"model request failed: {exc}")
-    except PromptTemplateError as exc:
-        fail(str(exc))
-    return solution
+def _gated_out(verdict: Any, json_output: bool, say: Any, emit: Any) -> int:
+    """Report a twin run that stopped the program before it reached the robot."""
+    if json_output:
+        data = verdict.twin.model_dump(mode="json")
+        data["gate"] = {"passed": False, "reason": verdict.reason}
+        emit(data)
+    else:
+        say(verdict.twin.to_text())
+    return EXIT_NOT_ACHIEVED

@@ -84,15 +84,19 @@ class Feedback(BaseModel):
         description="The sandbox's OS jail layers that were active for this episode.",
     )
 
-    def to_text(self) -> str:
+    def to_text(self, *, instruction: bool = True) -> str:
         """Compact, deterministic text for a model to replan from.
+
+        ``instruction=False`` leaves out the first line (for a person who has just seen the
+        instruction printed above the steps).
 
         Text that came from the program (its output, exception messages, values in call errors,
         its source lines) is cleaned of control characters and escapes and kept on its own
         indented lines (see :mod:`codepolicy.feedback.untrusted`), so it cannot forge the
         feedback's own lines.
         """
-        lines = [f"Instruction: {one_line(self.instruction)}", f"Status: {self.status.value}"]
+        lines = [f"Instruction: {one_line(self.instruction)}"] if instruction else []
+        lines.append(f"Status: {self.status.value}")
         if self.idle:
             lines.append(f"Note: {self.idle}")
         if self.vet is not None and not self.vet.ok:
@@ -112,6 +116,12 @@ class Feedback(BaseModel):
         )
         if self.explanation:
             lines += [f"  {clean(line)}" for line in self.explanation.splitlines()]
+        if self.env_success is not None:
+            agree = "agrees" if self.env_success == self.success else "disagrees"
+            lines.append(
+                f"The environment's own success signal: {'yes' if self.env_success else 'no'} "
+                f"({agree})"
+            )
         if self.changes:
             lines.append("What changed:")
             lines += [f"  {one_line(c)}" for c in self.changes]

@@ -1,5 +1,8 @@
 """Replanning strategies: how a model's programs meet the world and learn from its feedback.
 
+Strategies register by name in :data:`STRATEGIES` (and from the ``codepolicy.strategies``
+entry-point group); each is a function ``strategy(solver, episode, world, scene) -> Solution``:
+
 - ``none``: one program.
 - ``refine`` (in-context recursion): on failure, the compact feedback goes back to the model for a
   corrected program, up to ``max_rounds``, continuing from the current scene or after a reset.
@@ -12,21 +15,21 @@ Every program first gets the helper functions it calls but does not define (hier
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from codepolicy.envs.backend import Backend
+from codepolicy.envs.backend import make_world
+from codepolicy.envs.roles import World
+from codepolicy.errors import ConfigError
 from codepolicy.feedback.model import Feedback, step_text
-from codepolicy.feedback.scene import describe_scene
 from codepolicy.planning.hierarchy import expand_helpers
 from codepolicy.planning.writer import Draft, ProgramWriter
-from codepolicy.runner.episode import judge, make_backend, run_episode, spawns, world_kind
-from codepolicy.sandbox.result import CallEvent, ExecutionResult, Status
-from codepolicy.sandbox.vetting import VetProblem, VetReport
+from codepolicy.registry import Registry
+from codepolicy.runner.episode import world_kind
+from codepolicy.runner.executor import Executor
 from codepolicy.scenario.sampler import Episode
 
-STRATEGIES = ("none", "refine", "best-of-n", "closed-loop")
+REFINE_FROM = ("current", "reset")
 
 
 @dataclass
@@ -44,7 +47,7 @@ class Round:
 
 @dataclass
 class Solution:
-    """The outcome of solving one episode with a strategy: the final feedback and every round."""
+    """The outcome of solving one episode: the final feedback and every round."""
 
     feedback: Feedback
     rounds: list[Round]
@@ -54,129 +57,151 @@ class Solution:
         """Every model request, in order."""
         return [d for r in self.rounds for d in r.drafts]
 
+    @property
+    def program(self) -> str:
+        """The program of the last round."""
+        return self.rounds[-1].program if self.rounds else ""
+
+
+Strategy = Callable[["Solver", Episode, World, list[str]], Solution]
+"""``strategy(solver, episode, world, start_scene_lines) -> Solution``."""
+
+STRATEGIES: Registry[Strategy] = Registry("strategy", group="codepolicy.strategies")
+"""Replanning strategies by name; third-party ones load from the ``codepolicy.strategies`` group."""
+
 
 @dataclass
 class Solver:
-    """Runs a strategy for episodes on one backend.
+    """The LLM planner: writes programs with a model and replans them with a strategy.
 
     Args:
         writer: Writes programs with a model.
-        backend: The world programs execute in.
-        strategy: One of :data:`STRATEGIES`.
+        executor: Runs every program (profile, perception, hooks of the pipeline).
+        strategy: A name registered in :data:`STRATEGIES`.
         max_rounds: Rounds of ``refine`` / continuations of ``closed-loop`` (first program included).
         n: Candidates of ``best-of-n``.
         sample_temperature: Temperature of ``best-of-n`` samples.
         refine_from: ``"current"`` scene or ``"reset"`` before each refined program.
         helper_depth: Depth of hierarchical helper-function generation (0 disables it).
-        on_event: Called with each executed primitive call as it completes.
+
+    Raises:
+        ConfigError: unknown strategy or ``refine_from``.
     """
 
     writer: ProgramWriter
-    backend: Backend
+    executor: Executor = field(default_factory=Executor)
     strategy: str = "none"
     max_rounds: int = 3
     n: int = 4
     sample_temperature: float = 0.8
     refine_from: str = "current"
     helper_depth: int = 2
-    on_event: Callable[[CallEvent], None] | None = None
+    name: str = "llm"
 
     def __post_init__(self) -> None:
-        if self.strategy not in STRATEGIES:
-            raise ValueError(f"unknown strategy '{self.strategy}'; known: {', '.join(STRATEGIES)}")
-        if self.refine_from not in ("current", "reset"):
-            raise ValueError(f"refine_from must be 'current' or 'reset', not '{self.refine_from}'")
+        STRATEGIES.check(self.strategy)
+        if self.refine_from not in REFINE_FROM:
+            raise ConfigError(f"refine_from must be 'current' or 'reset', not '{self.refine_from}'")
 
-    def solve(self, episode: Episode) -> Solution:
-        """Write, run and (per the strategy) replan programs for ``episode``."""
-        scene = describe_scene(self.backend.reset(spawns(episode), seed=episode.seed))
-        if self.strategy == "best-of-n":
-            return self._best_of_n(episode, scene)
-        draft = self.writer.write(episode.instruction, scene)
-        rounds = [self._run(episode, draft, 0, "program", reset=False)]
-        for index in range(1, self.max_rounds):
-            last = rounds[-1].feedback
-            if last.success or self.strategy == "none":
-                break
-            scene = describe_scene(self.backend.observe())
-            if self.strategy == "refine":
-                reset = self.refine_from == "reset"
-                if reset:
-                    scene = describe_scene(self.backend.reset(spawns(episode), seed=episode.seed))
-                draft = self.writer.write(
-                    episode.instruction, scene, last.to_text(), purpose="refine"
-                )
-                rounds.append(self._run(episode, draft, index, "refine", reset=False))
-            else:
-                if last.status.value != "aborted":
-                    break
-                draft = self.writer.continuation(
-                    episode.instruction, scene, _steps_done(rounds), _failure(last)
-                )
-                rounds.append(self._run(episode, draft, index, "continue", reset=False))
-        return Solution(rounds[-1].feedback, rounds)
+    def solve(self, episode: Episode, world: World) -> Solution:
+        """Reset ``world``, then write, run and (per the strategy) replan programs for ``episode``."""
+        scene = self.executor.reset(episode, world)
+        return STRATEGIES.get(self.strategy)(self, episode, world, scene)
 
-    def _program(self, episode: Episode, draft: Draft) -> tuple[str | None, list[Draft]]:
+    def program(
+        self, episode: Episode, world: World, draft: Draft
+    ) -> tuple[str | None, list[Draft]]:
+        """The draft's program with its missing helper functions written, and every draft used."""
         if draft.program is None or self.helper_depth <= 0:
             return draft.program, [draft]
-        scene = describe_scene(self.backend.observe())
+        scene = self.executor.scene_lines(world, episode.seed)
         expanded = expand_helpers(
             draft.program, self.writer, episode.instruction, scene, self.helper_depth
         )
         return expanded.program, [draft, *expanded.drafts]
 
-    def _run(self, episode: Episode, draft: Draft, index: int, kind: str, reset: bool) -> Round:
-        program, drafts = self._program(episode, draft)
+    def run(
+        self,
+        episode: Episode,
+        world: World,
+        draft: Draft,
+        index: int,
+        kind: str,
+        *,
+        reset: bool = False,
+        dry: bool = False,
+    ) -> Round:
+        """Expand and execute one draft into a round (``dry``: a candidate, hooks silent)."""
+        program, drafts = self.program(episode, world, draft)
         if program is None:
-            feedback = _no_program(episode, self.backend, draft.problem or "no program")
-            return Round(index, kind, "", feedback, drafts)
-        feedback = run_episode(
+            feedback = self.executor.no_program(episode, world, draft.problem or "no program")
+            return Round(index, kind, "", feedback, drafts, not dry)
+        feedback = self.executor.execute(
             episode,
             program,
-            backend=self.backend,
-            registry=self.writer.registry,
-            on_event=self.on_event,
+            world,
             reset=reset,
             pause_on_failure=self.strategy == "closed-loop",
+            quiet=dry,
         )
-        return Round(index, kind, program, feedback, drafts)
+        return Round(index, kind, program, feedback, drafts, not dry)
 
-    def _best_of_n(self, episode: Episode, scene: list[str]) -> Solution:
-        drafts = self.writer.sample(episode.instruction, scene, self.n, self.sample_temperature)
-        dry = make_backend(world_kind(episode, "kinematic"))
-        candidates: list[Round] = []
-        try:
-            for i, draft in enumerate(drafts):
-                program, used = self._program(episode, draft)
-                if program is None:
-                    feedback = _no_program(episode, dry, draft.problem or "no program")
-                else:
-                    feedback = run_episode(
-                        episode, program, backend=dry, registry=self.writer.registry
-                    )
-                candidates.append(Round(i, "candidate", program or "", feedback, used, False))
-        finally:
-            dry.close()
-        best = max(candidates, key=lambda r: (r.feedback.success, r.feedback.reward, -r.index))
-        feedback = run_episode(
-            episode,
-            best.program,
-            backend=self.backend,
-            registry=self.writer.registry,
-            on_event=self.on_event,
+
+@STRATEGIES.register("none")
+def _single(solver: Solver, episode: Episode, world: World, scene: list[str]) -> Solution:
+    draft = solver.writer.write(episode.instruction, scene)
+    first = solver.run(episode, world, draft, 0, "program")
+    return Solution(first.feedback, [first])
+
+
+@STRATEGIES.register("refine")
+def _refine(solver: Solver, episode: Episode, world: World, scene: list[str]) -> Solution:
+    draft = solver.writer.write(episode.instruction, scene)
+    rounds = [solver.run(episode, world, draft, 0, "program")]
+    for index in range(1, solver.max_rounds):
+        last = rounds[-1].feedback
+        if last.success:
+            break
+        if solver.refine_from == "reset":
+            scene = solver.executor.reset(episode, world)
+        else:
+            scene = solver.executor.scene_lines(world, episode.seed)
+        draft = solver.writer.write(episode.instruction, scene, last.to_text(), purpose="refine")
+        rounds.append(solver.run(episode, world, draft, index, "refine"))
+    return Solution(rounds[-1].feedback, rounds)
+
+
+@STRATEGIES.register("closed-loop")
+def _closed_loop(solver: Solver, episode: Episode, world: World, scene: list[str]) -> Solution:
+    draft = solver.writer.write(episode.instruction, scene)
+    rounds = [solver.run(episode, world, draft, 0, "program")]
+    for index in range(1, solver.max_rounds):
+        last = rounds[-1].feedback
+        if last.success or last.status.value != "aborted":
+            break
+        scene = solver.executor.scene_lines(world, episode.seed)
+        draft = solver.writer.continuation(
+            episode.instruction, scene, _steps_done(rounds), _failure(last)
         )
-        chosen = Round(len(candidates), "best", best.program, feedback, [], True)
-        return Solution(feedback, [*candidates, chosen])
+        rounds.append(solver.run(episode, world, draft, index, "continue"))
+    return Solution(rounds[-1].feedback, rounds)
 
 
-def _no_program(episode: Episode, backend: Backend, problem: str) -> Feedback:
-    """Feedback for an answer with no usable program: rejected, with the reason."""
-    report = VetReport(
-        ok=False, problems=[VetProblem(line=0, col=0, code="no_program", message=problem)]
-    )
-    scene = backend.observe()
-    execution = ExecutionResult(status=Status.rejected, vet=report)
-    return judge(episode, execution, backend, scene, [], time.perf_counter())
+@STRATEGIES.register("best-of-n")
+def _best_of_n(solver: Solver, episode: Episode, world: World, scene: list[str]) -> Solution:
+    drafts = solver.writer.sample(episode.instruction, scene, solver.n, solver.sample_temperature)
+    dry = make_world(world_kind(episode, "kinematic"))
+    candidates: list[Round] = []
+    try:
+        solver.executor.reset(episode, dry)
+        for i, draft in enumerate(drafts):
+            candidates.append(solver.run(episode, dry, draft, i, "candidate", reset=True, dry=True))
+    finally:
+        dry.close()
+    best = max(candidates, key=lambda r: (r.feedback.success, r.feedback.reward, -r.index))
+    feedback = solver.executor.execute(episode, best.program, world)
+    chosen = Round(len(candidates), "best", best.program, feedback, [], True)
+    return Solution(feedback, [*candidates, chosen])
 
 
 def _steps_done(rounds: list[Round]) -> str:

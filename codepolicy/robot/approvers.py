@@ -120,7 +120,7 @@ class ApprovedBackend:
         self, target: Vec3, *, speed: float = DEFAULT_SPEED, stop_on_contact: bool = False
     ) -> MoveResult:
         """Approve, then move; the next approval starts from where the TCP really went."""
-        start = self._at if self._at is not None else self.inner.observe().gripper_position
+        start = self._at if self._at is not None else self._tcp()
         motion = Motion(start, (float(target[0]), float(target[1]), float(target[2])), speed)
         for approve in self.approvers:
             motion = approve(motion)
@@ -129,6 +129,14 @@ class ApprovedBackend:
         )
         self._at = result.reached
         return result
+
+    def _tcp(self) -> Vec3:
+        """Where the TCP is: the robot's own state when it has one (no scene needed)."""
+        if hasattr(self.inner, "robot_state"):
+            tcp: Vec3 = self.inner.robot_state().tcp
+            return tcp
+        position: Vec3 = self.inner.observe().gripper_position
+        return position
 
     def set_gripper(self, open: bool, width: float | None = None) -> GripperResult:
         """Pass through."""

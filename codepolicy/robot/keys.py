@@ -36,10 +36,16 @@ def read_key_file(path: Path) -> bytes:
     """The secret in ``path``.
 
     Raises:
-        KeyFileError: the file is missing or unreadable, or is not hex of at least
-            :data:`MIN_KEY_BYTES` bytes; the message names the file.
+        KeyFileError: the file is missing or unreadable, readable by group or others, or is not
+            hex of at least :data:`MIN_KEY_BYTES` bytes; the message names the file.
     """
     try:
+        mode = os.stat(path).st_mode & 0o077
+        if mode:
+            raise KeyFileError(
+                f"key file {path} can be read by other users (mode {oct(os.stat(path).st_mode & 0o777)}); "
+                f"run 'chmod 600 {path}'"
+            )
         text = Path(path).read_text(encoding="ascii").strip()
     except FileNotFoundError:
         raise KeyFileError(f"key file not found: {path}") from None

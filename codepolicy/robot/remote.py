@@ -30,10 +30,12 @@ from codepolicy.envs.backend import (
     MoveResult,
     ObjectSpawn,
 )
+from codepolicy.envs.frame import TABLETOP, Frame
+from codepolicy.envs.roles import RobotState, World
 from codepolicy.envs.state import SceneState, Vec3
+from codepolicy.errors import ConfigError
 from codepolicy.robot import wire
 from codepolicy.robot.client import RobotClient
-from codepolicy.robot.driver import RobotState
 from codepolicy.robot.errors import RobotError, RobotRefused
 from codepolicy.robot.keys import read_key_file
 
@@ -49,6 +51,7 @@ class RemoteBackend:
     """
 
     name = "remote"
+    frame: Frame = TABLETOP
 
     def __init__(
         self, address: str, key: bytes, *, role: str = "control", **client_options: Any
@@ -140,16 +143,16 @@ class RemoteBackend:
         self._motion("wait", {"seconds": float(seconds)})
 
     def robot_state(self) -> RobotState:
-        """The robot's measured state."""
+        """The robot's measured state (the robot role's :class:`~codepolicy.envs.roles.RobotState`)."""
         s = self.client.request("state")
         self._sim_time = float(s["sim_time"])
+        held = s.get("held")
         return RobotState(
             tcp=wire.vec3(s["tcp"], "tcp"),
             gripper_opening=float(s["gripper_opening"]),
-            held=s.get("held"),
+            holding=bool(s.get("holding", held is not None)),
+            held=held,
             sim_time=float(s["sim_time"]),
-            moving=bool(s.get("moving")),
-            joints=tuple(float(v) for v in s.get("joints", ())),
         )
 
     def stop(self) -> None:
@@ -216,3 +219,32 @@ def open_remote(
     backend = RemoteBackend(address, key, **options)
     backend.connect()
     return backend
+
+
+def remote_world(
+    *,
+    address: str | None = None,
+    key_file: Path | None = None,
+    insecure: bool = False,
+    gui: bool = False,
+    **options: Any,
+) -> World:
+    """The ``remote`` backend (registered through the ``codepolicy.backends`` entry point): a
+    connected :class:`RemoteBackend` as a world, its robot guarded on this side too.
+
+    Raises:
+        ConfigError: no address, a bad key file, or a server that cannot be reached or refuses us.
+    """
+    from codepolicy.robot.keys import KeyFileError
+
+    if gui:
+        raise ConfigError("the remote backend has no window here; drop --gui")
+    if not address:
+        raise ConfigError("--backend remote needs --robot tcp://HOST:PORT")
+    try:
+        backend = open_remote(address, key_file, insecure=insecure, **options)
+    except KeyFileError as exc:
+        raise ConfigError(str(exc)) from None
+    except RobotError as exc:
+        raise ConfigError(f"cannot use the robot at {address}: {exc}") from None
+    return World.of(backend)

@@ -1,11 +1,16 @@
-"""Run one program on one episode and return its feedback.
+"""Run one program on one episode's world and judge it: the execute-and-judge step of the pipeline.
+
+The robot role (guarded) executes, perception tells the primitives, the feedback's scene text and
+"what changed" about the objects, and only the judge reads the scene's ground truth. A scene without
+ground truth (a real table) is judged on what perception sees, and the feedback says so.
 
 Example:
+    >>> from codepolicy.envs.backend import make_world
     >>> from codepolicy.scenario.catalog import get_scenario
     >>> from codepolicy.scenario.sampler import sample_episode
     >>> episode = sample_episode(get_scenario("pick-place"), seed=0)
     >>> program = f"pick_and_place({episode.variables['block']!r}, {episode.variables['target']!r})"
-    >>> feedback = run_episode(episode, program, backend=make_backend("kinematic"))
+    >>> feedback = run_program(episode, program, make_world("kinematic"))
     >>> feedback.status.value, feedback.success
     ('success', True)
 """
@@ -14,11 +19,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
-from codepolicy.envs.backend import Backend, ObjectSpawn
-from codepolicy.envs.kinematic import KinematicBackend
-from codepolicy.envs.safety import GuardedBackend
+from codepolicy.envs.roles import ObjectSpawn, World
 from codepolicy.envs.state import SceneState
+from codepolicy.errors import ConfigError
 from codepolicy.feedback.idle import idle_note
 from codepolicy.feedback.model import ErrorReport, Feedback, status_from
 from codepolicy.feedback.scene import describe_changes, describe_scene
@@ -27,7 +32,7 @@ from codepolicy.planning.lmp import ModelLMPs, define_missing_functions
 from codepolicy.primitives.cap_lmps import HELPER_NAMES
 from codepolicy.primitives.context import PrimitiveContext
 from codepolicy.primitives.default import DEFAULT
-from codepolicy.primitives.perception_kinds import make_perception
+from codepolicy.primitives.perception import Perception, make_perception, perceived_scene
 from codepolicy.primitives.registry import Registry
 from codepolicy.runner.host import Budget, EpisodeHost
 from codepolicy.runner.state import ProgramState
@@ -39,31 +44,7 @@ from codepolicy.sandbox.session import Session
 from codepolicy.scenario.sampler import Episode
 from codepolicy.success import evaluate
 
-BACKENDS = ("physics", "kinematic")
-
-
-def make_backend(kind: str, *, gui: bool = False) -> Backend:
-    """A fresh backend of the given kind (``"physics"``, ``"kinematic"`` or an adapter world such
-    as ``"panda-pick-and-place"``).
-
-    Raises:
-        ValueError: unknown kind, naming the known ones.
-        MissingExtraError: an adapter world whose env package is not installed.
-    """
-    if kind == "kinematic":
-        return KinematicBackend()
-    if kind == "physics":
-        from codepolicy.envs.physics import PhysicsBackend
-
-        return PhysicsBackend(gui=gui)
-    from codepolicy.envs.adapters.spec import spec_names
-
-    if kind in spec_names():
-        from codepolicy.envs.adapters import AdapterBackend
-
-        return AdapterBackend(kind)
-    known = [*BACKENDS, *spec_names()]
-    raise ValueError(f"unknown backend '{kind}'; known backends: {', '.join(known)}")
+JUDGED_FROM_PERCEPTION = "judged from perception: this scene has no ground truth"
 
 
 def world_kind(episode: Episode, backend: str) -> str:
@@ -73,7 +54,7 @@ def world_kind(episode: Episode, backend: str) -> str:
 
 
 def spawns(episode: Episode) -> list[ObjectSpawn]:
-    """The episode's objects as backend spawn specs."""
+    """The episode's objects as scene spawn specs."""
     return [ObjectSpawn(o.name, o.kind, o.color, o.x, o.y, o.yaw) for o in episode.objects]
 
 
@@ -85,31 +66,37 @@ def default_limits(episode: Episode) -> SandboxLimits:
     )
 
 
-def run_episode(
+def perceive(world: World, perception: Perception) -> SceneState:
+    """The scene as perception and the robot see it now."""
+    return perceived_scene(perception.detect(), world.robot.robot_state())
+
+
+def run_program(
     episode: Episode,
     program: str,
+    world: World,
     *,
-    backend: Backend,
     registry: Registry = DEFAULT,
+    perception: str = "privileged",
+    perception_options: dict[str, Any] | None = None,
     limits: SandboxLimits | None = None,
-    noise_std: float = 0.0,
     on_event: Callable[[CallEvent], None] | None = None,
     reset: bool = True,
     before_run: Callable[[], None] | None = None,
     pause_on_failure: bool = False,
     model: Model | None = None,
     state: ProgramState | None = None,
-    perception: str = "privileged",
 ) -> Feedback:
     """Reset the world to ``episode``, run ``program`` in the sandbox, judge the final scene.
 
     Args:
         episode: The concrete episode (objects, instruction, success condition, budget).
         program: Python source written against ``registry``.
-        backend: The world; it is wrapped in the safety guard.
+        world: The world; its robot is already guarded.
         registry: The primitives the program may call (a profile).
+        perception: Perception kind the primitives and the feedback use.
+        perception_options: Options of that kind (``noise_std`` for ``noisy``).
         limits: Sandbox limits; by default derived from the episode budget.
-        noise_std: Position noise of perception, metres.
         on_event: Called with each primitive call's event as soon as it completes.
         reset: Reset the world first; ``False`` continues from the current scene (replanning).
         before_run: Called after the reset, just before the program starts (e.g. start a video).
@@ -122,29 +109,25 @@ def run_episode(
         state: The variables and functions earlier programs of the same session left; the
             program starts with them and leaves its own there (see
             :func:`codepolicy.runner.instructions.run_programs`).
-        perception: Perception kind the primitives see the world through
-            (:data:`~codepolicy.primitives.perception_kinds.PERCEPTION_KINDS`).
     """
     started = time.perf_counter()
-    if episode.world != "tabletop" and backend.name != episode.world:
-        raise ValueError(
+    if episode.world != "tabletop" and world.name != episode.world:
+        raise ConfigError(
             f"episode of '{episode.scenario}' runs in the adapter world '{episode.world}', "
-            f"not on the '{backend.name}' backend"
+            f"not on the '{world.name}' backend"
         )
-    initial = backend.reset(spawns(episode), seed=episode.seed) if reset else backend.observe()
+    if reset:
+        world.scene.reset(spawns(episode), seed=episode.seed)
+    seen = make_perception(perception, world, seed=episode.seed, **(perception_options or {}))
+    initial = perceive(world, seen)
     if before_run is not None:
         before_run()
-    guarded = GuardedBackend(backend)
-    if perception == "privileged":
-        ctx = PrimitiveContext.for_backend(guarded, noise_std=noise_std, seed=episode.seed)
-    else:
-        seen = make_perception(perception, guarded, seed=episode.seed, noise_std=noise_std or 0.005)
-        ctx = PrimitiveContext(backend=guarded, perception=seen)
+    ctx = PrimitiveContext(robot=world.robot, perception=seen, frame=world.frame)
     host = EpisodeHost(ctx, Budget(episode.budget.max_calls, episode.budget.max_sim_seconds))
     state = state if state is not None else ProgramState()
     carry = dict(state.variables)
     if registry.context is not None:
-        carry.update(registry.context([d.name for d in ctx.perception.detect()]))
+        carry.update(registry.context([d.name for d in seen.detect()]))
     if model is not None:
         program = define_missing_functions(
             program, model, registry, episode.instruction, defined=[*state.functions(), *carry]
@@ -155,7 +138,7 @@ def run_episode(
         program,
         registry,
         host.dispatch,
-        limits=jail_for_backend(limits or default_limits(episode), backend),
+        limits=jail_for_backend(limits or default_limits(episode), world),
         seed=episode.seed,
         after_call=on_event,
         carry=carry,
@@ -171,16 +154,44 @@ def run_episode(
                     break
         execution = session.run() if failed is None else _paused(session, failed)
     state.update(program, execution.kept)
-    feedback = judge(episode, execution, backend, initial, ctx.said, started)
+    feedback = judge(episode, execution, world, seen, initial, ctx.said, started)
     moving = {spec.name for spec in registry if spec.moves_robot}
     note = idle_note(
-        program,
-        execution.events,
-        moving=moving,
-        succeeded=feedback.success,
-        completed=execution.ok,
+        program, execution.events, moving=moving, succeeded=feedback.success, completed=execution.ok
     )
     return feedback.model_copy(update={"idle": note}) if note else feedback
+
+
+def run_episode(
+    episode: Episode,
+    program: str,
+    *,
+    backend: Any,
+    perception: str = "privileged",
+    noise_std: float = 0.0,
+    **options: Any,
+) -> Feedback:
+    """:func:`run_program` on ``backend``: a :class:`~codepolicy.envs.roles.World`, or one object
+    playing both roles (the physics and kinematic backends), which is made a world here.
+
+    Args:
+        perception: Perception kind; ``privileged`` with ``noise_std`` > 0 means ``noisy``.
+        noise_std: Position noise of the ``noisy`` kind, metres (0: its default).
+        **options: Everything else :func:`run_program` takes.
+    """
+    world = backend if isinstance(backend, World) else World.of(backend)
+    kind = "noisy" if perception == "privileged" and noise_std > 0 else perception
+    perception_options = dict(options.pop("perception_options", None) or {})
+    if kind == "noisy" and noise_std > 0:
+        perception_options.setdefault("noise_std", noise_std)
+    return run_program(
+        episode,
+        program,
+        world,
+        perception=kind,
+        perception_options=perception_options,
+        **options,
+    )
 
 
 def _paused(session: Session, failed: CallEvent) -> ExecutionResult:
@@ -204,19 +215,27 @@ def _paused(session: Session, failed: CallEvent) -> ExecutionResult:
 def judge(
     episode: Episode,
     execution: ExecutionResult,
-    backend: Backend,
+    world: World,
+    perception: Perception,
     initial: SceneState,
     said: list[str],
     started: float,
 ) -> Feedback:
     """Evaluate the final scene and assemble the feedback of a finished run.
 
+    The success check reads the scene's ground truth; the feedback's scene text and "what
+    changed" are what ``perception`` sees.
+
     Args:
-        initial: The scene when the program started (what changed is measured from it).
+        initial: The perceived scene when the program started (changes are measured from it).
         started: ``time.perf_counter()`` when the run started.
     """
-    final = backend.observe()
-    evaluation = evaluate(episode.success, final)
+    final = perceive(world, perception)
+    truth = world.scene.observe() if world.scene.has_ground_truth else final
+    evaluation = evaluate(episode.success, truth)
+    explanation = evaluation.explanation
+    if not world.scene.has_ground_truth:
+        explanation = f"{explanation} ({JUDGED_FROM_PERCEPTION})"
     error = None
     if execution.error is not None and execution.error.kind is not ErrorKind.aborted:
         err = execution.error
@@ -230,12 +249,12 @@ def judge(
         scenario=episode.scenario,
         seed=episode.seed,
         instruction=episode.instruction,
-        backend=backend.name,
+        backend=world.name,
         status=status_from(execution, evaluation.success),
         success=evaluation.success,
         executable=execution.ok,
         reward=evaluation.reward,
-        explanation=evaluation.explanation,
+        explanation=explanation,
         evaluation=evaluation,
         steps=execution.events,
         error=error,
@@ -244,7 +263,7 @@ def judge(
         changes=describe_changes(initial, final),
         said=list(said),
         output=execution.output,
-        env_success=_env_success(final),
+        env_success=_env_success(truth),
         sim_time=sum(e.sim_time or 0.0 for e in execution.events),
         wall_time=time.perf_counter() - started,
         jail=active_layers(execution.jail),

@@ -1,7 +1,7 @@
 """The host side of one episode: every primitive call a program makes is dispatched here.
 
 The sandbox has already validated the call's arguments against the primitive's signature. The host
-enforces the episode budget (primitive calls, simulated seconds), runs the primitive against a backend
+enforces the episode budget (primitive calls, simulated seconds), runs the primitive against a robot
 wrapped in the safety guard, and records the simulated time each call took.
 """
 
@@ -33,8 +33,8 @@ class EpisodeHost:
     """Dispatches primitive calls of one program run onto a primitive context.
 
     Args:
-        ctx: The context primitives run with (its backend should be a
-            :class:`~codepolicy.envs.safety.GuardedBackend`).
+        ctx: The context primitives run with (its robot should be a
+            :class:`~codepolicy.envs.safety.GuardedRobot`).
         budget: The episode budget.
     """
 
@@ -42,12 +42,12 @@ class EpisodeHost:
         self.ctx = ctx
         self.budget = budget
         self.calls = 0
-        self._start = ctx.backend.sim_time
+        self._start = ctx.robot.sim_time
 
     @property
     def sim_seconds(self) -> float:
         """Simulated seconds used so far by this program."""
-        return self.ctx.backend.sim_time - self._start
+        return self.ctx.robot.sim_time - self._start
 
     def dispatch(self, spec: PrimitiveSpec, args: dict[str, Any]) -> DispatchResult:
         """Run one validated call; raise :class:`BudgetExceeded` when the budget is spent."""
@@ -56,9 +56,9 @@ class EpisodeHost:
                 f"the program made more than {self.budget.max_calls} primitive calls"
             )
         self.calls += 1
-        before = self.ctx.backend.sim_time
+        before = self.ctx.robot.sim_time
         value = spec.impl(self.ctx, **args)
-        elapsed = self.ctx.backend.sim_time - before
+        elapsed = self.ctx.robot.sim_time - before
         if self.sim_seconds > self.budget.max_sim_seconds:
             raise BudgetExceeded(
                 f"the program used {self.sim_seconds:.1f} simulated seconds; "

@@ -64,10 +64,13 @@ REAL_ROBOT_BACKENDS = frozenset({"remote"})
 
 
 def for_backend(limits: Any, backend: Any) -> Any:
-    """``limits`` with ``require_jail`` set when ``backend`` drives a real robot (its name is in
-    :data:`REAL_ROBOT_BACKENDS` or it has a true ``requires_jail`` attribute)."""
-    name = getattr(backend, "name", "")
-    if name in REAL_ROBOT_BACKENDS or getattr(backend, "requires_jail", False):
+    """``limits`` with ``require_jail`` set when ``backend`` (a world or one of its roles) drives a
+    real robot: its name is in :data:`REAL_ROBOT_BACKENDS`, or it or its robot role (looked
+    through the safety guard) has a true ``requires_jail`` attribute."""
+    robot = getattr(backend, "robot", None)
+    parts = [backend, robot, getattr(robot, "unwrapped", None)]
+    names = {getattr(part, "name", "") for part in parts if part is not None}
+    if names & REAL_ROBOT_BACKENDS or any(getattr(p, "requires_jail", False) for p in parts):
         return limits.model_copy(update={"require_jail": True})
     return limits
 

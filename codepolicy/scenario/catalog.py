@@ -1,7 +1,9 @@
 """The shipped scenarios: find them by name, gymnasium name or path, and list them.
 
 Each file in ``scenarios/`` is one task family and yields two scenarios, ``<family>-seen`` and
-``<family>-unseen``; a bare family name means its seen scenario.
+``<family>-unseen``. A family name means the family: ``bench --suite pick-place`` runs both
+scenarios; a command that runs a single episode (``run``, ``show``) runs its seen scenario and
+says so (:func:`single_choice`).
 
 Example:
     >>> get_scenario("stack-blocks").name
@@ -114,6 +116,27 @@ def get_scenario(name: str) -> Scenario:
 
 def _raise_unknown(name: str, suggestions: list[str]) -> Scenario:
     raise UnknownScenarioError(name, suggestions)
+
+
+def single_choice(name: str, chosen: Scenario) -> str | None:
+    """When ``name`` names a whole family but one episode runs, the sentence saying which scenario.
+
+    Example:
+        >>> print(single_choice("pick-place", get_scenario("pick-place"))[:74])
+        pick-place is a family of 2 scenarios (pick-place-seen, pick-place-unseen)
+        >>> single_choice("pick-place-unseen", get_scenario("pick-place-unseen")) is None
+        True
+    """
+    members = [s.name for s in chosen.family.scenarios()]
+    if name.strip() in members or len(members) < 2 or chosen.name not in members:
+        return None
+    if not (looks_like_path(name) or name.strip() == chosen.spec.family):
+        return None
+    others = " or ".join(m for m in members if m != chosen.name)
+    return (
+        f"{name} is a family of {len(members)} scenarios ({', '.join(members)}); running "
+        f"{chosen.name} (name {others} to run the other)"
+    )
 
 
 def looks_like_path(name: str) -> bool:

@@ -17,23 +17,32 @@ from codepolicy.envs.adapters.link import EnvLink
 from codepolicy.envs.adapters.robot import AdapterRobot
 from codepolicy.envs.adapters.scene import AdapterScene
 from codepolicy.envs.adapters.spec import AdapterSpec, get_spec
-from codepolicy.envs.backend import (
+from codepolicy.envs.frame import TABLETOP, Frame
+from codepolicy.envs.roles import (
     DEFAULT_SPEED,
     CameraFrame,
     GripperResult,
+    LocalConnection,
     MoveResult,
     ObjectSpawn,
+    RobotState,
 )
 from codepolicy.envs.state import SceneState, Vec3
 
 
-class AdapterBackend:
-    """A spec'd env as a backend: programs, primitives and the judge see the tabletop frame.
+class AdapterBackend(LocalConnection):
+    """A spec'd env as a backend playing both roles: programs, primitives and the judge see the
+    tabletop frame. Its scene cannot spawn (the env lays out its own objects; ``reset`` verifies
+    the names) and reports privileged ground truth.
 
     Args:
         spec: A shipped spec's name or a spec.
         env: An already made env for the spec (tests, benchmarks); made when None.
     """
+
+    frame: Frame = TABLETOP
+    can_spawn = False
+    has_ground_truth = True
 
     def __init__(self, spec: str | AdapterSpec, env: Any = None) -> None:
         self.spec = get_spec(spec) if isinstance(spec, str) else spec
@@ -81,6 +90,20 @@ class AdapterBackend:
         scene = self.observe()
         return GripperResult(scene.gripper_opening, scene.held, seconds)
 
+    def robot_state(self) -> RobotState:
+        """Where the end effector is, the finger opening and what it holds."""
+        scene = self.observe()
+        return RobotState(
+            scene.gripper_position,
+            scene.gripper_opening,
+            scene.held is not None,
+            scene.held,
+            self.sim_time,
+        )
+
+    def stop(self) -> None:
+        """Nothing moves between commands (every command servos to completion)."""
+
     def wait(self, seconds: float) -> None:
         """Let env time pass, holding still."""
         self.robot.wait(seconds)
@@ -100,7 +123,7 @@ class AdapterBackend:
         """A top-down drawing of the scene in the tabletop frame (no OpenGL needed)."""
         from codepolicy.envs.kinematic import _render_top_down as render_top_down
 
-        return render_top_down(self.observe(), width, height)
+        return render_top_down(self.observe(), width, height, self.frame)
 
     @property
     def sim_time(self) -> float:
@@ -108,5 +131,6 @@ class AdapterBackend:
         return self.link.sim_time
 
     def close(self) -> None:
-        """Close the env."""
+        """Close the env; the robot is disconnected afterwards."""
+        self.disconnect()
         self.link.close()

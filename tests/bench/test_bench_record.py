@@ -13,7 +13,8 @@ from codepolicy.bench.record import (
     round_from_feedback,
 )
 from codepolicy.bench.store import ResultsStore, read_records
-from codepolicy.runner.episode import make_backend, run_episode
+from codepolicy.envs.backend import make_world
+from codepolicy.runner.episode import run_program
 from codepolicy.scenario.catalog import get_scenario
 from codepolicy.scenario.sampler import sample_episode
 
@@ -23,7 +24,7 @@ def test_record_from_a_real_kinematic_episode(tmp_path: Path) -> None:
     good = f"pick_and_place({episode.variables['block']!r}, {episode.variables['target']!r})"
     rounds = []
     for index, program in enumerate(["undefined_name()", "x = 1 / 0", good]):
-        feedback = run_episode(episode, program, backend=make_backend("kinematic"))
+        feedback = run_program(episode, program, make_world("kinematic"))
         rounds.append(round_from_feedback(index, program, feedback, completion=program))
     assert rounds[0].status == "rejected" and (rounds[0].error or "").startswith("rejected: line")
     assert rounds[1].status == "error" and "ZeroDivisionError" in (rounds[1].error or "")

@@ -204,13 +204,13 @@ def test_parallel_workers_give_the_same_records_as_one(tmp_path: Path, workers: 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--planner", "human"], "unknown --planner"),
+        (["--planner", "human"], "unknown planner 'human'; choose one of: oracle"),
         (["--suite", "no-such-thing"], "unknown scenario"),
         (["--split", "weird"], "unknown split"),
         (["--seeds", "2", "--seed-list", "1,2"], "exclude each other"),
         (["--planner", "llm"], "--planner llm needs --model"),
-        (["--video", "sometimes"], "unknown --video"),
-        (["--executor", "slurm"], "unknown --executor"),
+        (["--video", "sometimes"], "unknown video mode 'sometimes'"),
+        (["--executor", "slurm"], "unknown executor 'slurm'"),
     ],
 )
 def test_bad_options_exit_2_with_a_message(tmp_path: Path, args: list[str], message: str) -> None:

@@ -40,3 +40,19 @@ def test_programs_continue_from_the_current_scene_and_truncate() -> None:
         obs, reward, terminated, truncated, _ = env.step("say('thinking')")
         assert truncated and reward == first_reward, "the world kept the first program's work"
     env.close()
+
+
+def test_the_code_env_runs_programs_with_its_profile() -> None:
+    import pytest
+
+    from codepolicy.envs.code_env import CodeAsActionEnv
+    from codepolicy.errors import ConfigError
+
+    env = CodeAsActionEnv("pick-place", backend="kinematic", profile="cap")
+    _, info = env.reset(seed=0)
+    program = "put_first_on_second({block!r}, {target!r})".format(**info["variables"])
+    _, reward, terminated, _, info = env.step(program)
+    assert (reward, terminated, info["status"]) == (1.0, True, "success")
+    env.close()
+    with pytest.raises(ConfigError, match="unknown profile 'bogus'"):
+        CodeAsActionEnv("pick-place", backend="kinematic", profile="bogus")

@@ -14,9 +14,8 @@ from types import ModuleType
 
 import pytest
 
-from codepolicy.envs.backend import Backend
+from codepolicy.envs.backend import Backend, make_backend
 from codepolicy.envs.kinematic import KinematicBackend
-from codepolicy.runner.episode import make_backend
 from codepolicy.scenario.catalog import list_scenarios
 from codepolicy.scenario.sampler import sample_episode
 

@@ -6,7 +6,8 @@ import pytest
 
 from codepolicy.envs.backend import MAX_SPEED, Backend, ObjectSpawn
 from codepolicy.envs.kinematic import KinematicBackend
-from codepolicy.envs.safety import GuardedBackend
+from codepolicy.envs.roles import Robot
+from codepolicy.envs.safety import GuardedRobot
 from codepolicy.primitives.errors import SafetyStop
 
 
@@ -23,7 +24,7 @@ def _backend() -> KinematicBackend:
 
 def test_it_implements_the_backend_protocol() -> None:
     assert isinstance(KinematicBackend(), Backend)
-    assert isinstance(GuardedBackend(KinematicBackend()), Backend)
+    assert isinstance(GuardedRobot(KinematicBackend()), Robot)
 
 
 def test_held_object_follows_the_gripper_and_drops_onto_what_is_below() -> None:
@@ -56,12 +57,12 @@ def test_simulated_time_follows_the_physics_arms_speed_profile() -> None:
     start = backend.sim_time
     here = backend.observe().gripper_position
     backend.move_tcp((here[0], here[1], here[2] - 0.2), speed=0.5)
-    # Cruise 0.2 m at 0.5 m/s, plus ramping up and down at 2 m/s^2 (0.5 / 2 s).
-    assert backend.sim_time - start == pytest.approx(0.2 / 0.5 + 0.5 / 2.0)
+    # Cruise 0.2 m at 0.5 m/s, plus ramping up and down at 2 m/s^2 (0.5 / 2 s), plus settling.
+    assert backend.sim_time - start == pytest.approx(0.2 / 0.5 + 0.5 / 2.0 + 0.015)
 
 
 def test_guard_refuses_targets_outside_the_envelope_and_overspeed() -> None:
-    guarded = GuardedBackend(_backend())
+    guarded = GuardedRobot(_backend())
     with pytest.raises(SafetyStop, match="safety envelope"):
         guarded.move_tcp((0.0, 0.3, 0.2))
     with pytest.raises(SafetyStop, match="speed"):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from codepolicy.runner.episode import make_backend, run_episode
+from codepolicy.envs.backend import make_backend
+from codepolicy.runner.episode import run_episode
 from codepolicy.scenario.catalog import get_scenario
 from codepolicy.scenario.sampler import sample_episode
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from codepolicy.envs.backend import ObjectSpawn
 from codepolicy.envs.kinematic import KinematicBackend
+from codepolicy.envs.roles import ObjectSpawn, World
 from codepolicy.feedback.scene import describe_changes, describe_scene, support_of
 from codepolicy.primitives import default as P
 from codepolicy.primitives.context import PrimitiveContext
@@ -18,7 +18,7 @@ def test_changes_say_what_moved_where_and_onto_what() -> None:
             ObjectSpawn("green bowl", "bowl", "green", 0.0, -0.65),
         ]
     )
-    ctx = PrimitiveContext.for_backend(backend)
+    ctx = PrimitiveContext.for_world(World.of(backend))
     P.pick_and_place(ctx, "red block", "blue block")
     after = backend.observe()
     changes = describe_changes(before, after)

@@ -8,16 +8,28 @@ from typing import Any
 
 import pytest
 
-from codepolicy.envs.kinematic import KinematicBackend
+from codepolicy.envs.backend import make_world
+from codepolicy.envs.roles import World
 from codepolicy.llm import make_model
 from codepolicy.llm.retry import RetryPolicy
 from codepolicy.llm.scripted_server import ScriptedServer
 from codepolicy.llm.usage import TrackedModel, UsageLog
-from codepolicy.planning.strategies import Solver
+from codepolicy.planning.strategies import Solution, Solver
 from codepolicy.planning.writer import ProgramWriter
 from codepolicy.primitives.profiles import get_profile
+from codepolicy.runner.executor import Executor
 from codepolicy.scenario.catalog import get_scenario
 from codepolicy.scenario.sampler import Episode, sample_episode
+
+
+class BoundSolver:
+    """A solver and the kinematic world it plans in, so tests call ``solve(episode)``."""
+
+    def __init__(self, solver: Solver, world: World) -> None:
+        self.solver, self.world = solver, world
+
+    def solve(self, episode: Episode) -> Solution:
+        return self.solver.solve(episode, self.world)
 
 
 def _fenced(code: str) -> str:
@@ -36,12 +48,14 @@ def pick_place() -> Episode:
 
 
 @pytest.fixture
-def solver_for(tmp_path: Path) -> Iterator[Callable[..., tuple[Solver, ScriptedServer, UsageLog]]]:
+def solver_for(
+    tmp_path: Path,
+) -> Iterator[Callable[..., tuple[BoundSolver, ScriptedServer, UsageLog]]]:
     servers: list[ScriptedServer] = []
 
     def make(
         script: Any, profile: str = "default", **kwargs: Any
-    ) -> tuple[Solver, ScriptedServer, UsageLog]:
+    ) -> tuple[BoundSolver, ScriptedServer, UsageLog]:
         server = ScriptedServer(script)
         server.start()
         servers.append(server)
@@ -54,8 +68,10 @@ def solver_for(tmp_path: Path) -> Iterator[Callable[..., tuple[Solver, ScriptedS
             retry=RetryPolicy(max_retries=3, base_delay=0.01, max_delay=0.05, sleep=lambda s: None),
             usage=usage,
         )
-        writer = ProgramWriter(model=model, registry=get_profile(profile))
-        return Solver(writer=writer, backend=KinematicBackend(), **kwargs), server, usage
+        registry = get_profile(profile)
+        writer = ProgramWriter(model=model, registry=registry)
+        solver = Solver(writer=writer, executor=Executor(registry=registry), **kwargs)
+        return BoundSolver(solver, make_world("kinematic")), server, usage
 
     yield make
     for server in servers:

@@ -8,10 +8,10 @@ import sys
 
 import pytest
 
-from codepolicy.envs.kinematic import KinematicBackend
+from codepolicy.envs.backend import make_world
 from codepolicy.llm.scripted_server import ScriptedServer
 from codepolicy.primitives.profiles import get_profile
-from codepolicy.runner.episode import run_episode
+from codepolicy.runner.episode import run_program
 from codepolicy.scenario.catalog import get_scenario
 from codepolicy.scenario.sampler import Episode, sample_episode
 
@@ -68,8 +68,8 @@ def cap_program(episode: Episode) -> str:
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_cap_style_program_solves_its_scenario(family: str, seed: int) -> None:
     episode = sample_episode(get_scenario(family), seed)
-    feedback = run_episode(
-        episode, cap_program(episode), backend=KinematicBackend(), registry=get_profile("cap")
+    feedback = run_program(
+        episode, cap_program(episode), make_world("kinematic"), registry=get_profile("cap")
     )
     assert feedback.success, feedback.to_text()
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from codepolicy.envs.backend import Backend
+from codepolicy.envs.backend import Backend, make_backend
 from codepolicy.primitives.profiles import get_profile
-from codepolicy.runner.episode import make_backend
 from codepolicy.runner.instructions import ProgramsResult, run_programs
 from codepolicy.scenario.sampler import Episode, EpisodeBudget, SpawnSpec
 from codepolicy.success.spec import parse_condition

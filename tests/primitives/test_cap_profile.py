@@ -7,8 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from codepolicy.envs.backend import ObjectSpawn
 from codepolicy.envs.kinematic import KinematicBackend
+from codepolicy.envs.roles import ObjectSpawn, World
+from codepolicy.errors import ConfigError
 from codepolicy.primitives import cap, cap_lmps
 from codepolicy.primitives.context import PrimitiveContext
 from codepolicy.primitives.errors import ModelRequired, UnknownObject
@@ -24,7 +25,7 @@ def ctx() -> PrimitiveContext:
             ObjectSpawn("blue bowl", "bowl", "blue", -0.15, -0.6),
         ]
     )
-    return PrimitiveContext.for_backend(backend)
+    return PrimitiveContext.for_world(World.of(backend))
 
 
 def test_positions_are_2d_and_accept_location_names(ctx: PrimitiveContext) -> None:
@@ -69,7 +70,9 @@ def test_put_first_on_second_with_name_and_xy(ctx: PrimitiveContext) -> None:
 def test_profiles_are_selected_by_name() -> None:
     assert "put_first_on_second" in get_profile("cap")
     assert "grasp" in get_profile("default")
-    with pytest.raises(KeyError, match="known profiles: default, cap"):
+    with pytest.raises(
+        ConfigError, match="unknown profile 'voxposer'; choose one of: default, cap"
+    ):
         get_profile("voxposer")
 
 

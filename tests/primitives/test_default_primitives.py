@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from codepolicy.envs.backend import ObjectSpawn
 from codepolicy.envs.kinematic import KinematicBackend
+from codepolicy.envs.roles import ObjectSpawn, World
 from codepolicy.primitives import default as P
 from codepolicy.primitives.context import PrimitiveContext
 from codepolicy.primitives.errors import (
@@ -29,7 +29,7 @@ SCENE = [
 def ctx() -> PrimitiveContext:
     backend = KinematicBackend()
     backend.reset(SCENE)
-    return PrimitiveContext.for_backend(backend)
+    return PrimitiveContext.for_world(World.of(backend))
 
 
 def test_perceive_lists_every_object_with_pose_size_and_colour(ctx: PrimitiveContext) -> None:

@@ -32,6 +32,8 @@ def test_same_outcome_as_local_physics(server: Served, scenario: str, seed: int)
     assert [s["primitive"] for s in r["steps"]] == [s["primitive"] for s in lo["steps"]]
     assert abs(r["sim_time"] - lo["sim_time"]) < 1e-6
     assert "Scene knowledge: privileged ground truth from the simulator" in remote.stderr
+    assert r["scene_source"].startswith("privileged ground truth from the simulator")
+    assert "scene_source" not in lo
 
 
 def test_remote_run_needs_robot_and_key(server: Served, tmp_path: Path) -> None:
@@ -41,12 +43,27 @@ def test_remote_run_needs_robot_and_key(server: Served, tmp_path: Path) -> None:
     assert no_key.returncode == 2 and "needs --key-file" in no_key.stderr
     bad = tmp_path / "bad.key"
     bad.write_text("not hex\n")
+    bad.chmod(0o600)
     bad_key = _run(
         "pick-place", "--backend", "remote", "--robot", server.address, "--key-file", str(bad)
     )
     assert bad_key.returncode == 2 and f"key file {bad} must hold hex digits" in bad_key.stderr
     wrong = tmp_path / "wrong.key"
     wrong.write_text("ab" * 32 + "\n")
+    open_to_all = tmp_path / "open.key"
+    open_to_all.write_text("ab" * 32 + "\n")
+    open_to_all.chmod(0o644)
+    readable = _run(
+        "pick-place",
+        "--backend",
+        "remote",
+        "--robot",
+        server.address,
+        "--key-file",
+        str(open_to_all),
+    )
+    assert readable.returncode == 2 and "can be read by other users (mode 0o644)" in readable.stderr
+    wrong.chmod(0o600)
     refused = _run(
         "pick-place", "--backend", "remote", "--robot", server.address, "--key-file", str(wrong)
     )

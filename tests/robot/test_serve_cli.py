@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,18 @@ def test_keygen_refuses_to_overwrite(tmp_path: Path) -> None:
     assert first.returncode == 0 and oct(key.stat().st_mode & 0o777) == "0o600"
     again = subprocess.run([*CLI, "robot", "keygen", str(key)], capture_output=True, text=True)
     assert again.returncode == 2 and "refusing to overwrite" in again.stderr
+
+
+def test_stop_without_a_server_or_a_key_says_so(tmp_path: Path) -> None:
+    key = tmp_path / "k"
+    subprocess.run([*CLI, "robot", "keygen", str(key)], check=True, capture_output=True)
+    address = f"tcp://127.0.0.1:{free_port()}"
+    started = time.monotonic()
+    gone = subprocess.run([*CLI, "robot", "stop", address, "--key-file", str(key)],
+                          capture_output=True, text=True, timeout=30)  # fmt: skip
+    assert gone.returncode == 1 and "no reply from the robot server" in gone.stderr
+    assert time.monotonic() - started < 15
+    keyless = subprocess.run(
+        [*CLI, "robot", "stop", address], capture_output=True, text=True, timeout=30
+    )
+    assert keyless.returncode == 2 and "only answers clients holding its key" in keyless.stderr

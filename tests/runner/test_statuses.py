@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from codepolicy.envs.kinematic import KinematicBackend
+from codepolicy.envs.backend import make_world
 from codepolicy.oracle import oracle_program
 from codepolicy.primitives.context import PrimitiveContext
 from codepolicy.primitives.default import DEFAULT
 from codepolicy.primitives.registry import Registry, make_spec
-from codepolicy.runner.episode import run_episode
+from codepolicy.runner.episode import run_program
 from codepolicy.sandbox.limits import SandboxLimits
 from codepolicy.scenario.catalog import get_scenario
 from codepolicy.scenario.sampler import Episode, sample_episode
@@ -23,14 +23,14 @@ def episode() -> Episode:
 
 def _unsafe_move(ctx: PrimitiveContext, x: float) -> None:
     """A deliberately buggy primitive that skips argument checks (the guard must stop it)."""
-    ctx.backend.move_tcp((x, -0.5, 0.2))
+    ctx.robot.move_tcp((x, -0.5, 0.2))
 
 
 def run(episode: Episode, program: str, registry: Registry = DEFAULT, **limits: float):  # type: ignore[no-untyped-def]
-    return run_episode(
+    return run_program(
         episode,
         program,
-        backend=KinematicBackend(),
+        make_world("kinematic"),
         registry=registry,
         limits=SandboxLimits(**limits) if limits else None,
     )

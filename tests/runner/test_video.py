@@ -7,8 +7,9 @@ from pathlib import Path
 import imageio.v2 as imageio
 import pytest
 
+from codepolicy.envs.backend import make_world
 from codepolicy.oracle import oracle_program
-from codepolicy.runner.episode import make_backend, run_episode
+from codepolicy.runner.episode import run_program
 from codepolicy.runner.video import VideoRecorder
 from codepolicy.scenario.catalog import get_scenario
 from codepolicy.scenario.sampler import sample_episode
@@ -17,15 +18,15 @@ from codepolicy.scenario.sampler import sample_episode
 @pytest.mark.slow
 def test_physics_video_streams_frames_during_motion(tmp_path: Path) -> None:
     episode = sample_episode(get_scenario("pick-place"), 0)
-    world = make_backend("physics")
+    world = make_world("physics")
     path = tmp_path / "episode.mp4"
     recorder = VideoRecorder(path, fps=6, size=(160, 120))
     try:
-        feedback = run_episode(
+        feedback = run_program(
             episode,
             oracle_program(episode),
-            backend=world,
-            before_run=lambda: recorder.attach(world),
+            world,
+            before_run=lambda: recorder.attach(world.scene),
         )
     finally:
         recorder.close()
