@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from codepolicy.envs.backend import Backend
+from codepolicy.errors import ConfigError
 from codepolicy.primitives.camera_perception import CameraPerception, CameraRig, MaskPerception
 from codepolicy.primitives.perception import Perception, PrivilegedPerception
 
@@ -26,29 +27,26 @@ DEFAULT_NOISE_STD = 0.005
 """Position noise of the ``noisy`` kind, metres."""
 
 
-class PerceptionUnavailable(ValueError):
+class PerceptionUnavailable(ConfigError):
     """The chosen perception kind cannot run on this world (it does not render cameras)."""
 
 
 def rendering_world(backend: Any) -> Any:
-    """The object that renders perception cameras behind ``backend`` (through wrappers), or None.
+    """The object that renders perception cameras behind ``backend``, or None.
 
-    A backend offers them itself or through its ``world`` (the PyBullet world) or ``scene`` (a
-    world's scene role) attribute; guards and other wrappers are looked through via ``inner`` /
-    ``unwrapped``.
+    Searched breadth-first through the attributes that lead from a world or wrapper to what it
+    holds: ``scene`` (a world's scene role), ``world`` (the PyBullet world of a backend), ``inner``
+    and ``unwrapped`` (guards and other wrappers).
     """
-    seen: set[int] = set()
-    current = backend
-    while current is not None and id(current) not in seen:
+    queue, seen = [backend], set()
+    while queue:
+        current = queue.pop(0)
+        if current is None or id(current) in seen:
+            continue
         seen.add(id(current))
-        for candidate in (
-            current,
-            getattr(current, "world", None),
-            getattr(current, "scene", None),
-        ):
-            if candidate is not None and callable(getattr(candidate, "render_camera", None)):
-                return candidate
-        current = getattr(current, "inner", None) or getattr(current, "unwrapped", None)
+        if callable(getattr(current, "render_camera", None)):
+            return current
+        queue += [getattr(current, a, None) for a in ("scene", "world", "inner", "unwrapped")]
     return None
 
 
@@ -73,7 +71,7 @@ def make_perception(
         rig: Cameras and resolution of the camera-based kinds.
 
     Raises:
-        ValueError: unknown kind, naming the known ones.
+        ConfigError: unknown kind, naming the known ones.
         PerceptionUnavailable: a camera-based kind on a world that renders no perception cameras.
     """
     if kind == "privileged":
@@ -83,7 +81,9 @@ def make_perception(
             getattr(backend, "scene", backend), noise_std=noise_std, seed=seed
         )
     if kind not in PERCEPTION_KINDS:
-        raise ValueError(f"unknown perception '{kind}'; known kinds: {', '.join(PERCEPTION_KINDS)}")
+        raise ConfigError(
+            f"unknown perception '{kind}'; known kinds: {', '.join(PERCEPTION_KINDS)}"
+        )
     world = rendering_world(backend)
     if world is None:
         raise PerceptionUnavailable(
@@ -101,23 +101,23 @@ def rig_from_options(kind: str, options: dict[str, Any]) -> CameraRig:
     """A :class:`CameraRig` from a kind's options (``width``, ``height``, ``shadows``).
 
     Raises:
-        ValueError: an unknown option or a bad value, naming it.
+        ConfigError: an unknown option or a bad value, naming it.
     """
     unknown = sorted(set(options) - {"width", "height", "shadows"})
     if unknown:
-        raise ValueError(
+        raise ConfigError(
             f"perception '{kind}' takes only width, height and shadows, got: {', '.join(unknown)}"
         )
     rig = CameraRig()
     width, height = options.get("width", rig.width), options.get("height", rig.height)
     for name, value in (("width", width), ("height", height)):
         if not isinstance(value, int) or isinstance(value, bool) or not 32 <= value <= 4096:
-            raise ValueError(
+            raise ConfigError(
                 f"perception '{kind}': {name} must be pixels in [32, 4096], got {value!r}"
             )
     shadows = options.get("shadows", rig.shadows)
     if not isinstance(shadows, bool):
-        raise ValueError(f"perception '{kind}': shadows must be true or false, got {shadows!r}")
+        raise ConfigError(f"perception '{kind}': shadows must be true or false, got {shadows!r}")
     return CameraRig(rig.cameras, width, height, shadows)
 
 
