@@ -34,19 +34,22 @@ class PerceptionUnavailable(ConfigError):
 def rendering_world(backend: Any) -> Any:
     """The object that renders perception cameras behind ``backend``, or None.
 
-    Searched breadth-first through the attributes that lead from a world or wrapper to what it
-    holds: ``scene`` (a world's scene role), ``world`` (the PyBullet world of a backend), ``inner``
-    and ``unwrapped`` (guards and other wrappers).
+    A backend offers them itself or through its ``world`` (the PyBullet world) or ``scene`` (a
+    world's scene role) attribute, at any depth; guards and other wrappers are looked through via
+    ``inner`` / ``unwrapped``.
     """
-    queue, seen = [backend], set()
-    while queue:
-        current = queue.pop(0)
+    seen: set[int] = set()
+    frontier = [backend]
+    while frontier:
+        current = frontier.pop(0)
         if current is None or id(current) in seen:
             continue
         seen.add(id(current))
         if callable(getattr(current, "render_camera", None)):
             return current
-        queue += [getattr(current, a, None) for a in ("scene", "world", "inner", "unwrapped")]
+        frontier.extend(
+            getattr(current, attr, None) for attr in ("world", "scene", "inner", "unwrapped")
+        )
     return None
 
 
