@@ -169,7 +169,8 @@ class ProgramPlanner:
 
 @dataclass
 class OraclePlanner:
-    """Runs the scenario's reference program (:mod:`codepolicy.oracle`)."""
+    """Runs the scenario's reference program (:mod:`codepolicy.oracle`); under an API tier with
+    reference programs of its own (``--profile low``), that tier's program and call budget."""
 
     executor: Executor
     name: str = "oracle"
@@ -181,9 +182,17 @@ class OraclePlanner:
             ConfigError: the scenario has no reference program, or lacks a variable it uses.
         """
         from codepolicy.oracle import OracleError, oracle_program
+        from codepolicy.oracle.tier_programs import HELPERS, tier_episode, tier_program
+        from codepolicy.primitives.tiers import TIERS
 
+        registry = self.executor.registry
+        tier = next((t for t, r in TIERS.items() if r is registry and t in HELPERS), None)
         try:
-            source = oracle_program(episode)
+            if tier is None:
+                source = oracle_program(episode)
+            else:  # an API tier with its own reference programs (and call budget)
+                episode = tier_episode(episode, tier)
+                source = tier_program(episode, tier)
         except OracleError as exc:
             raise ConfigError(str(exc)) from None
         return ProgramPlanner(self.executor, source, self.name).solve(episode, world)
