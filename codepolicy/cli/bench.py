@@ -10,6 +10,7 @@ import typer
 from codepolicy.cli import options as opts
 from codepolicy.cli.common import fail
 from codepolicy.cli.planner_setup import LLMOptions
+from codepolicy.feedback.levels import DEFAULT_FEEDBACK_LEVEL
 from codepolicy.llm.base import DEFAULT_MAX_TOKENS, DEFAULT_TIMEOUT_S
 
 if TYPE_CHECKING:
@@ -78,6 +79,7 @@ def bench(
     timeout: opts.Timeout = DEFAULT_TIMEOUT_S,
     max_tokens: opts.MaxTokens = DEFAULT_MAX_TOKENS,
     model_path: opts.ModelPath = None,
+    feedback: opts.FeedbackLevel = DEFAULT_FEEDBACK_LEVEL,
 ) -> None:
     """Run every scenario × seed × variant episode, then print and save the statistics."""
     from codepolicy.bench.executors import EXECUTORS
@@ -114,6 +116,7 @@ def bench(
                 timeout=timeout,
                 max_tokens=max_tokens,
                 model_path=model_path,
+                feedback=feedback,
             ).check()
         llm = dict(
             model=model,
@@ -129,6 +132,7 @@ def bench(
             timeout=timeout,
             max_tokens=max_tokens,
             model_path=model_path,
+            feedback=feedback,
         )
     elif model is not None:
         fail("--model needs --planner llm")
@@ -184,7 +188,7 @@ def _run(
         done = done_keys(out) if resume else set()
     except ResultsFileError as exc:
         fail(str(exc))
-    from codepolicy.prompts.render import template_sources
+    from codepolicy.prompts.render import contaminated_families, template_sources
 
     prompts: dict[str, str | Path] = {
         f"{label}/{name}": source
@@ -192,11 +196,26 @@ def _run(
         if variant
         for name, source in template_sources(variant).items()
     }
+    contaminated = {
+        name: families
+        for name, variant in variants.items()
+        if variant and (families := contaminated_families(variant))
+    }
     manifest = make_manifest(
         models=[settings.llm["model"]] if settings.llm else [],
         prompts=prompts,
-        settings={**settings_dict(settings), "workers": workers, "executor": executor},
+        settings={
+            **settings_dict(settings),
+            "workers": workers,
+            "executor": executor,
+            "contaminated_variants": contaminated,
+        },
     )
+    for name, families in contaminated.items():
+        typer.echo(
+            f"Note: prompt variant '{name}' is contaminated: its examples solve {', '.join(families)}; "
+            "its results on those families measure copying (recorded in the manifest)."
+        )
     previous = read_manifest(out) if resume else None
     if previous is not None:
         changed = [

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from codepolicy.cli.common import fail
 from codepolicy.envs.backend import Backend
+from codepolicy.feedback.levels import DEFAULT_FEEDBACK_LEVEL, FEEDBACK_LEVELS
 from codepolicy.llm import DEFAULT_MAX_TOKENS, DEFAULT_TIMEOUT_S, PROVIDERS, make_model
 from codepolicy.llm.usage import TrackedModel, UsageLog
 from codepolicy.planning.strategies import STRATEGIES, Solver
@@ -37,6 +38,7 @@ class LLMOptions:
     max_tokens: int = DEFAULT_MAX_TOKENS
     model_path: Path | None = None
     show_progress: bool = False
+    feedback: str = DEFAULT_FEEDBACK_LEVEL
 
     def check(self) -> None:
         """Exit 2 with a message naming the option if any value is invalid."""
@@ -57,6 +59,10 @@ class LLMOptions:
             fail("--max-rounds and --n must be at least 1")
         if not 0.0 <= self.temperature <= 2.0:
             fail(f"--temperature must be in [0, 2], got {self.temperature}")
+        if self.feedback not in FEEDBACK_LEVELS:
+            fail(
+                f"unknown --feedback '{self.feedback}'; choose one of: {', '.join(FEEDBACK_LEVELS)}"
+            )
         if self.timeout <= 0:
             fail(f"--timeout must be a positive number of seconds, got {self.timeout:g}")
         if self.max_tokens < 1:
@@ -114,4 +120,5 @@ def build_solver(
         refine_from=options.refine_from,
         helper_depth=options.helper_depth,
         on_event=on_event,  # type: ignore[arg-type]
+        feedback_level=options.feedback,
     )

@@ -11,6 +11,7 @@ import typer
 from codepolicy.cli import options as opts
 from codepolicy.cli.common import EXIT_NOT_ACHIEVED, EXIT_OK, fail, json_stdout, read_text_file
 from codepolicy.cli.planner_setup import LLMOptions, build_solver
+from codepolicy.feedback.levels import DEFAULT_FEEDBACK_LEVEL
 from codepolicy.feedback.model import Feedback
 from codepolicy.feedback.model import plain as plain_value
 from codepolicy.llm.base import DEFAULT_MAX_TOKENS, DEFAULT_TIMEOUT_S
@@ -105,6 +106,7 @@ def run(
     timeout: opts.Timeout = DEFAULT_TIMEOUT_S,
     max_tokens: opts.MaxTokens = DEFAULT_MAX_TOKENS,
     model_path: opts.ModelPath = None,
+    feedback: opts.FeedbackLevel = DEFAULT_FEEDBACK_LEVEL,
 ) -> None:
     """Run one episode of SCENARIO and print the instruction, each step and the feedback.
 
@@ -139,6 +141,7 @@ def run(
             timeout=timeout,
             max_tokens=max_tokens,
             model_path=model_path,
+            feedback=feedback,
             show_progress=not json_output and sys.stderr.isatty(),
         )
         options.check()

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from codepolicy.envs.backend import Backend
+from codepolicy.feedback.levels import DEFAULT_FEEDBACK_LEVEL, hidden_names, model_feedback
 from codepolicy.feedback.model import Feedback, step_text
 from codepolicy.feedback.scene import describe_scene
 from codepolicy.planning.hierarchy import expand_helpers
@@ -69,6 +70,8 @@ class Solver:
         refine_from: ``"current"`` scene or ``"reset"`` before each refined program.
         helper_depth: Depth of hierarchical helper-function generation (0 disables it).
         on_event: Called with each executed primitive call as it completes.
+        feedback_level: How much the model is told after a failed round
+            (:data:`codepolicy.feedback.levels.FEEDBACK_LEVELS`); never the task's hidden answer.
     """
 
     writer: ProgramWriter
@@ -80,6 +83,7 @@ class Solver:
     refine_from: str = "current"
     helper_depth: int = 2
     on_event: Callable[[CallEvent], None] | None = None
+    feedback_level: str = DEFAULT_FEEDBACK_LEVEL
 
     def __post_init__(self) -> None:
         if self.strategy not in STRATEGIES:
@@ -103,9 +107,14 @@ class Solver:
                 reset = self.refine_from == "reset"
                 if reset:
                     scene = describe_scene(self.backend.reset(spawns(episode), seed=episode.seed))
-                draft = self.writer.write(
-                    episode.instruction, scene, last.to_text(), purpose="refine"
+                text = model_feedback(
+                    last,
+                    self.feedback_level,
+                    hidden=hidden_names(episode),
+                    program=rounds[-1].program,
+                    primitives=self.writer.registry.names(),
                 )
+                draft = self.writer.write(episode.instruction, scene, text, purpose="refine")
                 rounds.append(self._run(episode, draft, index, "refine", reset=False))
             else:
                 if last.status.value != "aborted":

@@ -159,6 +159,26 @@ def template_sources(variant_or_path: str | os.PathLike[str]) -> dict[str, str]:
     return dict(sorted(sources.items()))
 
 
+_CONTAMINATED = re.compile(r"^\s*contaminated:\s*(?P<families>[\w\-, ]+?)\s*$", re.MULTILINE)
+
+
+def contaminated_families(variant_or_path: str | os.PathLike[str]) -> list[str]:
+    """Benchmark families whose tasks a prompt's examples solve, as the template declares them.
+
+    A template says so in a comment line ``contaminated: stack-blocks, pick-place``; results of
+    such a variant on those families measure copying, and the bench manifest records it.
+
+    Example:
+        >>> contaminated_families("zero-shot")
+        []
+    """
+    found: list[str] = []
+    for source in template_sources(variant_or_path).values():
+        for match in _CONTAMINATED.finditer(source):
+            found += [f.strip() for f in match.group("families").split(",") if f.strip()]
+    return sorted(set(found))
+
+
 def _render_error(exc: Exception, fallback_file: str) -> PromptTemplateError:
     if isinstance(exc, jinja2.TemplateSyntaxError):
         where = f"{exc.filename or exc.name or fallback_file}:{exc.lineno}"
