@@ -99,7 +99,7 @@ def test_scene_lines_and_variant_specifics() -> None:
 def test_few_shot_examples_pass_vetting_and_follow_the_registry() -> None:
     system = render_prompt("few-shot", DEFAULT, INSTRUCTION, SCENE)[0].content
     examples = [b.code for b in find_blocks(system) if "def " not in b.code]
-    assert len(examples) == 4
+    assert len(examples) == 3
     for code in examples:
         report = vet_program(code, DEFAULT)
         assert report.ok, report.summary()
