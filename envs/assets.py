@@ -22,7 +22,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from codepolicy.envs.frame import BLOCK_SIZE, BOWL_DIAMETER, BOWL_HEIGHT, TABLE_Z
+from codepolicy.envs.frame import BLOCK_SIZE, BOWL_DIAMETER, BOWL_FLOOR, BOWL_HEIGHT, TABLE_Z
 
 Rgba = tuple[float, float, float, float]
 
@@ -41,7 +41,7 @@ BOWL_FRICTION = 1.0
 BOWL_WALLS = 15
 """Wall pieces in the ring (PyBullet allows at most 16 visual shapes per body: 15 walls + floor)."""
 BOWL_WALL_THICKNESS = 0.006
-BOWL_FLOOR_THICKNESS = 0.006
+BOWL_FLOOR_THICKNESS = BOWL_FLOOR
 BOWL_FLARE = math.radians(12.0)
 """Outward tilt of the bowl's walls from vertical, so it looks (and catches) like a bowl."""
 BOWL_COM_HEIGHT = 0.012
@@ -145,6 +145,35 @@ def _bowl_parts() -> list[tuple[str, tuple[float, ...], tuple[float, float, floa
         size = (BOWL_WALL_THICKNESS / 2, half_width, wall_len / 2)
         parts.append(("box", size, pos, quat))
     return parts
+
+
+@dataclass(frozen=True)
+class BowlProfile:
+    """Radii of the generated bowl's inside, from its centre axis, metres (what geometry-only code
+    such as the kinematic world needs to agree with the physics bowl)."""
+
+    floor_radius: float
+    """Radius of the floor disc (the walls stand on its edge)."""
+    inner_bottom_radius: float
+    """Radius of the inner wall surface just above the floor."""
+    inner_top_radius: float
+    """Radius of the inner wall surface at the rim."""
+    rim_radius: float
+    """Outer radius at the rim (half of ``BOWL_DIAMETER``)."""
+
+
+def bowl_profile() -> BowlProfile:
+    """The inside radii of the bowl :func:`create_bowl` builds (walls flare outwards)."""
+    wall_height = BOWL_HEIGHT - BOWL_FLOOR_THICKNESS - 0.001
+    apothem_top = BOWL_DIAMETER / 2 * math.cos(math.pi / BOWL_WALLS)
+    apothem_bottom = apothem_top - wall_height * math.tan(BOWL_FLARE)
+    inward = BOWL_WALL_THICKNESS / math.cos(BOWL_FLARE)
+    return BowlProfile(
+        floor_radius=apothem_bottom,
+        inner_bottom_radius=apothem_bottom - inward,
+        inner_top_radius=apothem_top - inward,
+        rim_radius=BOWL_DIAMETER / 2,
+    )
 
 
 def _quat_zy(yaw: float, pitch: float) -> list[float]:

@@ -29,10 +29,10 @@ BOWL_DIAMETER: Final = 0.14
 BOWL_HEIGHT: Final = 0.05
 """Height of the bowl's rim above the table, in metres."""
 
-BOWL_FLOOR: Final = 0.008
-"""Height of a bowl's inner floor above its bottom that geometry-based code (the primitives'
-release heights, the kinematic world) assumes, metres. The generated physics bowl's floor is
-0.006 m thick, so releases above a bowl floor happen 2 mm higher than intended."""
+BOWL_FLOOR: Final = 0.006
+"""Height of a bowl's inner floor above its bottom, metres: the thickness of the generated physics
+bowl's floor disc (:mod:`codepolicy.envs.assets` builds it from this value), and the height the
+primitives' release heights and the kinematic world use."""
 
 KINDS: Final = ("block", "bowl")
 

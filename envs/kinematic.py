@@ -1,10 +1,12 @@
 """The kinematic backend: no dynamics, every motion and grasp resolves instantly.
 
 Objects rest where geometry says they would: a held object follows the gripper, a released object drops
-onto whatever is below it (the table, a bowl's floor, the top of a block). It exists for instant dry runs
-of programs — ranking candidate programs before executing one on the physics world or a real robot —
-and must agree with physics on the outcome of sensible programs, so it shares the physics world's
-frame, sizes and reach.
+onto whatever is below it (the table, a bowl's floor or rim, the top of a block) and topples off a
+block it overhangs too far; a block with another on it cannot be taken from under it
+(:mod:`codepolicy.envs.resting` holds these rules, measured on the physics world). It exists for
+instant dry runs of programs — ranking candidate programs before executing one on the physics world
+or a real robot — and must agree with physics on the outcome of programs, sensible or not, so it
+shares the physics world's frame, home pose, sizes and reach.
 
 Example:
     >>> backend = KinematicBackend()
@@ -33,20 +35,23 @@ from codepolicy.envs.backend import (
 from codepolicy.envs.frame import (
     BLOCK_SIZE,
     BOWL_DIAMETER,
-    BOWL_FLOOR,
     BOWL_HEIGHT,
     COLORS,
     WORKSPACE_X,
     WORKSPACE_Y,
 )
+from codepolicy.envs.resting import load_on, settle, surface_under
 from codepolicy.envs.state import ObjectState, SceneState, Vec3
 
-HOME_TCP: Vec3 = (0.0, -0.4, 0.35)
-"""Where the gripper waits after a reset, metres."""
+HOME_TCP: Vec3 = (0.0, -0.45, 0.4)
+"""Where the gripper waits after a reset, metres: the physics world's home
+(:data:`codepolicy.envs.world.HOME_TCP`, which imports PyBullet; a test holds them equal)."""
 MAX_OPENING = 0.08
 """Widest finger opening of the Panda gripper, metres."""
 REACH = 0.855
 """Farthest TCP distance from the shoulder axis the arm reaches pointing down, metres."""
+FINGER_HALF_WIDTH = 0.01
+"""Half the width of a fingertip, metres: what an empty gripper lowered onto something touches."""
 GRASP_XY_TOLERANCE = 0.015
 """How far (xy) the TCP may be from an object's centre and still close on it, metres."""
 
@@ -170,35 +175,23 @@ class KinematicBackend:
 
     # ---- geometry --------------------------------------------------------------------------------
 
-    def _surface_under(
-        self, xy: tuple[float, float], half_width: float, exclude: str | None
-    ) -> float:
-        height = 0.0
-        for name, obj in self._objects.items():
-            if name in (exclude, self._held):
-                continue
-            dx, dy = abs(obj.position[0] - xy[0]), abs(obj.position[1] - xy[1])
-            if obj.kind == "bowl":
-                if math.hypot(dx, dy) <= obj.size[0] / 2:
-                    inner = obj.size[0] / 2 - 0.01
-                    rim = math.hypot(dx, dy) + half_width > inner
-                    height = max(height, obj.top_z if rim else obj.bottom_z + BOWL_FLOOR)
-            elif (
-                dx < obj.size[0] / 2 + half_width * 0.5 and dy < obj.size[1] / 2 + half_width * 0.5
-            ):
-                height = max(height, obj.top_z)
-        return height
-
     def _contact_height(self, target: Vec3) -> float:
         """Lowest TCP height at the target's xy before the gripper or held object touches down."""
-        xy = (target[0], target[1])
+        x, y = target[0], target[1]
         if self._held:
             obj = self._objects[self._held]
-            surface = self._surface_under(xy, obj.size[0] / 2, exclude=self._held)
+            hx, hy = obj.size[0] / 2, obj.size[1] / 2
+            area = (x - hx, x + hx, y - hy, y + hy)
+            surface = surface_under(self._objects, area, skip={self._held})
             return surface + obj.size[2] / 2 - self._grip_offset[2]
-        return self._surface_under(xy, 0.0, exclude=None) + 0.005
+        finger = FINGER_HALF_WIDTH
+        area = (x - finger, x + finger, y - finger, y + finger)
+        return surface_under(self._objects, area, skip=set()) + 0.005
 
     def _object_between_fingers(self) -> str | None:
+        """The block the closing fingers would hold: centred between them, at their height, not
+        wider than the opening, with nothing resting on it (the hand meets what it carries and
+        the fingers close on nothing, as they do on physics)."""
         best, best_d = None, GRASP_XY_TOLERANCE
         for name, obj in self._objects.items():
             if obj.kind == "bowl" or max(obj.size[0], obj.size[1]) > MAX_OPENING:
@@ -206,25 +199,13 @@ class KinematicBackend:
             d = math.hypot(obj.position[0] - self._tcp[0], obj.position[1] - self._tcp[1])
             if d <= best_d and obj.bottom_z - 0.01 <= self._tcp[2] <= obj.top_z:
                 best, best_d = name, d
+        if best is not None and load_on(self._objects, best):
+            return None
         return best
 
     def _settle(self) -> None:
-        """Drop every free object onto the highest surface below it, lowest objects first."""
-        order = sorted(
-            (n for n in self._objects if n != self._held), key=lambda n: self._objects[n].bottom_z
-        )
-        for name in order:
-            obj = self._objects[name]
-            if obj.kind == "bowl":
-                surface = 0.0
-            else:
-                surface = self._surface_under(
-                    (obj.position[0], obj.position[1]), obj.size[0] / 2, exclude=name
-                )
-                surface = min(surface, obj.bottom_z) if obj.bottom_z >= 0 else surface
-            z = surface + obj.size[2] / 2
-            x, y, _ = obj.position
-            self._objects[name] = obj.moved_to((x, y, z))
+        """Let every free object come to rest (:func:`codepolicy.envs.resting.settle`)."""
+        self._objects = settle(self._objects, self._held)
 
 
 def _render_top_down(scene: SceneState, width: int, height: int) -> CameraFrame:

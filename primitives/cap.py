@@ -1,8 +1,19 @@
 """A profile compatible with Code as Policies' tabletop API, so CaP-style programs run unchanged.
 
-Names and semantics follow CaP's tabletop demo: positions are 2D (x, y) in the robot base frame,
-``put_first_on_second`` takes an object name or an [x, y] target, and object names, corner and side
-names may be passed wherever CaP accepted them.
+Names and semantics follow CaP's tabletop demo (``Interactive_Demo.ipynb``):
+
+* positions are 2D ``[x, y]`` numpy arrays in the robot base frame;
+* ``denormalize_xy`` maps ``[0, 1]^2`` onto the square between the four named corners
+  (x in [-0.25, 0.25], y in [-0.75, -0.25]), not onto the whole workspace;
+* ``get_bbox`` returns an axis-aligned box as CaP's simulator reports it:
+  ``((min_x, min_y, min_z), (max_x, max_y, max_z))``;
+* ``get_color`` derives the RGBA colour from the colour word in the name;
+* names accept CaP's aliases: "the" and underscores are ignored, "circle" means bowl,
+  "square" means block, filler words such as "small" are dropped;
+* ``put_first_on_second`` picks by name or by [x, y] and places on a name, a corner or side name,
+  or [x, y]; ``stack_objects_in_order`` stacks a list bottom to top;
+* the helper LMPs ``parse_obj_name``, ``parse_position``, ``parse_question`` and
+  ``transform_shape_pts`` ask the configured model (see :mod:`codepolicy.primitives.cap_lmps`).
 
 Example:
     >>> from codepolicy.envs.kinematic import KinematicBackend
@@ -15,32 +26,67 @@ Example:
     [0.0, -0.5]
     >>> get_corner_name(ctx, [0.28, -0.22])
     'top right corner'
+    >>> get_obj_pos(ctx, "the small red square").tolist()
+    [0.1, -0.5]
 """
 
 from __future__ import annotations
 
-import numpy as np
+import itertools
+import re
+from typing import Annotated, Any
 
-from codepolicy.envs.frame import COLORS, CORNERS, LOCATIONS, SIDES, WORKSPACE_X, WORKSPACE_Y
-from codepolicy.primitives import default
+import numpy as np
+from pydantic import BeforeValidator
+
+from codepolicy.envs.frame import COLORS, CORNERS, LOCATIONS, SIDES
+from codepolicy.primitives import cap_lmps, default
 from codepolicy.primitives.arguments import Position, Target, check_object
 from codepolicy.primitives.context import PrimitiveContext
+from codepolicy.primitives.errors import UnknownObject
 from codepolicy.primitives.registry import Registry
 
-CAP = Registry()
-"""Registry of the Code-as-Policies-compatible primitives."""
+_BASE = Registry()
 
-_MIN = np.array([WORKSPACE_X[0], WORKSPACE_Y[0]])
-_RANGE = np.array([WORKSPACE_X[1] - WORKSPACE_X[0], WORKSPACE_Y[1] - WORKSPACE_Y[0]])
+CAP_MIN_XY = np.array([CORNERS["bottom left corner"][0], CORNERS["bottom left corner"][1]])
+"""CaP's ``bottom_left`` coordinate: ``denormalize_xy([0, 0])``."""
+CAP_MAX_XY = np.array([CORNERS["top right corner"][0], CORNERS["top right corner"][1]])
+"""CaP's ``top_right`` coordinate: ``denormalize_xy([1, 1])``."""
+
+FILLER_WORDS = frozenset({"the", "small", "little", "tiny", "big", "large"})
+"""Words CaP's name lookup ignores."""
+ALIASES = {"circle": "bowl", "circles": "bowls", "square": "block", "squares": "blocks"}
+"""Shape words CaP accepts for object kinds."""
+PICK_RADIUS = 0.05
+"""An [x, y] given as the object to pick selects the topmost object within this distance, metres."""
 
 
-def _clean(name: str) -> str:
-    words = name.replace("_", " ").split()
-    return " ".join(w for w in words if w != "the")
+def _as_array(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+Points = Annotated[list[float] | list[list[float]], BeforeValidator(_as_array)]
+"""One normalized [u, v] or a list of them."""
+
+
+def clean_name(name: str) -> str:
+    """A name as CaP's lookup reads it: no "the", underscores or filler words; aliases resolved.
+
+    Example:
+        >>> clean_name("the_small_red_circle")
+        'red bowl'
+    """
+    words = re.split(r"[\s_]+", name.strip().lower())
+    kept = [ALIASES.get(w, w) for w in words if w and w not in FILLER_WORDS]
+    return " ".join(kept)
 
 
 def _xy(ctx: PrimitiveContext, name: str) -> np.ndarray:
-    name = _clean(name)
+    name = clean_name(name)
     if name in LOCATIONS:
         return np.array(LOCATIONS[name], dtype=float)
     found = ctx.detections()
@@ -48,44 +94,69 @@ def _xy(ctx: PrimitiveContext, name: str) -> np.ndarray:
     return np.array(found[name].position[:2], dtype=float)
 
 
-@CAP.primitive(moves_robot=True)
-def put_first_on_second(ctx: PrimitiveContext, obj_name: str, target: Target) -> None:
-    """Pick up the object named obj_name and put it on target: an object name, a corner or side
-    name (e.g. "top left corner"), or an [x, y] position in metres."""
-    obj = _clean(obj_name)
-    where = _clean(target) if isinstance(target, str) else list(target)[:2]
+def _object_at(ctx: PrimitiveContext, xy: list[float]) -> str:
+    """The topmost detected object within :data:`PICK_RADIUS` of ``xy`` (CaP picks by position)."""
+    point = np.asarray(xy[:2], dtype=float)
+    near = [
+        d
+        for d in ctx.perception.detect()
+        if float(np.linalg.norm(np.asarray(d.position[:2]) - point)) <= PICK_RADIUS
+    ]
+    if not near:
+        raise UnknownObject(
+            f"no object within {PICK_RADIUS * 100:.0f} cm of ({point[0]:.3f}, {point[1]:.3f}) "
+            "to pick up"
+        )
+    return max(near, key=lambda d: d.position[2]).name
+
+
+@_BASE.primitive(moves_robot=True)
+def put_first_on_second(ctx: PrimitiveContext, arg1: Target, arg2: Target) -> None:
+    """Pick up arg1 and put it on arg2. arg1 is an object name or the [x, y] of an object; arg2 is
+    an object name, a corner or side name (e.g. "top left corner"), or an [x, y] position in
+    metres."""
+    obj = clean_name(arg1) if isinstance(arg1, str) else _object_at(ctx, list(arg1))
+    where: str | list[float] = clean_name(arg2) if isinstance(arg2, str) else list(arg2)[:2]
     default.pick_and_place(ctx, obj, where)
 
 
-@CAP.primitive
+@_BASE.primitive(moves_robot=True)
+def stack_objects_in_order(ctx: PrimitiveContext, object_names: list[str]) -> None:
+    """Stack the named objects on each other, object_names[0] at the bottom and the last on top."""
+    names = [clean_name(n) for n in object_names]
+    for below, above in itertools.pairwise(names):
+        default.pick_and_place(ctx, above, below)
+
+
+@_BASE.primitive
 def get_obj_pos(ctx: PrimitiveContext, obj_name: str) -> np.ndarray:
     """The [x, y] position of an object (or of a corner or side name), in metres."""
     return _xy(ctx, obj_name)
 
 
-@CAP.primitive
+@_BASE.primitive
 def get_obj_names(ctx: PrimitiveContext) -> list[str]:
     """Names of the objects on the table."""
     return default.get_object_names(ctx)
 
 
-@CAP.primitive
+@_BASE.primitive
 def is_obj_visible(ctx: PrimitiveContext, obj_name: str) -> bool:
     """Whether an object of that name is on the table."""
-    return _clean(obj_name) in default.get_object_names(ctx)
+    return clean_name(obj_name) in default.get_object_names(ctx)
 
 
-@CAP.primitive
+@_BASE.primitive
 def say(ctx: PrimitiveContext, message: str) -> None:
     """Say something to the user."""
     default.say(ctx, message)
 
 
-@CAP.primitive
-def denormalize_xy(ctx: PrimitiveContext, pos_normalized: Position) -> np.ndarray:
-    """Map a normalized [u, v] in [0, 1]^2 to table [x, y]: [0, 0] is the bottom left corner of the
-    table, [1, 1] the top right, [0.5, 0.5] the middle."""
-    return np.asarray(pos_normalized[:2], dtype=float) * _RANGE + _MIN
+@_BASE.primitive
+def denormalize_xy(ctx: PrimitiveContext, pos_normalized: Points) -> np.ndarray:
+    """Map normalized [u, v] in [0, 1]^2 (or a list of them) to table [x, y] in metres: [0, 0] is the
+    bottom left corner, [1, 1] the top right corner, [0.5, 0.5] the middle."""
+    return np.asarray(pos_normalized, dtype=float) * (CAP_MAX_XY - CAP_MIN_XY) + CAP_MIN_XY
 
 
 def _nearest(table: dict[str, tuple[float, float]], pos: list[float]) -> str:
@@ -93,32 +164,50 @@ def _nearest(table: dict[str, tuple[float, float]], pos: list[float]) -> str:
     return min(table, key=lambda name: float(np.linalg.norm(np.asarray(table[name]) - point)))
 
 
-@CAP.primitive
+@_BASE.primitive
 def get_corner_name(ctx: PrimitiveContext, pos: Position) -> str:
     """Name of the table corner closest to [x, y], e.g. "top left corner"."""
     return _nearest(CORNERS, pos)
 
 
-@CAP.primitive
+@_BASE.primitive
 def get_side_name(ctx: PrimitiveContext, pos: Position) -> str:
     """Name of the table side closest to [x, y], e.g. "left side"."""
     return _nearest(SIDES, pos)
 
 
-@CAP.primitive
-def get_bbox(ctx: PrimitiveContext, obj_name: str) -> tuple[float, float, float, float]:
-    """Axis-aligned bounding box of an object in the table plane: (min_x, min_y, max_x, max_y)."""
-    name = _clean(obj_name)
+@_BASE.primitive
+def get_bbox(
+    ctx: PrimitiveContext, obj_name: str
+) -> tuple[tuple[float, float, float], tuple[float, float, float]]:
+    """Axis-aligned bounding box of an object: ((min_x, min_y, min_z), (max_x, max_y, max_z))."""
+    name = clean_name(obj_name)
     found = ctx.detections()
     check_object(name, list(found))
-    (x, y, _), (sx, sy, _) = found[name].position, found[name].size
-    return (x - sx / 2, y - sy / 2, x + sx / 2, y + sy / 2)
+    (x, y, z), (sx, sy, sz) = found[name].position, found[name].size
+    return ((x - sx / 2, y - sy / 2, z - sz / 2), (x + sx / 2, y + sy / 2, z + sz / 2))
 
 
-@CAP.primitive
-def get_color(ctx: PrimitiveContext, obj_name: str) -> tuple[float, float, float, float]:
-    """RGBA colour (floats in [0, 1]) of an object."""
-    name = _clean(obj_name)
-    found = ctx.detections()
-    check_object(name, list(found))
-    return COLORS[found[name].color]
+@_BASE.primitive
+def get_color(ctx: PrimitiveContext, obj_name: str) -> tuple[float, float, float, float] | None:
+    """RGBA colour (floats in [0, 1]) named in obj_name, e.g. "red block"; None without a colour
+    word."""
+    words = clean_name(obj_name).split()
+    for color, rgba in COLORS.items():
+        if color in words:
+            return rgba
+    return None
+
+
+CAP = Registry([*_BASE, *cap_lmps.LMPS])
+"""Registry of the Code-as-Policies-compatible primitives, helper LMPs included."""
+
+
+def cap_preamble(object_names: list[str]) -> str:
+    """The context line CaP puts before every program: ``objects = [...]``.
+
+    Example:
+        >>> cap_preamble(["red block", "blue bowl"])
+        "objects = ['red block', 'blue bowl']"
+    """
+    return f"objects = {list(object_names)!r}"

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from codepolicy.envs.backend import DEFAULT_SPEED, Backend
 from codepolicy.primitives.perception import DetectedObject, Perception, PrivilegedPerception
+
+if TYPE_CHECKING:
+    from codepolicy.primitives.cap_lmps import HelperLMPs
 
 
 @dataclass
@@ -26,6 +30,13 @@ class MotionSettings:
     release_slack: float = 0.005
     """Finger clearance on each side when letting go: enough to release, not so much that the
     fingers push into neighbouring walls (a finger jammed against a bowl lifts the bowl)."""
+    rim_inset: float = 0.0075
+    """How far inside a bowl's outer rim radius the fingers close on its wall (the wall is about
+    6 mm thick and flares outwards, so 2 cm below the rim its middle is this far in), metres."""
+    rim_depth: float = 0.02
+    """How far below a bowl's rim the fingers close on its wall, metres."""
+    rim_opening: float = 0.03
+    """Finger opening while approaching a bowl's wall, metres."""
     release_gap: float = 0.008
     """Gap between a held object's bottom and its support when released (the descent also stops
     at the first contact). Measured on the physics oracle suite: releasing closer (3 mm, or
@@ -42,12 +53,17 @@ class PrimitiveContext:
         perception: Where detections come from.
         motion: Heights and speeds for manipulation.
         said: Everything the program said with ``say()``, in order.
+        notes: Annotations the current primitive call leaves for its step in the feedback (e.g.
+            the code a helper LMP's model wrote); the host takes them after each call.
+        lmps: What runs Code-as-Policies helper LMPs, when a model is configured.
     """
 
     backend: Backend
     perception: Perception
     motion: MotionSettings = field(default_factory=MotionSettings)
     said: list[str] = field(default_factory=list)
+    notes: dict[str, Any] = field(default_factory=dict)
+    lmps: HelperLMPs | None = None
 
     @classmethod
     def for_backend(
@@ -55,6 +71,11 @@ class PrimitiveContext:
     ) -> PrimitiveContext:
         """A context with privileged perception (optionally noisy) on ``backend``."""
         return cls(backend=backend, perception=PrivilegedPerception(backend, noise_std, seed))
+
+    def take_notes(self) -> dict[str, Any]:
+        """The annotations of the call that just ran, clearing them."""
+        notes, self.notes = self.notes, {}
+        return notes
 
     def detections(self) -> dict[str, DetectedObject]:
         """Current detections by name."""

@@ -19,9 +19,11 @@ from codepolicy.primitives.arguments import (
     check_position,
 )
 from codepolicy.primitives.context import PrimitiveContext
-from codepolicy.primitives.errors import AlreadyHolding, GraspMissed, NotHolding
+from codepolicy.primitives.errors import AlreadyHolding, GraspMissed, InvalidArgument, NotHolding
 from codepolicy.primitives.manipulation import (
     carry,
+    grasp_pose,
+    held_offset,
     hover_above,
     move,
     support_height,
@@ -39,7 +41,8 @@ def perceive(ctx: PrimitiveContext) -> list[DetectedObject]:
     """List the objects on the table.
 
     Returns:
-        One record per object with fields name (str), kind ("block" or "bowl"), color (str),
+        One record per object with fields name (str), kind ("block", "bowl", or "target": a
+        goal place in some worlds, not graspable), color (str),
         position (x, y, z in metres) and size (x, y, z extent in metres).
     """
     return ctx.perception.detect()
@@ -114,7 +117,9 @@ def close_gripper(ctx: PrimitiveContext) -> str | None:
 
 @DEFAULT.primitive(moves_robot=True)
 def grasp(ctx: PrimitiveContext, name: str) -> None:
-    """Pick up an object: approach from above, close the gripper on it, and lift it.
+    """Pick up an object: approach from above, close the gripper on it, and lift it. A block is
+    taken at its centre; a bowl, wider than the gripper, by its wall on the side away from the
+    robot (it hangs beside the fingers; place() puts it down where you ask).
 
     Raises:
         UnknownObject: no object has that name.
@@ -128,9 +133,11 @@ def grasp(ctx: PrimitiveContext, name: str) -> None:
     if scene.held is not None:
         raise AlreadyHolding(f"already holding the {scene.held}; place it before grasping {name}")
     obj = found[name]
-    x, y, _ = obj.position
-    grasp_z = max(obj.position[2] + obj.size[2] / 2 - ctx.motion.grasp_depth, 0.012)
-    width = min(obj.size[0], obj.size[1]) + 2 * ctx.motion.grasp_slack
+    if obj.kind == "target":
+        raise InvalidArgument(
+            f"the {name} is a place to put things on or move to, not an object; it cannot be grasped"
+        )
+    x, y, grasp_z, width = grasp_pose(ctx, obj)
     ctx.backend.set_gripper(open=True, width=width)
     hover_above(ctx, (x, y))
     move(ctx, (x, y, grasp_z))
@@ -140,7 +147,8 @@ def grasp(ctx: PrimitiveContext, name: str) -> None:
         ctx.backend.set_gripper(open=True)
         move(ctx, (x, y, lift_z))
         what = f"closed on the {held}" if held else "closed on nothing"
-        raise GraspMissed(f"grasp of the {name} at ({x:.3f}, {y:.3f}) missed: the gripper {what}")
+        where = "on its wall" if obj.kind == "bowl" else f"at ({x:.3f}, {y:.3f})"
+        raise GraspMissed(f"grasp of the {name} {where} missed: the gripper {what}")
     carry(ctx, (x, y, lift_z), name)
 
 
@@ -185,7 +193,9 @@ def place(ctx: PrimitiveContext, target: Target) -> np.ndarray:
         raise NotHolding("place() needs a held object; call grasp(name) first")
     resolved = _resolve_target(ctx, target, held)
     xy = (resolved[0], resolved[1])
-    hover_above(ctx, xy)
+    dx, dy = held_offset(ctx, held)
+    tcp_xy = (xy[0] - dx, xy[1] - dy)
+    hover_above(ctx, tcp_xy)
     scene = ctx.backend.observe()
     obj = scene.objects[held]
     tcp_above_bottom = scene.gripper_position[2] - obj.bottom_z
@@ -194,8 +204,12 @@ def place(ctx: PrimitiveContext, target: Target) -> np.ndarray:
     else:
         surface = support_height(scene, xy, exclude=held)
         release_z = surface + tcp_above_bottom + ctx.motion.release_gap
-    move(ctx, (xy[0], xy[1], release_z), stop_on_contact=True)
-    release = min(obj.size[0], obj.size[1]) + 2 * ctx.motion.release_slack
+    move(ctx, (tcp_xy[0], tcp_xy[1], release_z), stop_on_contact=True)
+    release = (
+        ctx.motion.rim_opening
+        if obj.kind == "bowl"
+        else min(obj.size[0], obj.size[1]) + 2 * ctx.motion.release_slack
+    )
     ctx.backend.set_gripper(open=True, width=release)
     up = travel_height(ctx, ctx.backend.observe())
     here = ctx.backend.observe().gripper_position

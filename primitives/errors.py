@@ -74,6 +74,18 @@ class AlreadyHolding(PrimitiveError):
     code = "already_holding"
 
 
+class ModelRequired(PrimitiveError):
+    """A primitive that asks a language model (a CaP helper LMP) ran without a configured model."""
+
+    code = "model_required"
+
+
+class HelperFailed(PrimitiveError):
+    """The model's code for a helper LMP could not be used (rejected, failed or gave no value)."""
+
+    code = "helper_failed"
+
+
 class ProgramHalt(Exception):
     """Ends the program at once; programs cannot catch it."""
 
@@ -104,6 +116,8 @@ CATCHABLE_ERRORS: tuple[type[PrimitiveError], ...] = (
     CollisionError,
     NotHolding,
     AlreadyHolding,
+    ModelRequired,
+    HelperFailed,
 )
 """Error classes a program sees by name, each mapping to its ``code`` across the process boundary."""
 

@@ -119,7 +119,18 @@ def make_manifest(
         prompts=prompt_hashes(prompts or {}),
         settings=json.loads(json.dumps(dict(settings or {}), default=str)),
         prices=table_to_data(DEFAULT_PRICES if prices is None else prices),
+        jail=_jail_layers(),
     )
+
+
+def _jail_layers() -> dict[str, Any]:
+    """The sandbox layers a worker gets on this machine (active names, and why others are off)."""
+    from codepolicy.sandbox.layers import manifest_entry, probe
+
+    try:
+        return manifest_entry(probe())
+    except RuntimeError as exc:
+        return {"active": [], "off": {"worker": str(exc)}}
 
 
 def write_manifest(directory: str | Path, manifest: RunManifest) -> Path:

@@ -24,6 +24,7 @@ from codepolicy.bench.tasks import BenchSettings, EpisodeTask
 from codepolicy.envs.backend import Backend
 from codepolicy.feedback.model import Feedback
 from codepolicy.llm.usage import UsageLog
+from codepolicy.runner.episode import world_kind
 from codepolicy.scenario.sampler import Episode
 
 _WORLDS: dict[str, Backend] = {}
@@ -68,7 +69,7 @@ def run_task(task: EpisodeTask, settings: BenchSettings, llm_gate: Any = None) -
             return _run_oracle(episode, task, settings, started, clock, worker)
         return _run_llm(episode, task, settings, llm_gate, started, clock, worker)
     except Exception as exc:
-        _WORLDS.pop(settings.backend, None)  # a crashed world is not reused
+        _WORLDS.pop(world_kind(episode, settings.backend), None)  # a crashed world is not reused
         return crashed_record(
             task, settings, exc, worker=worker, started=started, clock=clock, episode=episode
         )
@@ -91,7 +92,7 @@ def _run_oracle(
     from codepolicy.runner.episode import run_episode
 
     program = oracle_program(episode)
-    world = _world(settings.backend)
+    world = _world(world_kind(episode, settings.backend))
     with _Recording(settings, episode, task, world) as video:
         feedback = run_episode(
             episode, program, backend=world, before_run=video.start, on_event=video.on_event
@@ -126,7 +127,7 @@ def _run_llm(
 
     options = LLMOptions(**{**settings.llm, "prompt": task.prompt or "zero-shot"})
     usage = UsageLog()
-    world = _world(settings.backend)
+    world = _world(world_kind(episode, settings.backend))
     solver = build_solver(options, world, usage)
     if llm_gate is not None:
         solver.writer.model = _GatedModel(solver.writer.model, llm_gate)

@@ -9,6 +9,7 @@ import typer
 
 from codepolicy.cli import options as opts
 from codepolicy.cli.common import fail
+from codepolicy.cli.doctor import REQUIRE_JAIL_HELP, apply_require_jail
 from codepolicy.cli.planner_setup import LLMOptions
 from codepolicy.feedback.levels import DEFAULT_FEEDBACK_LEVEL
 from codepolicy.llm.base import DEFAULT_MAX_TOKENS, DEFAULT_TIMEOUT_S
@@ -80,8 +81,10 @@ def bench(
     max_tokens: opts.MaxTokens = DEFAULT_MAX_TOKENS,
     model_path: opts.ModelPath = None,
     feedback: opts.FeedbackLevel = DEFAULT_FEEDBACK_LEVEL,
+    require_jail: bool = typer.Option(False, "--require-jail", help=REQUIRE_JAIL_HELP),
 ) -> None:
     """Run every scenario × seed × variant episode, then print and save the statistics."""
+    apply_require_jail(require_jail)
     from codepolicy.bench.executors import EXECUTORS
     from codepolicy.bench.tasks import VIDEO_MODES, BenchSettings, plan_tasks, select_scenarios
     from codepolicy.runner.episode import BACKENDS

@@ -38,6 +38,7 @@ def _root(
 def _mount() -> None:
     from codepolicy.cli import bench as bench_cmd
     from codepolicy.cli import check as check_cmd
+    from codepolicy.cli import doctor as doctor_cmd
     from codepolicy.cli import prompt as prompt_cmd
     from codepolicy.cli import report as report_cmd
     from codepolicy.cli import run as run_cmd
@@ -51,6 +52,8 @@ def _mount() -> None:
     app.command("report")(report_cmd.report)
     app.command("compare")(report_cmd.compare)
     app.command("export")(report_cmd.export)
+    app.command("doctor")(doctor_cmd.doctor)
+    app.add_typer(__import__("codepolicy.cli.robot").cli.robot.app, name="robot")
 
 
 _mount()

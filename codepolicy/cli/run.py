@@ -10,6 +10,7 @@ import typer
 
 from codepolicy.cli import options as opts
 from codepolicy.cli.common import EXIT_NOT_ACHIEVED, EXIT_OK, fail, json_stdout, read_text_file
+from codepolicy.cli.doctor import REQUIRE_JAIL_HELP, apply_require_jail
 from codepolicy.cli.planner_setup import LLMOptions, build_solver
 from codepolicy.feedback.levels import DEFAULT_FEEDBACK_LEVEL
 from codepolicy.feedback.model import Feedback
@@ -17,7 +18,8 @@ from codepolicy.feedback.model import plain as plain_value
 from codepolicy.llm.base import DEFAULT_MAX_TOKENS, DEFAULT_TIMEOUT_S
 from codepolicy.llm.usage import UsageLog
 from codepolicy.planning.strategies import Solution
-from codepolicy.runner.episode import BACKENDS, make_backend, run_episode
+from codepolicy.robot.errors import RobotError
+from codepolicy.runner.episode import BACKENDS, make_backend, run_episode, world_kind
 from codepolicy.sandbox.result import CallEvent
 from codepolicy.scenario.errors import ScenarioError
 from codepolicy.scenario.sampler import Episode
@@ -107,13 +109,17 @@ def run(
     max_tokens: opts.MaxTokens = DEFAULT_MAX_TOKENS,
     model_path: opts.ModelPath = None,
     feedback: opts.FeedbackLevel = DEFAULT_FEEDBACK_LEVEL,
+    require_jail: bool = typer.Option(False, "--require-jail", help=REQUIRE_JAIL_HELP),
+    robot: str | None = typer.Option(None, "--robot", help="Robot server (--backend remote)."),
+    key_file: Path | None = typer.Option(None, "--key-file", help="Robot server's key file."),
 ) -> None:
     """Run one episode of SCENARIO and print the instruction, each step and the feedback.
 
     Exit code 0 if the task was achieved, 1 if not (including rejected or failed programs),
     2 for bad input.
     """
-    if backend not in BACKENDS:
+    apply_require_jail(require_jail)
+    if backend not in (*BACKENDS, "remote"):
         fail(f"unknown backend '{backend}'; choose one of: {', '.join(BACKENDS)}")
     if program is not None and planner is not None:
         fail("--program and --planner exclude each other: a program file needs no planner")
@@ -148,7 +154,14 @@ def run(
     elif model is not None:
         fail("--model needs --planner llm")
     episode = _load_episode(scenario, seed)
-    code = _execute(episode, program, planner, options, backend, video, json_output, gui)
+    world = None
+    if backend == "remote":
+        from codepolicy.cli.robot import open_world
+
+        world = open_world(robot, key_file)
+    elif robot is not None or key_file is not None:
+        fail("--robot and --key-file need --backend remote")
+    code = _execute(episode, program, planner, options, backend, video, json_output, gui, world)
     raise typer.Exit(code)
 
 
@@ -161,6 +174,7 @@ def _execute(
     video: Path | None,
     json_output: bool,
     gui: bool,
+    world: Any = None,
 ) -> int:
     from codepolicy.runner.video import VideoError, VideoRecorder
 
@@ -179,8 +193,11 @@ def _execute(
             except OracleError as exc:
                 fail(str(exc))
         say(f"Instruction: {episode.instruction}")
+        backend_kind = world_kind(episode, backend_kind)
         say(f"Scenario: {episode.scenario} (seed {episode.seed}, backend {backend_kind})")
-        world = make_backend(backend_kind, gui=gui)
+        world = world if world is not None else _make_world(backend_kind, gui)
+        if getattr(world, "scene_source", None):
+            say(f"Scene knowledge: {world.scene_source}")
         recorder = None
         usage = UsageLog()
         solution: Solution | None = None
@@ -208,6 +225,11 @@ def _execute(
                 feedback = solution.feedback
             else:
                 feedback = run_episode(episode, source, backend=world, on_event=on_event)
+        except RobotError as exc:
+            say(f"Episode ended: {exc}")
+            if json_output:
+                emit(_robot_failure(episode, exc))
+            return EXIT_NOT_ACHIEVED
         finally:
             if recorder is not None:
                 recorder.close()
@@ -230,6 +252,27 @@ def candidates_line(solution: Solution, requested: int) -> str:
     if got and distinct < got:
         line += f" ({distinct} distinct)"
     return line
+
+
+def _make_world(kind: str, gui: bool) -> Any:
+    """The world to run in; a missing extra for an adapter world is a clear exit-2 error."""
+    from codepolicy.envs.adapters import MissingExtraError
+
+    try:
+        return make_backend(kind, gui=gui)
+    except MissingExtraError as exc:
+        fail(str(exc))
+
+
+def _robot_failure(episode: Episode, exc: RobotError) -> dict[str, Any]:
+    """The ``--json`` object of an episode the robot link ended (no final scene to judge)."""
+    return {
+        "scenario": episode.scenario,
+        "seed": episode.seed,
+        "status": exc.code,
+        "success": False,
+        "error": {"type": type(exc).__name__, "message": str(exc)},
+    }
 
 
 def solve_with_errors(solver: Any, episode: Episode) -> Solution:

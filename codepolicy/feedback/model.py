@@ -66,8 +66,19 @@ class Feedback(BaseModel):
     changes: list[str] = Field(default_factory=list, description="What moved since the start.")
     said: list[str] = Field(default_factory=list)
     output: str = ""
+    env_success: bool | None = Field(
+        None,
+        description=(
+            "An adapter world's own success signal (the third-party env's is_success), side by "
+            "side with ours; None in our own worlds."
+        ),
+    )
     sim_time: float = 0.0
     wall_time: float = 0.0
+    jail: list[str] = Field(
+        default_factory=list,
+        description="The sandbox's OS jail layers that were active for this episode.",
+    )
 
     def to_text(self) -> str:
         """Compact, deterministic text for a model to replan from."""
@@ -88,6 +99,12 @@ class Feedback(BaseModel):
         )
         if self.explanation:
             lines += [f"  {line}" for line in self.explanation.splitlines()]
+        if self.env_success is not None:
+            agree = "agrees" if self.env_success == self.success else "disagrees"
+            lines.append(
+                f"The environment's own success signal: {'yes' if self.env_success else 'no'} "
+                f"({agree})"
+            )
         if self.changes:
             lines.append("What changed:")
             lines += [f"  {c}" for c in self.changes]

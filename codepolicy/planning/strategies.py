@@ -22,7 +22,7 @@ from codepolicy.feedback.model import Feedback, step_text
 from codepolicy.feedback.scene import describe_scene
 from codepolicy.planning.hierarchy import expand_helpers
 from codepolicy.planning.writer import Draft, ProgramWriter
-from codepolicy.runner.episode import judge, make_backend, run_episode, spawns
+from codepolicy.runner.episode import judge, make_backend, run_episode, spawns, world_kind
 from codepolicy.sandbox.result import CallEvent, ExecutionResult, Status
 from codepolicy.sandbox.vetting import VetProblem, VetReport
 from codepolicy.scenario.sampler import Episode
@@ -152,7 +152,7 @@ class Solver:
 
     def _best_of_n(self, episode: Episode, scene: list[str]) -> Solution:
         drafts = self.writer.sample(episode.instruction, scene, self.n, self.sample_temperature)
-        dry = make_backend("kinematic")
+        dry = make_backend(world_kind(episode, "kinematic"))
         candidates: list[Round] = []
         try:
             for i, draft in enumerate(drafts):

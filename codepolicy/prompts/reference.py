@@ -43,7 +43,7 @@ def doc_section(doc: str, name: str) -> str:
 
 
 def _first_sentence(text: str) -> str:
-    match = re.match(r"(.+?\.)(\s|$)", text)
+    match = re.match(r"(.+?(?<!\be\.g)(?<!\bi\.e)\.)(\s|$)", text)
     return (match.group(1) if match else text).rstrip(".")
 
 
@@ -70,13 +70,14 @@ def returns_text(spec: PrimitiveSpec) -> str:
 
 
 def summary_text(spec: PrimitiveSpec) -> str:
-    """The docstring's first paragraph, on one line, with reST literals made plain."""
+    """The docstring's first sentence (which may wrap), with reST literals made plain."""
     paragraph = []
     for line in spec.doc.strip().splitlines():
         if not line.strip():
             break
         paragraph.append(line.strip())
-    return " ".join(paragraph).replace("``", "") or "(undocumented)"
+    text = _first_sentence(" ".join(paragraph).replace("``", ""))
+    return f"{text}." if text else "(undocumented)"
 
 
 def call_reference(registry: Registry) -> str:

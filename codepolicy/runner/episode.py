@@ -21,10 +21,14 @@ from codepolicy.envs.safety import GuardedBackend
 from codepolicy.envs.state import SceneState
 from codepolicy.feedback.model import ErrorReport, Feedback, status_from
 from codepolicy.feedback.scene import describe_changes, describe_scene
+from codepolicy.llm.base import Model
+from codepolicy.planning.lmp import ModelLMPs, define_missing_functions
+from codepolicy.primitives.cap_lmps import HELPER_NAMES
 from codepolicy.primitives.context import PrimitiveContext
 from codepolicy.primitives.default import DEFAULT
 from codepolicy.primitives.registry import Registry
 from codepolicy.runner.host import Budget, EpisodeHost
+from codepolicy.sandbox.layers import active_layers
 from codepolicy.sandbox.limits import SandboxLimits
 from codepolicy.sandbox.result import CallEvent, ErrorKind, ExecutionResult, ProgramError, Status
 from codepolicy.sandbox.session import Session
@@ -35,10 +39,12 @@ BACKENDS = ("physics", "kinematic")
 
 
 def make_backend(kind: str, *, gui: bool = False) -> Backend:
-    """A fresh backend of the given kind (``"physics"`` or ``"kinematic"``).
+    """A fresh backend of the given kind (``"physics"``, ``"kinematic"`` or an adapter world such
+    as ``"panda-pick-and-place"``).
 
     Raises:
         ValueError: unknown kind, naming the known ones.
+        MissingExtraError: an adapter world whose env package is not installed.
     """
     if kind == "kinematic":
         return KinematicBackend()
@@ -46,7 +52,20 @@ def make_backend(kind: str, *, gui: bool = False) -> Backend:
         from codepolicy.envs.physics import PhysicsBackend
 
         return PhysicsBackend(gui=gui)
-    raise ValueError(f"unknown backend '{kind}'; known backends: {', '.join(BACKENDS)}")
+    from codepolicy.envs.adapters.spec import spec_names
+
+    if kind in spec_names():
+        from codepolicy.envs.adapters import AdapterBackend
+
+        return AdapterBackend(kind)
+    known = [*BACKENDS, *spec_names()]
+    raise ValueError(f"unknown backend '{kind}'; known backends: {', '.join(known)}")
+
+
+def world_kind(episode: Episode, backend: str) -> str:
+    """The backend an episode runs on: its adapter world, or ``backend`` for a tabletop episode
+    (an adapter world's env decides the layout, so no tabletop backend can stand in for it)."""
+    return episode.world if episode.world != "tabletop" else backend
 
 
 def spawns(episode: Episode) -> list[ObjectSpawn]:
@@ -74,6 +93,7 @@ def run_episode(
     reset: bool = True,
     before_run: Callable[[], None] | None = None,
     pause_on_failure: bool = False,
+    model: Model | None = None,
 ) -> Feedback:
     """Reset the world to ``episode``, run ``program`` in the sandbox, judge the final scene.
 
@@ -90,14 +110,26 @@ def run_episode(
         pause_on_failure: Stop the program at its first failed primitive call (status
             ``aborted``, with that call's error), leaving the world as it is — closed-loop
             replanning continues from there.
+        model: Writes the functions the program calls but nobody defined (Code as Policies'
+            function generation), and serves the profile's helper LMPs (``parse_position`` and
+            friends) while the program runs; without one those fail with ``ModelRequired``.
     """
     started = time.perf_counter()
+    if episode.world != "tabletop" and backend.name != episode.world:
+        raise ValueError(
+            f"episode of '{episode.scenario}' runs in the adapter world '{episode.world}', "
+            f"not on the '{backend.name}' backend"
+        )
     initial = backend.reset(spawns(episode), seed=episode.seed) if reset else backend.observe()
     if before_run is not None:
         before_run()
     guarded = GuardedBackend(backend)
     ctx = PrimitiveContext.for_backend(guarded, noise_std=noise_std, seed=episode.seed)
     host = EpisodeHost(ctx, Budget(episode.budget.max_calls, episode.budget.max_sim_seconds))
+    if model is not None:
+        program = define_missing_functions(program, model, registry, episode.instruction)
+        if any(name in registry for name in HELPER_NAMES):
+            ctx.lmps = ModelLMPs(model, registry, host.dispatch, seed=episode.seed)
     with Session(
         program,
         registry,
@@ -131,6 +163,7 @@ def _paused(session: Session, failed: CallEvent) -> ExecutionResult:
             line=failed.line,
             source_line=failed.source_line,
         ),
+        jail=dict(session.jail),
     )
 
 
@@ -177,6 +210,14 @@ def judge(
         changes=describe_changes(initial, final),
         said=list(said),
         output=execution.output,
+        env_success=_env_success(final),
         sim_time=sum(e.sim_time or 0.0 for e in execution.events),
         wall_time=time.perf_counter() - started,
+        jail=active_layers(execution.jail),
     )
+
+
+def _env_success(scene: SceneState) -> bool | None:
+    """An adapter world's own success signal, when the scene carries one."""
+    value = scene.extras.get("env_is_success")
+    return None if value is None else bool(value)

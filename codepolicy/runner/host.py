@@ -64,4 +64,4 @@ class EpisodeHost:
                 f"the program used {self.sim_seconds:.1f} simulated seconds; "
                 f"the budget is {self.budget.max_sim_seconds:.0f} s"
             )
-        return DispatchResult(value=value, sim_time=elapsed)
+        return DispatchResult(value=value, sim_time=elapsed, info=self.ctx.take_notes())

@@ -11,7 +11,8 @@ from typing import Any
 from codepolicy.primitives.errors import BudgetExceeded, PrimitiveError, ProgramHalt, SafetyStop
 from codepolicy.primitives.registry import PrimitiveSpec
 from codepolicy.sandbox import codec
-from codepolicy.sandbox.policy import EXIT_MEMORY
+from codepolicy.sandbox.limits import SandboxLimits
+from codepolicy.sandbox.policy import EXIT_CPU, EXIT_JAIL, EXIT_MEMORY
 from codepolicy.sandbox.result import CallError, CallEvent, ErrorKind, ProgramError, Status
 
 Dispatcher = Callable[[PrimitiveSpec, dict[str, Any]], Any]
@@ -41,18 +42,29 @@ def json_safe(value: Any) -> Any:
         return repr(value)[:500]
 
 
-def classify_exit(code: int | None) -> tuple[Status, ErrorKind, str]:
+def classify_exit(
+    code: int | None, limits: SandboxLimits | None = None
+) -> tuple[Status, ErrorKind, str]:
     """Status, kind and message for a worker that ended without a final message."""
+    lim = limits or SandboxLimits()
+    cpu = f"CPU time limit of {lim.cpu_seconds} s (cpu_seconds)"
+    mem = f"memory limit of {lim.memory_mb} MB (memory_mb)"
     sig = -code if code is not None and code < 0 else None
-    if sig == signal.SIGXCPU:
-        kind, status, what = ErrorKind.cpu, Status.resource_limit, "CPU time limit"
+    if sig == signal.SIGXCPU or code == EXIT_CPU:
+        kind, status, what = ErrorKind.cpu, Status.resource_limit, f"{cpu} reached"
     elif sig == signal.SIGKILL:
         kind, status = ErrorKind.cpu, Status.resource_limit
-        what = "worker killed (CPU time hard limit or out of memory)"
+        what = f"worker killed: the hard {cpu} plus 1 s, or the {mem}, was reached"
     elif sig == signal.SIGXFSZ:
-        kind, status, what = ErrorKind.file_size, Status.resource_limit, "file size limit"
+        kind, status, what = ErrorKind.file_size, Status.resource_limit, "file size limit (0 bytes)"
+    elif sig == signal.SIGSYS:
+        kind, status = ErrorKind.sandbox_violation, Status.error
+        what = "worker killed by the jail: the program made a forbidden system call (seccomp)"
+    elif code == EXIT_JAIL:
+        kind, status = ErrorKind.sandbox_violation, Status.error
+        what = "the worker could not install its system-call filter; the program did not run"
     elif code == EXIT_MEMORY:
-        kind, status, what = ErrorKind.memory, Status.resource_limit, "out of memory"
+        kind, status, what = ErrorKind.memory, Status.resource_limit, f"out of memory ({mem})"
     else:
         kind, status = ErrorKind.worker_crash, Status.error
         what = f"worker exited unexpectedly (code {code})"

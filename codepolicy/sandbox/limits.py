@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import os
+
 from pydantic import BaseModel, ConfigDict, Field
 
 from codepolicy.sandbox import policy
+
+REQUIRE_JAIL_ENV = "CODEPOLICY_REQUIRE_JAIL"
+"""Environment variable: ``1`` makes ``require_jail`` the default (``--require-jail`` sets it)."""
+
+
+def require_jail_default() -> bool:
+    """Whether this process (or its parent) asked for the full jail everywhere."""
+    return os.environ.get(REQUIRE_JAIL_ENV, "").strip().lower() in ("1", "true", "yes")
 
 
 class SandboxLimits(BaseModel):
@@ -29,6 +39,16 @@ class SandboxLimits(BaseModel):
     recursion_limit: int = Field(300, ge=50, le=5000)
     max_open_files: int = Field(16, ge=8, le=256)
     startup_seconds: float = Field(10.0, gt=0, description="Waiting for a worker to be ready.")
+    require_jail: bool = Field(
+        default_factory=require_jail_default,
+        description="Refuse to run unless every OS jail layer is active (real robots: always).",
+    )
+    call_seconds: float = Field(
+        5.0,
+        gt=0,
+        description="Host time to decode and validate one call's arguments; counts toward "
+        "wall_seconds.",
+    )
     output_primitives: tuple[str, ...] = Field(
         policy.OUTPUT_PRIMITIVES,
         description="Primitives whose string arguments count as output (e.g. 'say').",

@@ -28,6 +28,14 @@ EXIT_PROTOCOL = 70
 """Worker exit code: the host sent something the worker did not expect."""
 EXIT_MEMORY = 71
 """Worker exit code: out of memory while reporting a MemoryError."""
+EXIT_CPU = 72
+"""Worker exit code: the soft CPU limit was reached (after reporting the line)."""
+EXIT_JAIL = 73
+"""Worker exit code: the seccomp filter could not be installed."""
+JAIL_ENV = "CODEPOLICY_SANDBOX_JAIL"
+"""Worker environment variable: ``0`` starts workers without the OS jail (benchmarks only)."""
+TESTING_ENV = "CODEPOLICY_SANDBOX_TESTING"
+"""Worker environment variable: ``1`` enables the test-only unrestricted mode (escape tests)."""
 
 ALLOWED_MODULES: frozenset[str] = frozenset({"math", "numpy", "random"})
 """Modules a program may import; each is a facade built by the worker."""

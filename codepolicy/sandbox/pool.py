@@ -23,16 +23,23 @@ import threading
 import time
 from pathlib import Path
 
-from codepolicy.sandbox.protocol import ProtocolViolation
+from codepolicy.sandbox.jail import Layers
+from codepolicy.sandbox.policy import JAIL_ENV, TESTING_ENV
+from codepolicy.sandbox.protocol import ProtocolViolation, parse_ready
 from codepolicy.sandbox.zygote import ForkHandle, Zygote, ZygoteError
 
 WORKER_MODULE = "codepolicy.sandbox.worker"
 _STDERR_CAP = 16_384
 
 
-def worker_env() -> dict[str, str]:
-    """The worker's whole environment: nothing from the host's (no secrets, no PYTHON*)."""
-    return {
+def worker_env(jail: bool = True, testing: bool = False) -> dict[str, str]:
+    """The worker's whole environment: nothing from the host's (no secrets, no PYTHON*).
+
+    Args:
+        jail: Enter the OS jail (off only to measure its cost).
+        testing: Allow the test-only unrestricted mode (:mod:`.escape`).
+    """
+    env = {
         "PATH": "/usr/bin:/bin",
         "LANG": "C.UTF-8",
         "OPENBLAS_NUM_THREADS": "1",
@@ -40,17 +47,28 @@ def worker_env() -> dict[str, str]:
         "MKL_NUM_THREADS": "1",
         "NUMEXPR_NUM_THREADS": "1",
     }
+    if not jail:
+        env[JAIL_ENV] = "0"
+    if testing:
+        env[TESTING_ENV] = "1"
+    return env
 
 
 class WorkerProcess:
     """One worker process with a line reader over its stdout and a drained stderr."""
 
-    def __init__(self, command: list[str] | None = None, zygote: Zygote | None = None) -> None:
+    def __init__(
+        self,
+        command: list[str] | None = None,
+        zygote: Zygote | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
         """Start the process (non-blocking; see :meth:`wait_ready`).
 
         Args:
             command: Override the worker command (tests use fake workers).
             zygote: Fork the worker from this fork server instead of starting an interpreter.
+            env: The environment of a worker started as a command (default :func:`worker_env`).
 
         Raises:
             ZygoteError: the fork server could not fork (the caller falls back to a command).
@@ -73,7 +91,7 @@ class WorkerProcess:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 cwd=self.tmpdir,
-                env=worker_env(),
+                env=env if env is not None else worker_env(),
                 close_fds=True,
                 start_new_session=True,
             )
@@ -93,6 +111,8 @@ class WorkerProcess:
         self._out_open = True
         self.stderr = bytearray()
         self.ready = False
+        self.layers: Layers = {}
+        """The jail layers the worker reported with ``ready`` (before any program code ran)."""
         self.started_at = time.perf_counter()
         self._closed = False
 
@@ -202,11 +222,14 @@ class WorkerProcess:
         if self.ready:
             return True
         try:
-            line = self.read_line(timeout, 4096)
+            line = self.read_line(timeout, 16_384)
+            if line is None:
+                return False
+            self.layers = parse_ready(line)
         except ProtocolViolation:
             return False
-        self.ready = line is not None and line.strip() == b'{"type":"ready"}'
-        return self.ready
+        self.ready = True
+        return True
 
     def kill(self) -> None:
         """Kill the worker's whole process group (idempotent)."""
@@ -253,9 +276,22 @@ class WorkerPool:
     """Keeps ``size`` started workers ready; thread-safe."""
 
     def __init__(
-        self, size: int = 1, command: list[str] | None = None, fork_server: bool = True
+        self,
+        size: int = 1,
+        command: list[str] | None = None,
+        fork_server: bool = True,
+        jail: bool = True,
+        testing: bool = False,
     ) -> None:
+        """Args:
+        size: Workers kept ready.
+        command: Worker command override (tests' fake workers).
+        fork_server: Fork workers from a zygote (else a fresh interpreter each).
+        jail: Workers enter the OS jail (turn off only to measure its cost).
+        testing: Workers accept the test-only unrestricted mode (escape tests).
+        """
         self.size = size
+        self.env = worker_env(jail=jail, testing=testing)
         self.command = command
         self.fork_server = fork_server and command is None
         self._zygote: Zygote | None = None
@@ -270,13 +306,13 @@ class WorkerPool:
             if self._zygote is None or not self._zygote.alive:
                 if self._zygote is not None:
                     self._zygote.close()
-                self._zygote = Zygote(worker_env())
+                self._zygote = Zygote(self.env)
             try:
                 return WorkerProcess(zygote=self._zygote)
             except ZygoteError:
                 self._zygote.close()
                 self._zygote = None
-        return WorkerProcess(self.command)
+        return WorkerProcess(self.command, env=self.env)
 
     def fill(self) -> None:
         """Start workers until ``size`` are idle."""

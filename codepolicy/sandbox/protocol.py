@@ -16,10 +16,19 @@ class _Msg(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+LayerState = tuple[bool, Annotated[str, Field(max_length=300)]]
+
+
 class ReadyMsg(_Msg):
-    """The worker has imported numpy and waits for ``start``."""
+    """The worker has imported numpy, entered its jail and waits for ``start``.
+
+    ``layers`` is sent before any program code has run in the worker, so it can be believed.
+    """
 
     type: Literal["ready"]
+    layers: dict[Annotated[str, Field(max_length=40)], LayerState] = Field(
+        default_factory=dict, max_length=40
+    )
 
 
 class CallMsg(_Msg):
@@ -57,10 +66,11 @@ class ErrorMsg(_Msg):
 
 
 class LimitMsg(_Msg):
-    """The worker hit a limit it enforces itself."""
+    """The worker hit a limit it enforces itself (``line``: the program line running then)."""
 
     type: Literal["limit"]
-    what: Literal["output"]
+    what: Literal["output", "cpu"]
+    line: int | None = None
 
 
 WorkerMessage = Annotated[
@@ -91,6 +101,18 @@ def parse_worker_message(line: bytes) -> Any:
         raise ProtocolViolation(f"invalid message: {exc.errors()[0]['msg']}"[:300]) from None
     except RecursionError:
         raise ProtocolViolation("message nested too deeply") from None
+
+
+def parse_ready(line: bytes) -> dict[str, tuple[bool, str]]:
+    """The jail layers of a worker's ``ready`` line.
+
+    Raises:
+        ProtocolViolation: the line is not a valid ``ready`` message.
+    """
+    msg = parse_worker_message(line)
+    if not isinstance(msg, ReadyMsg):
+        raise ProtocolViolation(f"expected 'ready', got {msg.type!r}")
+    return dict(msg.layers)
 
 
 def encode_host_message(msg: dict[str, Any]) -> bytes:

@@ -47,6 +47,10 @@ class ErrorKind(str, Enum):
     protocol_violation = "protocol_violation"
     worker_crash = "worker_crash"
     dispatcher_error = "dispatcher_error"
+    sandbox_violation = "sandbox_violation"
+    """The jail stopped the worker (a forbidden system call) or could not be set up."""
+    jail_unavailable = "jail_unavailable"
+    """``require_jail`` was set and a jail layer is not available here; nothing ran."""
 
 
 class CallError(BaseModel):
@@ -102,6 +106,10 @@ class ExecutionResult(BaseModel):
     worker_files: list[str] = Field(
         default_factory=list,
         description="Entries left in the worker's private working directory (should be empty).",
+    )
+    jail: dict[str, tuple[bool, str]] = Field(
+        default_factory=dict,
+        description="The worker's OS jail layers: name -> (active, what it is or why it is off).",
     )
 
     @property

@@ -47,6 +47,7 @@ from codepolicy.sandbox.dispatch import (
     execute_call,
     json_safe,
 )
+from codepolicy.sandbox.layers import jail_gaps, warn_once
 from codepolicy.sandbox.limits import SandboxLimits
 from codepolicy.sandbox.pool import WorkerPool, WorkerProcess, default_pool
 from codepolicy.sandbox.protocol import (
@@ -117,6 +118,7 @@ class Session:
         self.vet_report: VetReport | None = None
         self.result: ExecutionResult | None = None
         self.worker: WorkerProcess | None = None
+        self.jail: dict[str, tuple[bool, str]] = {}
         self._output: list[str] = []
         self._output_len = 0
         self._truncated = False
@@ -195,17 +197,33 @@ class Session:
             self.worker = pool.acquire(self.limits.startup_seconds)
         except RuntimeError as exc:
             self._finish(Status.error, ProgramError(kind=ErrorKind.worker_crash, message=str(exc)))
-        start = {
+        self.jail = dict(self.worker.layers)
+        missing = jail_gaps(self.jail)
+        if missing and self.limits.require_jail:
+            self._finish(
+                Status.error,
+                ProgramError(
+                    kind=ErrorKind.jail_unavailable,
+                    message="require_jail is set and these jail layers are off: "
+                    + "; ".join(missing),
+                ),
+            )
+        if missing:
+            warn_once(missing)
+        start = self._start_message()
+        if self._abort_requested:
+            self._finish(Status.aborted, ProgramError(kind=ErrorKind.aborted))
+        if not self.worker.send(encode_host_message(start), timeout=self.limits.startup_seconds):
+            self._finish_dead_worker()
+
+    def _start_message(self) -> dict[str, Any]:
+        return {
             "type": "start",
             "program": self.program,
             "seed": self.seed,
             "primitives": self.registry.names(),
             "limits": self.limits.worker_view(),
         }
-        if self._abort_requested:
-            self._finish(Status.aborted, ProgramError(kind=ErrorKind.aborted))
-        if not self.worker.send(encode_host_message(start), timeout=self.limits.startup_seconds):
-            self._finish_dead_worker()
 
     def _next_message(self) -> Any:
         worker = self.worker
@@ -247,11 +265,7 @@ class Session:
             elif isinstance(msg, ErrorMsg):
                 self._handle_error(msg)
             elif isinstance(msg, LimitMsg):
-                self._truncated = True
-                self._finish(
-                    Status.resource_limit,
-                    ProgramError(kind=ErrorKind.output, message="output limit exceeded"),
-                )
+                self._handle_limit(msg)
             else:
                 self._violation(f"unexpected message {msg.type!r}")
 
@@ -356,16 +370,45 @@ class Session:
             msg.category, ErrorKind.exception
         )
         status = Status.error if kind is ErrorKind.exception else Status.resource_limit
+        message = msg.message
+        if kind is ErrorKind.memory:
+            message = (
+                f"memory limit of {self.limits.memory_mb} MB (memory_mb, address space) reached"
+                + (f": {message}" if message else "")
+            )
         trace = [(ln, fn) for ln, fn in msg.trace if self._source(ln)[0] is not None]
         self._finish(
             status,
             ProgramError(
                 kind=kind,
                 type=msg.exc_type,
-                message=msg.message,
+                message=message,
                 line=line,
                 source_line=source,
                 trace=trace,
+            ),
+        )
+
+    def _handle_limit(self, msg: LimitMsg) -> NoReturn:
+        if msg.what == "cpu":
+            line, source = self._source(msg.line)
+            where = f" while line {line} was running" if line is not None else ""
+            self._finish(
+                Status.resource_limit,
+                ProgramError(
+                    kind=ErrorKind.cpu,
+                    message=f"CPU time limit of {self.limits.cpu_seconds} s "
+                    f"(cpu_seconds) reached{where}",
+                    line=line,
+                    source_line=source,
+                ),
+            )
+        self._truncated = True
+        self._finish(
+            Status.resource_limit,
+            ProgramError(
+                kind=ErrorKind.output,
+                message=f"output limit of {self.limits.max_output_bytes} characters exceeded",
             ),
         )
 
@@ -377,9 +420,14 @@ class Session:
         assert worker is not None
         if self._abort_requested:
             self._finish(Status.aborted, ProgramError(kind=ErrorKind.aborted))
-        worker.kill()
-        code = worker.wait()
-        status, kind, what = classify_exit(code)
+        code = worker.wait(1.0)  # the jailed worker's outer half exits just after its pipes close
+        if code is None:
+            worker.kill()
+            code = worker.wait()
+        status, kind, what = classify_exit(code, self.limits)
+        line, _ = self._source(self.events[-1].line if self.events else None)
+        if line is not None and kind is not ErrorKind.worker_crash:
+            what += f" (the last primitive call was on line {line})"
         self._finish(status, ProgramError(kind=kind, message=what))
 
     def _finish(self, status: Status, error: ProgramError | None) -> NoReturn:
@@ -415,6 +463,7 @@ class Session:
                 worker_returncode=returncode,
                 worker_stderr=stderr,
                 worker_files=files,
+                jail=dict(self.jail),
             )
         self._release()
 

@@ -20,18 +20,21 @@ import contextlib
 import json
 import os
 import resource
+import signal
 import sys
 import warnings
 from collections.abc import Callable, Mapping
 from typing import Any, NoReturn
 
 from codepolicy.primitives.errors import CATCHABLE_ERRORS, PrimitiveError
-from codepolicy.sandbox import codec, policy, safe_numpy
+from codepolicy.sandbox import codec, jail, policy, safe_numpy, syscalls
 
 PROGRAM_FILENAME = "<program>"
 EXIT_OK = policy.EXIT_OK
 EXIT_PROTOCOL = policy.EXIT_PROTOCOL
 EXIT_MEMORY = policy.EXIT_MEMORY
+EXIT_CPU = policy.EXIT_CPU
+EXIT_JAIL = policy.EXIT_JAIL
 
 
 class _Channel:
@@ -238,17 +241,20 @@ def _build_globals(
     return globs
 
 
-def _apply_limits(limits: dict[str, Any]) -> None:
+def _vm_size() -> int:
+    """The address space in use now (read before the jail hides /proc)."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
+
+
+def _apply_limits(limits: dict[str, Any], vm_size: int) -> None:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     cpu_used = int(usage.ru_utime + usage.ru_stime) + 1
     cpu = cpu_used + int(limits["cpu_seconds"])
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    vm_size = 0
-    try:
-        with open("/proc/self/statm") as fh:
-            vm_size = int(fh.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except (OSError, ValueError):
-        pass
     mem = max(int(limits["memory_mb"]) * 1024 * 1024, vm_size + 64 * 1024 * 1024)
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
     resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
@@ -258,6 +264,17 @@ def _apply_limits(limits: dict[str, Any]) -> None:
     with contextlib.suppress(ValueError, OSError):  # no effect for root; defence in depth
         resource.setrlimit(resource.RLIMIT_NPROC, (0, 0))
     sys.setrecursionlimit(int(limits["recursion_limit"]) + 50)
+
+
+def _on_cpu_limit(channel: _Channel) -> None:
+    """At the soft CPU limit, report the program line that was running, then exit."""
+
+    def handler(signum: int, frame: Any) -> None:
+        with contextlib.suppress(Exception):
+            channel.send({"type": "limit", "what": "cpu", "line": _program_line(frame)})
+        os._exit(EXIT_CPU)
+
+    signal.signal(signal.SIGXCPU, handler)
 
 
 def _trace(tb: Any) -> list[list[Any]]:
@@ -290,7 +307,35 @@ def _report(channel: _Channel, exc: BaseException, category: str) -> None:
 
 def preload() -> None:
     """Import and warm up everything a worker needs (the fork server calls this once)."""
+    jail.preload()
+    if os.environ.get(policy.TESTING_ENV) == "1":
+        from codepolicy.sandbox import escape
+
+        escape.preload()
     safe_numpy.warm_up(safe_numpy.make_numpy(0))
+
+
+def _enter_jail(proto_fds: tuple[int, int]) -> tuple[jail.Layers, Any]:
+    """Enter the OS jail; returns the layers and the seccomp filter to load before the program."""
+    if os.environ.get(policy.JAIL_ENV) == "0":
+        return jail.unavailable("switched off by the host (jail=False)"), None
+    layers = jail.enter(os.getcwd())
+    expected = {0, 1, 2, *proto_fds}
+    extra = sorted(set(jail.open_fds()) - expected)
+    for fd in extra:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    layers["fds"] = (True, "only the protocol pipes and stderr are open")
+    filt = None
+    try:
+        filt = syscalls.build(os.getpid())
+        layers["seccomp"] = (True, "system-call allowlist, loaded after start-up")
+    except ImportError:
+        layers["seccomp"] = (False, "the 'pyseccomp' package is not installed")
+    except Exception as exc:
+        layers["seccomp"] = (False, f"{type(exc).__name__}: {exc}"[:200])
+    layers["rlimits"] = (True, "CPU, address space, file size 0, no core, open files, processes")
+    return layers, filt
 
 
 def main() -> None:
@@ -301,11 +346,18 @@ def main() -> None:
     devnull = os.open(os.devnull, os.O_RDONLY)
     os.dup2(devnull, 0)
     os.close(devnull)
-    channel = _Channel(proto_in, proto_out)
+    jail.preload()
+    if os.environ.get(policy.TESTING_ENV) == "1":
+        from codepolicy.sandbox import escape
+
+        escape.preload()
     warnings.simplefilter("ignore")
     np_facade = safe_numpy.make_numpy(0)
     safe_numpy.warm_up(np_facade)
-    channel.send({"type": "ready"})
+    vm_size = _vm_size()
+    layers, filt = _enter_jail((proto_in, proto_out))
+    channel = _Channel(proto_in, proto_out)
+    channel.send({"type": "ready", "layers": layers})
 
     start = channel.receive()
     if start.get("type") != "start":
@@ -316,14 +368,27 @@ def main() -> None:
         "math": safe_numpy.make_math(),
         "random": safe_numpy.make_random(seed),
     }
-    globs = _build_globals(start, channel, facades)
+    unrestricted = bool(start.get("unrestricted")) and os.environ.get(policy.TESTING_ENV) == "1"
+    if unrestricted:
+        from codepolicy.sandbox import escape
+
+        globs = escape.unrestricted_globals(channel.send)
+    else:
+        globs = _build_globals(start, channel, facades)
     try:
         code = compile(str(start["program"]), PROGRAM_FILENAME, "exec")
     except (SyntaxError, ValueError) as exc:
         _report(channel, exc, "exception")
         os._exit(EXIT_OK)
-    _apply_limits(start["limits"])
-    sys.addaudithook(_audit_hook)
+    _apply_limits(start["limits"], vm_size)
+    _on_cpu_limit(channel)
+    if filt is not None:
+        try:
+            syscalls.load(filt)
+        except Exception:
+            os._exit(EXIT_JAIL)
+    if not unrestricted:
+        sys.addaudithook(_audit_hook)
     try:
         exec(code, globs)
     except MemoryError as exc:

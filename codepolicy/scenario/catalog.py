@@ -24,9 +24,28 @@ SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 """Where the shipped scenario files live (``codepolicy/scenarios`` -> ``scenarios/``)."""
 
 
+ADAPTER_DIR = SCENARIO_DIR / "adapters"
+"""Shipped scenarios that run in adapter worlds (third-party envs), listed apart from ours."""
+
+
 def shipped_files() -> list[Path]:
-    """The shipped scenario files, sorted by name."""
+    """The shipped scenario files of our tabletop, sorted by name."""
     return sorted(SCENARIO_DIR.glob("*.yaml"))
+
+
+def adapter_files() -> list[Path]:
+    """The shipped scenario files of adapter worlds, sorted by name."""
+    return sorted(ADAPTER_DIR.glob("*.yaml"))
+
+
+@lru_cache(maxsize=1)
+def adapter_scenarios() -> tuple[Scenario, ...]:
+    """Every shipped adapter-world scenario (``panda-pick-and-place``, ``fetch-push``, ...).
+
+    Raises:
+        ScenarioError: If a shipped file is invalid.
+    """
+    return tuple(load_family(path).scenarios()[0] for path in adapter_files())
 
 
 @lru_cache(maxsize=1)
@@ -71,6 +90,8 @@ def _index() -> dict[str, Scenario]:
         index[scenario.gym_id] = scenario
         if scenario.attribute_split == "seen":
             index[scenario.spec.family] = scenario
+    for scenario in adapter_scenarios():
+        index.setdefault(scenario.name, scenario)
     return index
 
 
@@ -85,7 +106,7 @@ def get_scenario(name: str) -> Scenario:
     found = index.get(name) or index.get(name.strip())
     if found is not None:
         return found
-    names = scenario_names()
+    names = [*scenario_names(), *(s.name for s in adapter_scenarios())]
     families = [f.name for f in shipped_families()]
     suggestions = difflib.get_close_matches(name, [*names, *families], n=3, cutoff=0.5)
     return _raise_unknown(name, suggestions)

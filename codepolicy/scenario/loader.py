@@ -52,7 +52,10 @@ class Family:
         return Scenario(self, split)
 
     def scenarios(self) -> list[Scenario]:
-        """Both scenarios: seen colours first, then unseen colours."""
+        """Both scenarios: seen colours first, then unseen colours (an adapter world, whose env
+        fixes the colours, has one scenario)."""
+        if self.spec.is_adapter:
+            return [Scenario(self, "seen")]
         return [Scenario(self, split) for split in SPLITS]
 
 
@@ -75,14 +78,16 @@ class Scenario:
 
     @property
     def name(self) -> str:
-        """``<family>-seen`` or ``<family>-unseen``."""
+        """``<family>-seen`` or ``<family>-unseen``; an adapter world's scenario is the family."""
+        if self.spec.is_adapter:
+            return self.spec.family
         return f"{self.spec.family}-{self.attribute_split}"
 
     @property
     def gym_name(self) -> str:
         """CamelCase gymnasium name, e.g. ``StackBlocks`` / ``StackBlocksUnseen``."""
         base = self.spec.gym_base_name
-        return base if self.attribute_split == "seen" else f"{base}Unseen"
+        return base if self.attribute_split == "seen" or self.spec.is_adapter else f"{base}Unseen"
 
     @property
     def gym_id(self) -> str:
@@ -164,7 +169,15 @@ def family_from_document(doc: YamlDocument) -> Family:
         spec = ScenarioFile.model_validate(doc.data)
     except ValidationError as exc:
         raise ScenarioError(_sorted(pydantic_problems(doc, exc))) from None
-    found, infos = check_spec(spec)
+    infos: dict[str, VarInfo]
+    if spec.is_adapter:
+        from codepolicy.scenario.worlds import check_adapter_scenario
+
+        found, infos = check_adapter_scenario(spec), {}
+    elif not spec.objects:
+        found, infos = [(("objects",), "a tabletop scenario needs at least one object kind")], {}
+    else:
+        found, infos = check_spec(spec)
     if found:
         raise ScenarioError(_sorted([doc.problem(path, message) for path, message in found]))
     return Family(spec, doc.source, infos)

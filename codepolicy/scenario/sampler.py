@@ -97,6 +97,7 @@ class Episode(BaseModel):
     seed: int
     instruction: str
     objects: tuple[SpawnSpec, ...]
+    world: str = Field("tabletop", description="'tabletop' or the adapter world episodes run in.")
     variables: dict[str, Value] = Field(description="Bound value of every scenario variable.")
     success: Condition
     budget: EpisodeBudget
@@ -139,6 +140,10 @@ def sample_episode(
         raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
     seed = int(seed)
     spec = scenario.spec
+    if spec.is_adapter:
+        from codepolicy.scenario.worlds import adapter_episode
+
+        return adapter_episode(scenario, seed)
     rng = np.random.default_rng(np.random.SeedSequence([seed, zlib.crc32(scenario.name.encode())]))
     literal_names = object_refs(condition_data(spec.success))
     for _ in range(MAX_OBJECT_DRAWS):

@@ -311,7 +311,17 @@ class ScenarioFile(_Strict):
         None, description="Name of the reference program (default: the family id)."
     )
     tags: list[str] = Field(default_factory=list)
-    objects: dict[str, ObjectSpec] = Field(min_length=1, description="Object kinds to spawn.")
+    world: str = Field(
+        "tabletop",
+        description=(
+            "Where episodes run: 'tabletop' (our world), or an adapter world that drives a "
+            "third-party gymnasium env (e.g. 'panda-pick-and-place'; its objects come from the env)."
+        ),
+    )
+    objects: dict[str, ObjectSpec] = Field(
+        default_factory=dict,
+        description="Object kinds to spawn (tabletop: at least one; adapter worlds: none).",
+    )
     variables: dict[str, Variable] = Field(default_factory=dict)
     instructions: list[Annotated[str, Field(min_length=1)]] = Field(min_length=1)
     layout: Layout = Field(default_factory=Layout)
@@ -322,6 +332,11 @@ class ScenarioFile(_Strict):
     def gym_base_name(self) -> str:
         """CamelCase gymnasium name of the seen scenario, e.g. ``StackBlocks``."""
         return self.gym_name or "".join(part.capitalize() for part in self.family.split("-"))
+
+    @property
+    def is_adapter(self) -> bool:
+        """Whether episodes run in an adapter world rather than our tabletop."""
+        return self.world != "tabletop"
 
     @property
     def oracle_name(self) -> str:

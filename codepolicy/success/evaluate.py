@@ -45,6 +45,9 @@ from codepolicy.success.results import (
     SuccessEvaluation,
 )
 
+GRIPPER = "gripper"
+"""A reference to the gripper's tool centre point, usable wherever an object is (when no object
+has that name), e.g. ``near: {object: gripper, reference: target, distance: 0.05, dims: xyz}``."""
 _VARIABLE = re.compile(r"^\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}$")
 LOCATION_GROUPS: dict[str, dict[str, tuple[float, float]]] = {
     "corners": dict(CORNERS),
@@ -106,6 +109,8 @@ class _Evaluator:
         name = self._variable(ref, env) or ref
         if name in self.scene.objects:
             return self.scene.objects[name]
+        if name == GRIPPER:
+            return ObjectState(GRIPPER, GRIPPER, "gray", self.scene.gripper_position, (0, 0, 0))
         found = self._by_norm.get(_norm(name))
         if found is None:
             raise ConditionError(f"unknown object {name!r}; known objects: {self._known_objects()}")
@@ -273,7 +278,8 @@ class _Evaluator:
             return f"{key}({a.name}, {r.name})", P.relation(key, a, r, rel.margin)
         if isinstance(cond, S.Near):
             a, r = o(cond.near.object, env), o(cond.near.reference, env)
-            return f"near({a.name}, {r.name})", P.near(a, r, cond.near.distance)
+            out = P.near(a, r, cond.near.distance, cond.near.dims)
+            return f"near({a.name}, {r.name})", out
         if isinstance(cond, S.Offset):
             args2 = cond.offset
             a, r = o(args2.object, env), o(args2.reference, env)

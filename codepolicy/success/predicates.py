@@ -303,8 +303,13 @@ def relation(kind: str, a: ObjectState, ref: ObjectState, margin: float) -> Leaf
     return outcome(False, margin - value, 0.0, text)
 
 
-def near(a: ObjectState, ref: ObjectState, distance: float) -> LeafOutcome:
-    d = xy_distance(a.position, ref.position)
+def near(a: ObjectState, ref: ObjectState, distance: float, dims: str = "xy") -> LeafOutcome:
+    """``a`` is closer than ``distance`` to ``ref``, in the table plane or (``dims="xyz"``) in space."""
+    d = (
+        xy_distance(a.position, ref.position)
+        if dims == "xy"
+        else math.dist(a.position, ref.position)
+    )
     if d < distance:
         return outcome(True, 0.0, distance - d, f"{a.name} is {cm(d)} from the {ref.name}")
     text = f"{a.name} is {cm(d)} from the {ref.name}; needs < {cm(distance)}"

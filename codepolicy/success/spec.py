@@ -93,7 +93,10 @@ class RelationArgs(_Node):
 class NearArgs(_Node):
     object: ObjectRef
     reference: ObjectRef
-    distance: float = Field(gt=0, description="Max xy distance, metres.")
+    distance: float = Field(gt=0, description="Max distance, metres.")
+    dims: Literal["xy", "xyz"] = Field(
+        "xy", description="Measure in the table plane (xy) or in space (xyz, e.g. to a goal point)."
+    )
 
 
 class OffsetArgs(_Node):

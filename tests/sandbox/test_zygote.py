@@ -24,11 +24,17 @@ def test_workers_are_forked_and_hold_only_their_three_pipes() -> None:
         worker = pool.acquire()
         try:
             assert isinstance(worker.proc, ForkHandle)
-            fds = sorted(int(fd) for fd in os.listdir(f"/proc/{worker.pid}/fd"))
-            assert fds[:3] == [0, 1, 2]
-            targets = {os.readlink(f"/proc/{worker.pid}/fd/{fd}") for fd in fds}
-            assert not any(t.startswith("socket:") for t in targets), targets
             assert os.getpgid(worker.pid) == worker.pid, "each worker leads its own session"
+            pid = worker.pid
+            if worker.layers.get("pid_ns", (False, ""))[0]:
+                assert os.listdir(f"/proc/{pid}/fd") == [], "the outer half holds no pipe"
+                with open(f"/proc/{pid}/task/{pid}/children") as fh:
+                    (pid,) = (int(p) for p in fh.read().split())
+            fds = sorted(int(fd) for fd in os.listdir(f"/proc/{pid}/fd"))
+            assert fds[:3] == [0, 1, 2]
+            assert len(fds) == 5, "stdin (/dev/null), stderr twice, and the two protocol pipes"
+            targets = {os.readlink(f"/proc/{pid}/fd/{fd}") for fd in fds}
+            assert not any(t.startswith("socket:") for t in targets), targets
         finally:
             worker.close()
 

@@ -1,0 +1,1 @@
+"""Built-in robot drivers: ``physics`` (simulated device) and ``franky`` (Franka robots)."""

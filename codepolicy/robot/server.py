@@ -1,0 +1,496 @@
+"""The robot server: serves one driver's robot over ZeroMQ to authenticated clients.
+
+One network thread (this module) authenticates every message, keeps the sessions, answers state
+and heartbeat requests at once and runs the watchdog; the driver thread
+(:mod:`codepolicy.robot.executor`) executes commands one at a time. One session at a time holds
+control; others are read-only (state, heartbeats, e-stop). The watchdog halts the robot (stop the
+motion, hold position, open nothing) when the controlling client disconnects (seen at once through
+the socket monitor) or sends nothing for ``heartbeat_timeout`` seconds. ``stop`` from any session
+latches an e-stop: motions are refused until a controlling client sends ``release``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+import zmq
+from zmq.utils.monitor import recv_monitor_message
+
+from codepolicy.robot import commands, protocol
+from codepolicy.robot.commands import Refusal
+from codepolicy.robot.driver import RobotDriver
+from codepolicy.robot.executor import DriverExecutor, Job
+from codepolicy.robot.limits import RobotLimits
+from codepolicy.robot.log import CommandLog
+from codepolicy.robot.protocol import PROTOCOL_VERSION, SERVER, ReplayGuard
+
+INSECURE_KEY = b"codepolicy-insecure-localhost-key"
+"""The publicly known key of ``--insecure-localhost`` (loopback only; no real authentication)."""
+
+
+class ServerError(RuntimeError):
+    """The server cannot start with this configuration; the message says why."""
+
+
+@dataclass
+class Session:
+    """One authenticated client."""
+
+    sid: bytes
+    role: str
+    client: str
+    guard: ReplayGuard = field(default_factory=ReplayGuard)
+    rids: dict[int, bytes] = field(default_factory=dict)
+    last_heard: float = field(default_factory=time.monotonic)
+    in_flight: bool = False
+
+
+def check_limits(driver: RobotDriver, limits: RobotLimits) -> None:
+    """Refuse limits the driver cannot honour (its fixed acceleration or gripper force exceed them)."""
+    info = driver.info
+    if info.fixed_accel is not None and info.fixed_accel > limits.max_accel:
+        raise ServerError(
+            f"the {driver.name} driver always accelerates at {info.fixed_accel} m/s^2, above "
+            f"--max-accel {limits.max_accel}; raise the limit or use a driver that can go slower"
+        )
+    if info.fixed_gripper_force is not None and info.fixed_gripper_force > limits.max_gripper_force:
+        raise ServerError(
+            f"the {driver.name} driver always grips with {info.fixed_gripper_force} N, above "
+            f"--max-force {limits.max_gripper_force}"
+        )
+
+
+class RobotServer:
+    """Serves ``driver`` at ``address`` (e.g. ``tcp://127.0.0.1:5555``).
+
+    Args:
+        driver: The arm; the server owns it from now on and closes it.
+        key: The shared secret (``INSECURE_KEY`` for ``--insecure-localhost``).
+        address: ZeroMQ endpoint to bind.
+        limits: The robot's limits, enforced on every command.
+        heartbeat_timeout: Silence (s) after which the controlling session is dropped and the robot
+            halted.
+        log: Where commands are recorded.
+    """
+
+    def __init__(
+        self,
+        driver: RobotDriver,
+        key: bytes,
+        address: str,
+        *,
+        limits: RobotLimits | None = None,
+        heartbeat_timeout: float = 0.5,
+        log: CommandLog | None = None,
+    ) -> None:
+        self.driver = driver
+        self.limits = limits or RobotLimits()
+        check_limits(driver, self.limits)
+        self.key = key
+        self.heartbeat_timeout = heartbeat_timeout
+        self.log = log or CommandLog(None, None)
+        self.sessions: dict[bytes, Session] = {}
+        self.controller: bytes | None = None
+        self.estop = False
+        self._nonces: dict[bytes, float] = {}
+        self._fds: dict[int, set[bytes]] = {}
+        self._done: deque[Job] = deque()
+        self._wake_r, self._wake_w = os.pipe()
+        self._halts: list[tuple[float, str]] = []
+        self._stops: list[tuple[Session, dict[str, Any], bytes, float]] = []
+        self._closed = threading.Event()
+        self.ctx = zmq.Context()
+        self.sock = self.ctx.socket(zmq.ROUTER)
+        self.sock.setsockopt(zmq.LINGER, 0)
+        try:
+            self.sock.bind(address)
+        except zmq.ZMQError as exc:
+            self.sock.close()
+            self.ctx.term()
+            raise ServerError(f"cannot listen on {address}: {exc}") from None
+        self.address = self.sock.getsockopt_string(zmq.LAST_ENDPOINT)
+        self.monitor = self.sock.get_monitor_socket(zmq.EVENT_DISCONNECTED)
+        self.executor = DriverExecutor(driver, self._job_done)
+
+    # ------------------------------------------------------------------ main loop
+    def serve(self, stop: threading.Event | None = None) -> None:
+        """Serve until ``stop`` is set (or :meth:`shutdown` is called), then close."""
+        poller = zmq.Poller()
+        poller.register(self.sock, zmq.POLLIN)
+        poller.register(self._wake_r, zmq.POLLIN)
+        poller.register(self.monitor, zmq.POLLIN)
+        self.log.write("serving", address=self.address, driver=self.driver.name)
+        try:
+            while not self._closed.is_set() and not (stop is not None and stop.is_set()):
+                ready = dict(poller.poll(10))
+                if self._wake_r in ready:
+                    os.read(self._wake_r, 4096)
+                while self._done:
+                    self._finish(self._done.popleft())
+                if self.sock in ready:
+                    for _ in range(64):
+                        try:
+                            parts = self.sock.recv_multipart(zmq.NOBLOCK, copy=False)
+                        except zmq.Again:
+                            break
+                        self._track(parts)
+                        self._receive([p.bytes for p in parts])
+                if self.monitor in ready:
+                    self._disconnects()
+                self._watchdog()
+        finally:
+            self.close()
+
+    def shutdown(self) -> None:
+        """Ask :meth:`serve` to return."""
+        self._closed.set()
+
+    def close(self) -> None:
+        """Halt the robot, close the driver and the socket."""
+        self.executor.close()
+        self.sock.disable_monitor()
+        self.monitor.close()
+        self.sock.close()
+        self.ctx.term()
+        os.close(self._wake_r)
+        os.close(self._wake_w)
+        self.log.write("closed")
+
+    # ------------------------------------------------------------------ receiving
+    def _receive(self, frames: list[bytes]) -> None:
+        rid, body = frames[0], frames[1:]
+        try:
+            msg = protocol.open_frames(self.key, protocol.CLIENT, body)
+        except protocol.BadMessage as exc:
+            self.log.write("refused", reason=str(exc), peer=rid)
+            self.sock.send_multipart([rid, *protocol.refusal(protocol.E_AUTH, str(exc))])
+            return
+        if msg.get("v") != PROTOCOL_VERSION:
+            self._reply(
+                rid,
+                msg,
+                error=(
+                    protocol.E_VERSION,
+                    f"protocol version {msg.get('v')!r} is not supported; "
+                    f"this server speaks {PROTOCOL_VERSION}",
+                ),
+            )
+            return
+        op, args = msg.get("op"), msg.get("a") or {}
+        if not isinstance(op, str) or not isinstance(args, dict):
+            self._reply(rid, msg, error=(protocol.E_BAD, "op must be a string and a a map"))
+            return
+        if op == "hello":
+            self._hello(rid, msg, args)
+            return
+        session = self.sessions.get(msg.get("sid"))  # type: ignore[arg-type]
+        if session is None:
+            self._reply(
+                rid, msg, error=(protocol.E_EXPIRED, "unknown or expired session; connect again")
+            )
+            return
+        ch, seq = msg.get("ch"), msg.get("seq")
+        if not isinstance(ch, int) or not isinstance(seq, int) or not session.guard.accept(ch, seq):
+            self.log.write(
+                "refused",
+                reason="replayed or out-of-order message",
+                op=op,
+                session=session.sid,
+                seq=seq,
+            )
+            self._reply(
+                rid,
+                msg,
+                error=(
+                    protocol.E_REPLAY,
+                    f"message seq {seq!r} on channel {ch!r} was already used (replay refused)",
+                ),
+            )
+            return
+        bound = session.rids.setdefault(ch, rid)
+        if bound != rid:
+            self._reply(
+                rid,
+                msg,
+                error=(protocol.E_AUTH, "this session channel belongs to another connection"),
+            )
+            return
+        session.last_heard = time.monotonic()
+        self._dispatch(rid, session, msg, op, args)
+
+    def _track(self, parts: list[zmq.Frame]) -> None:
+        """Remember which TCP connection (file descriptor) each routing id arrives on."""
+        if len(parts) > 1:
+            fd = parts[1].get(zmq.SRCFD)
+            self._fds.setdefault(int(fd), set()).add(parts[0].bytes)
+
+    def _disconnects(self) -> None:
+        """End the sessions of connections that closed (the client process died or left)."""
+        while self.monitor.poll(0):
+            event = recv_monitor_message(self.monitor)
+            if event["event"] != zmq.EVENT_DISCONNECTED:
+                continue
+            gone = self._fds.pop(int(event["value"]), set())
+            for session in [s for s in self.sessions.values() if gone & set(s.rids.values())]:
+                self._end_session(session, "client disconnected")
+
+    def _hello(self, rid: bytes, msg: dict[str, Any], args: dict[str, Any]) -> None:
+        nonce, ts, role = args.get("nonce"), args.get("ts"), args.get("role", "control")
+        now = time.time()
+        self._nonces = {
+            n: t for n, t in self._nonces.items() if now - t < 2 * protocol.HELLO_WINDOW
+        }
+        if not isinstance(nonce, bytes) or len(nonce) < 16 or not isinstance(ts, (int, float)):
+            self._reply(
+                rid, msg, error=(protocol.E_BAD, "hello needs a 16-byte nonce and a timestamp")
+            )
+            return
+        if abs(now - ts) > protocol.HELLO_WINDOW or nonce in self._nonces:
+            self.log.write("refused", reason="replayed or stale hello", peer=rid)
+            self._reply(
+                rid,
+                msg,
+                error=(protocol.E_REPLAY, "stale or replayed hello refused (check both clocks)"),
+            )
+            return
+        self._nonces[nonce] = now
+        if role not in ("control", "observe"):
+            self._reply(
+                rid, msg, error=(protocol.E_BAD, f"role must be control or observe, got {role!r}")
+            )
+            return
+        if role == "control" and self.controller is not None:
+            other = self.sessions[self.controller]
+            self._reply(
+                rid,
+                msg,
+                error=(
+                    protocol.E_BUSY,
+                    f"the robot is controlled by another client ({other.client}); connect read-only or wait",
+                ),
+            )
+            return
+        session = Session(secrets.token_bytes(16), role, str(args.get("client", "?"))[:100])
+        session.rids[protocol.COMMAND] = rid
+        self.sessions[session.sid] = session
+        if role == "control":
+            self.controller = session.sid
+        self.log.write("session", session=session.sid, role=role, client=session.client)
+        self._reply(
+            rid,
+            {**msg, "sid": session.sid},
+            result={"session": session.sid, "nonce": nonce, "role": role, **self._info()},
+        )
+
+    def _info(self) -> dict[str, Any]:
+        info = self.driver.info
+        return {
+            "driver": self.driver.name,
+            "simulated": info.simulated,
+            "scene": info.scene,
+            "model": info.model,
+            "gripper": info.gripper,
+            "limits": self.limits.as_dict(),
+            "heartbeat_timeout": self.heartbeat_timeout,
+            "protocol": PROTOCOL_VERSION,
+        }
+
+    # ------------------------------------------------------------------ operations
+    def _dispatch(
+        self, rid: bytes, session: Session, msg: dict[str, Any], op: str, args: dict[str, Any]
+    ) -> None:
+        if op == "ping":
+            self._reply(rid, msg, result={"estop": self.estop, "moving": self.executor.busy})
+        elif op == "state":
+            self._reply(rid, msg, result=self._state())
+        elif op == "info":
+            self._reply(rid, msg, result=self._info())
+        elif op == "stop":
+            self.estop = True
+            self._halt(f"emergency stop from {session.client}")
+            self._stops.append((session, msg, rid, time.monotonic()))
+        elif op == "bye":
+            self._reply(rid, msg, result={})
+            self._end_session(session, "client said goodbye")
+        elif session.sid != self.controller:
+            self._reply(
+                rid,
+                msg,
+                error=(
+                    protocol.E_READ_ONLY,
+                    f"{op}: this session is read-only; another client controls the robot or none asked to",
+                ),
+            )
+        elif op == "release":
+            if self.executor.busy:
+                self._reply(
+                    rid, msg, error=(protocol.E_BUSY, "release: the robot is still stopping")
+                )
+            else:
+                self.estop = False
+                self.log.write("released", session=session.sid)
+                self._reply(rid, msg, result=self._state())
+        elif op in protocol.DRIVER_OPS:
+            self._command(rid, session, msg, op, args)
+        else:
+            self._reply(rid, msg, error=(protocol.E_BAD, f"unknown operation '{op}'"))
+
+    def _command(
+        self, rid: bytes, session: Session, msg: dict[str, Any], op: str, args: dict[str, Any]
+    ) -> None:
+        if session.in_flight:
+            self._reply(
+                rid,
+                msg,
+                error=(protocol.E_BUSY, f"{op}: a command of this session is still running"),
+            )
+            return
+        if self.estop and op in protocol.MOTION_OPS:
+            self._refuse(
+                rid,
+                session,
+                msg,
+                op,
+                args,
+                Refusal(
+                    protocol.E_ESTOP,
+                    f"{op} refused: the emergency stop is latched (codepolicy robot release ADDR)",
+                ),
+            )
+            return
+        run = commands.prepare(op, args, self.driver, self.limits)
+        if isinstance(run, Refusal):
+            self._refuse(rid, session, msg, op, args, run)
+            return
+        session.in_flight = True
+        self.executor.submit(Job(run, context=(rid, session, msg, op, args)))
+
+    def _refuse(
+        self,
+        rid: bytes,
+        session: Session,
+        msg: dict[str, Any],
+        op: str,
+        args: dict[str, Any],
+        why: Refusal,
+    ) -> None:
+        self.log.write("refused", session=session.sid, op=op, asked=args, reason=why.message)
+        self._reply(rid, msg, error=(why.code, why.message))
+
+    def _job_done(self, job: Job) -> None:
+        self._done.append(job)
+        os.write(self._wake_w, b"x")
+
+    def _finish(self, job: Job) -> None:
+        rid, session, msg, op, args = job.context
+        session.in_flight = False
+        duration = job.finished - job.started
+        if job.error is not None:
+            text = f"{op} failed on the {self.driver.name} driver: {job.error}"
+            self.log.write(
+                "command",
+                session=session.sid,
+                op=op,
+                asked=args,
+                executed=None,
+                error=text,
+                duration=duration,
+            )
+            self._reply(rid, msg, error=(protocol.E_DRIVER, text))
+            return
+        body = (
+            commands.executed(op, job.result, self.driver, args) if job.result is not None else {}
+        )
+        self.log.write(
+            "command",
+            session=session.sid,
+            op=op,
+            asked=args,
+            executed=commands.loggable(op, body),
+            halted=job.halted,
+            duration=duration,
+        )
+        if job.halted and op in protocol.MOTION_OPS:
+            reason = self._halts[-1][1] if self._halts else "halted"
+            self._reply(rid, msg, error=("halted", f"{op} halted: {reason}"), result=body)
+        else:
+            self._reply(rid, msg, result=body)
+
+    def _state(self) -> dict[str, Any]:
+        s = self.executor.state
+        return {
+            "tcp": list(s.tcp),
+            "gripper_opening": s.gripper_opening,
+            "held": s.held,
+            "sim_time": s.sim_time,
+            "moving": s.moving,
+            "joints": list(s.joints),
+            "estop": self.estop,
+            "controlled": self.controller is not None,
+        }
+
+    # ------------------------------------------------------------------ halting
+    def _halt(self, reason: str) -> None:
+        self._halts.append((time.monotonic(), reason))
+        self.executor.halt()
+
+    def _end_session(self, session: Session, reason: str) -> None:
+        self.sessions.pop(session.sid, None)
+        if session.sid == self.controller:
+            self.controller = None
+            self._halt(f"controlling client {session.client}: {reason}")
+        self.log.write("session_end", session=session.sid, reason=reason)
+
+    def _watchdog(self) -> None:
+        now = time.monotonic()
+        for session in list(self.sessions.values()):
+            if now - session.last_heard > self.heartbeat_timeout:
+                self._end_session(
+                    session, f"no message for {self.heartbeat_timeout} s (missed heartbeats)"
+                )
+        held = self.executor.halted_at
+        if held is not None and self._halts and not self.executor.busy:
+            for requested, reason in self._halts:
+                self.log.write(
+                    "halt",
+                    reason=reason,
+                    latency_ms=round(max(0.0, held - requested) * 1000, 2),
+                    held_wall=time.time() - (time.monotonic() - held),
+                )
+            self._halts.clear()
+            for _session, msg, rid, t0 in self._stops:
+                self._reply(
+                    rid,
+                    msg,
+                    result={"stopped": True, "latency_ms": round(max(0.0, held - t0) * 1000, 2)},
+                )
+            self._stops.clear()
+
+    def _reply(
+        self,
+        rid: bytes,
+        msg: dict[str, Any],
+        *,
+        result: dict[str, Any] | None = None,
+        error: tuple[str, str] | None = None,
+    ) -> None:
+        reply: dict[str, Any] = {
+            "v": PROTOCOL_VERSION,
+            "sid": msg.get("sid"),
+            "ch": msg.get("ch"),
+            "re": msg.get("seq"),
+            "ok": error is None,
+        }
+        if result is not None:
+            reply["r"] = result
+        if error is not None:
+            reply["err"] = {"code": error[0], "message": error[1]}
+        with contextlib.suppress(zmq.ZMQError):
+            self.sock.send_multipart([rid, *protocol.seal(self.key, SERVER, reply)], zmq.NOBLOCK)
