@@ -24,6 +24,7 @@ from collections.abc import Sequence
 import cv2
 import numpy as np
 
+from codepolicy.envs.assets import bowl_profile
 from codepolicy.envs.backend import (
     DEFAULT_SPEED,
     MAX_SPEED,
@@ -53,6 +54,12 @@ REACH = 0.855
 FINGER_HALF_WIDTH = 0.01
 """Half the width of a fingertip, metres: what an empty gripper lowered onto something touches."""
 GRASP_XY_TOLERANCE = 0.015
+RIM_GRASP_BAND = 0.02
+"""How far from the middle of a bowl's wall (radially, and sideways along the wall) the TCP may be
+for a rim grasp to hold, metres."""
+RIM_WALL_OPENING = 0.0127
+"""Finger opening when closed on a bowl's flared wall, measured on physics, metres."""
+BOWL = bowl_profile()
 """How far (xy) the TCP may be from an object's centre and still close on it, metres."""
 
 
@@ -152,7 +159,9 @@ class KinematicBackend:
             if name is not None:
                 obj = self._objects[name]
                 self._held = name
-                self._opening = min(obj.size[0], obj.size[1])
+                self._opening = (
+                    RIM_WALL_OPENING if obj.kind == "bowl" else min(obj.size[0], obj.size[1])
+                )
                 self._grip_offset = tuple(
                     o - t for o, t in zip(obj.position, self._tcp, strict=True)
                 )  # type: ignore[assignment]
@@ -201,7 +210,25 @@ class KinematicBackend:
                 best, best_d = name, d
         if best is not None and load_on(self._objects, best):
             return None
-        return best
+        return best if best is not None else self._bowl_wall_between_fingers()
+
+    def _bowl_wall_between_fingers(self) -> str | None:
+        """The bowl whose wall the closing fingers straddle (a rim grasp, as on physics): the TCP
+        over the wall on the side across the finger-closing axis (world y while pointing down),
+        between the rim and 3.5 cm below it, the fingers open wider than the wall."""
+        for name, obj in self._objects.items():
+            if obj.kind != "bowl" or self._opening < RIM_WALL_OPENING:
+                continue
+            dx, dy = self._tcp[0] - obj.position[0], self._tcp[1] - obj.position[1]
+            radial = math.hypot(dx, dy)
+            on_wall = BOWL.inner_top_radius - RIM_GRASP_BAND <= radial <= BOWL.rim_radius + 0.003
+            if (
+                on_wall
+                and abs(dx) <= RIM_GRASP_BAND
+                and obj.top_z - 0.035 <= self._tcp[2] <= obj.top_z
+            ):
+                return name
+        return None
 
     def _settle(self) -> None:
         """Let every free object come to rest (:func:`codepolicy.envs.resting.settle`)."""

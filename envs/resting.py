@@ -12,6 +12,8 @@ its numbers were measured on the physics world (a 4 cm block released 8 mm above
   edge (less :data:`RIM_BAND`), stays on the rim when its centre is over the wall, and falls off
   outwards when its centre is at or beyond the outer rim (less :data:`RIM_BAND`).
 - A block with something resting on it cannot be taken from under it (:func:`load_on`).
+- A bowl nests in a bowl below it (:data:`NEST_RISE`), rests on a block under its floor, or
+  stands on the table.
 
 Example:
     >>> from codepolicy.envs.state import ObjectState
@@ -43,6 +45,12 @@ TOUCH = 0.003
 """Height difference up to which a bottom face rests on a top face, metres."""
 OVERLAP = 0.001
 """Smallest footprint overlap that counts as resting on something, metres."""
+NEST_RISE = 0.040
+"""How far above the bottom of the bowl below a bowl put into it comes to rest (measured on physics:
+the flared walls meet 4 cm up), metres."""
+NEST_RADIUS = 0.04
+"""Centres closer than this nest; farther, the bowl lands tilted on the other's rim (not modelled:
+it is treated as resting on the table beside), metres."""
 MAX_PASSES = 12
 """Bound on settle passes (each topples at most one block)."""
 
@@ -116,7 +124,8 @@ def _drop(objects: dict[str, ObjectState], name: str, skip: set[str]) -> None:
     """Lower (or lift out of what it overlaps) one object onto the highest support below it."""
     obj = objects[name]
     if obj.kind == "bowl":
-        objects[name] = obj.moved_to((obj.position[0], obj.position[1], TABLE_Z + obj.size[2] / 2))
+        bottom = _bowl_rest(objects, name, skip)
+        objects[name] = obj.moved_to((obj.position[0], obj.position[1], bottom + obj.size[2] / 2))
         return
     for _ in range(4):  # falling off a rim moves the object; look again where it lands
         surface, moved = TABLE_Z, False
@@ -138,6 +147,22 @@ def _drop(objects: dict[str, ObjectState], name: str, skip: set[str]) -> None:
         if not moved:
             break
     objects[name] = obj.moved_to((obj.position[0], obj.position[1], surface + obj.size[2] / 2))
+
+
+def _bowl_rest(objects: Mapping[str, ObjectState], name: str, skip: set[str]) -> float:
+    """Height of a bowl's bottom where it comes to rest: nested in a bowl below it (centres within
+    :data:`NEST_RADIUS`), on the blocks under its floor disc, or on the table."""
+    bowl = objects[name]
+    bottom = TABLE_Z
+    for other_name, other in objects.items():
+        if other_name in skip or other_name == name or other.bottom_z > bowl.bottom_z:
+            continue
+        d = math.hypot(other.position[0] - bowl.position[0], other.position[1] - bowl.position[1])
+        if other.kind == "bowl" and d <= NEST_RADIUS:
+            bottom = max(bottom, other.bottom_z + NEST_RISE)
+        elif other.kind != "bowl" and d <= _BOWL.floor_radius:
+            bottom = max(bottom, other.top_z)
+    return bottom
 
 
 def _supports(objects: Mapping[str, ObjectState], name: str, skip: set[str]) -> list[str]:

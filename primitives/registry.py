@@ -114,10 +114,24 @@ class PrimitiveSpec:
         return checked
 
 
-class Registry:
-    """An ordered collection of primitives; profiles are sub-registries selected by name."""
+ContextVariables = Callable[[list[str]], dict[str, Any]]
+"""Given the detected object names, the variables a profile sets before every program (Code as
+Policies puts ``objects = [...]`` in front of each one)."""
 
-    def __init__(self, specs: Iterable[PrimitiveSpec] = ()) -> None:
+
+class Registry:
+    """An ordered collection of primitives; profiles are sub-registries selected by name.
+
+    Args:
+        specs: The primitives.
+        context: The variables the profile sets before every program (see
+            :data:`ContextVariables`), or None.
+    """
+
+    def __init__(
+        self, specs: Iterable[PrimitiveSpec] = (), context: ContextVariables | None = None
+    ) -> None:
+        self.context = context
         self._specs: dict[str, PrimitiveSpec] = {}
         for spec in specs:
             self.add(spec)

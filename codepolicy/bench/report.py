@@ -40,6 +40,7 @@ from codepolicy.bench.summary import (
     summarize,
     write_summary,
 )
+from codepolicy.feedback.untrusted import clean, one_line
 
 REPORT_NAME = "report.html"
 TEMPLATE = "report.html.jinja"
@@ -106,6 +107,22 @@ class EpisodeView:
     video: str | None
 
 
+def _shown(record: EpisodeRecord) -> EpisodeRecord:
+    """The record with program-originated text cleaned of control characters and escapes."""
+    rounds = [
+        r.model_copy(
+            update={
+                "program": clean(r.program),
+                "error": None if r.error is None else one_line(r.error, 2000),
+                "feedback": clean(r.feedback),
+                "completion": None if r.completion is None else clean(r.completion),
+            }
+        )
+        for r in record.rounds
+    ]
+    return record.model_copy(update={"rounds": rounds})
+
+
 def _video_href(video: str | None, directory: Path) -> str | None:
     if not video:
         return None
@@ -153,7 +170,9 @@ def render_report(
     )
     if split:
         plots.append(("Success by split", split))
-    episodes = [EpisodeView(record=r, video=_video_href(r.video, directory)) for r in records]
+    episodes = [
+        EpisodeView(record=_shown(r), video=_video_href(r.video, directory)) for r in records
+    ]
     return _template().render(
         title=title or f"codepolicy run {directory.resolve().name}",
         directory=str(directory),

@@ -15,6 +15,7 @@ from codepolicy.cli.planner_setup import LLMOptions, build_solver
 from codepolicy.feedback.levels import DEFAULT_FEEDBACK_LEVEL
 from codepolicy.feedback.model import Feedback
 from codepolicy.feedback.model import plain as plain_value
+from codepolicy.feedback.untrusted import one_line
 from codepolicy.llm.base import DEFAULT_MAX_TOKENS, DEFAULT_TIMEOUT_S
 from codepolicy.llm.usage import UsageLog
 from codepolicy.planning.strategies import Solution
@@ -41,9 +42,9 @@ def _load_episode(scenario: str, seed: int) -> Episode:
 
 def _step_line(event: CallEvent) -> str:
     args = ", ".join(repr(plain_value(v)) for v in event.args.values())
-    outcome = f"{event.error.code}: {event.error.message}" if event.error else "ok"
+    outcome = f"{event.error.code}: {one_line(event.error.message)}" if event.error else "ok"
     sim = f" [{event.sim_time:.1f} s]" if event.sim_time else ""
-    return f"  step {event.index + 1}: {event.primitive}({args}) -> {outcome}{sim}"
+    return one_line(f"  step {event.index + 1}: {event.primitive}({args}) -> {outcome}{sim}", 2000)
 
 
 def json_report(

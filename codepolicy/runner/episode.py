@@ -28,7 +28,9 @@ from codepolicy.primitives.context import PrimitiveContext
 from codepolicy.primitives.default import DEFAULT
 from codepolicy.primitives.registry import Registry
 from codepolicy.runner.host import Budget, EpisodeHost
+from codepolicy.runner.state import ProgramState
 from codepolicy.sandbox.layers import active_layers
+from codepolicy.sandbox.layers import for_backend as jail_for_backend
 from codepolicy.sandbox.limits import SandboxLimits
 from codepolicy.sandbox.result import CallEvent, ErrorKind, ExecutionResult, ProgramError, Status
 from codepolicy.sandbox.session import Session
@@ -94,6 +96,7 @@ def run_episode(
     before_run: Callable[[], None] | None = None,
     pause_on_failure: bool = False,
     model: Model | None = None,
+    state: ProgramState | None = None,
 ) -> Feedback:
     """Reset the world to ``episode``, run ``program`` in the sandbox, judge the final scene.
 
@@ -113,6 +116,9 @@ def run_episode(
         model: Writes the functions the program calls but nobody defined (Code as Policies'
             function generation), and serves the profile's helper LMPs (``parse_position`` and
             friends) while the program runs; without one those fail with ``ModelRequired``.
+        state: The variables and functions earlier programs of the same session left; the
+            program starts with them and leaves its own there (see
+            :func:`codepolicy.runner.instructions.run_programs`).
     """
     started = time.perf_counter()
     if episode.world != "tabletop" and backend.name != episode.world:
@@ -126,17 +132,26 @@ def run_episode(
     guarded = GuardedBackend(backend)
     ctx = PrimitiveContext.for_backend(guarded, noise_std=noise_std, seed=episode.seed)
     host = EpisodeHost(ctx, Budget(episode.budget.max_calls, episode.budget.max_sim_seconds))
+    state = state if state is not None else ProgramState()
+    carry = dict(state.variables)
+    if registry.context is not None:
+        carry.update(registry.context([d.name for d in ctx.perception.detect()]))
     if model is not None:
-        program = define_missing_functions(program, model, registry, episode.instruction)
+        program = define_missing_functions(
+            program, model, registry, episode.instruction, defined=[*state.functions(), *carry]
+        )
         if any(name in registry for name in HELPER_NAMES):
             ctx.lmps = ModelLMPs(model, registry, host.dispatch, seed=episode.seed)
     with Session(
         program,
         registry,
         host.dispatch,
-        limits=limits or default_limits(episode),
+        limits=jail_for_backend(limits or default_limits(episode), backend),
         seed=episode.seed,
         after_call=on_event,
+        carry=carry,
+        prelude=state.prelude(),
+        keep=True,
     ) as session:
         failed: CallEvent | None = None
         if pause_on_failure:
@@ -146,6 +161,7 @@ def run_episode(
                     session.abort()
                     break
         execution = session.run() if failed is None else _paused(session, failed)
+    state.update(program, execution.kept)
     return judge(episode, execution, backend, initial, ctx.said, started)
 
 

@@ -168,6 +168,7 @@ def _serve(control_fd: int) -> None:
     from codepolicy.sandbox import worker
 
     worker.preload()
+    _become_subreaper()
     ctrl = socket.socket(fileno=control_fd)
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
@@ -197,6 +198,14 @@ def _serve(control_fd: int) -> None:
                 os.close(fd)
             ctrl.sendall(b"pid %d\n" % pid)
             _reap(ctrl)
+
+
+def _become_subreaper() -> None:
+    """Orphans of workers are re-parented to (and reaped by) the fork server, not the host's init."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
 
 
 def _reap(ctrl: socket.socket) -> None:

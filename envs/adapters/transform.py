@@ -8,7 +8,7 @@ Example:
     >>> t = FrameTransform(origin=(-0.5, 0.0, 0.0), yaw_deg=-90)
     >>> [round(v, 3) for v in t.to_ours((0.0, 0.1, 0.02))]
     [0.1, -0.5, 0.02]
-    >>> [round(v, 3) for v in t.to_env(t.to_ours((0.3, -0.2, 0.1)))]
+    >>> [round(float(v), 3) for v in t.to_env(t.to_ours((0.3, -0.2, 0.1)))]
     [0.3, -0.2, 0.1]
 """
 
