@@ -203,13 +203,18 @@ def _manifest(
 ) -> Any:
     from codepolicy.bench.provenance import make_manifest
     from codepolicy.bench.tasks import settings_dict
-    from codepolicy.prompts.render import template_sources
+    from codepolicy.prompts.render import contaminated_families, template_sources
 
     prompts: dict[str, str | Path] = {
         f"{label}/{name}": source
         for label, variant in variants.items()
         if variant
         for name, source in template_sources(variant).items()
+    }
+    contaminated = {
+        name: families
+        for name, variant in variants.items()
+        if variant and (families := contaminated_families(variant))
     }
     return make_manifest(
         models=[episode.llm["model"]] if episode.llm else [],
@@ -218,5 +223,6 @@ def _manifest(
             **settings_dict(episode),
             "workers": settings.workers,
             "executor": settings.executor,
+            "contaminated_variants": contaminated,
         },
     )

@@ -10,6 +10,7 @@ import typer
 from codepolicy.cli import options as opts
 from codepolicy.cli.common import config_errors, fail
 from codepolicy.cli.doctor import REQUIRE_JAIL_HELP, apply_require_jail
+from codepolicy.feedback.levels import DEFAULT_FEEDBACK_LEVEL
 from codepolicy.llm.base import DEFAULT_MAX_TOKENS, DEFAULT_TIMEOUT_S
 
 if TYPE_CHECKING:
@@ -86,6 +87,7 @@ def bench(
     timeout: opts.Timeout = DEFAULT_TIMEOUT_S,
     max_tokens: opts.MaxTokens = DEFAULT_MAX_TOKENS,
     model_path: opts.ModelPath = None,
+    feedback: opts.FeedbackLevel = DEFAULT_FEEDBACK_LEVEL,
     require_jail: bool = typer.Option(False, "--require-jail", help=REQUIRE_JAIL_HELP),
 ) -> None:
     """Run every scenario × seed × variant episode, then print and save the statistics."""
@@ -117,7 +119,19 @@ def bench(
             timeout=timeout,
             max_tokens=max_tokens,
             model_path=model_path,
+            feedback=feedback,
         )
+    from codepolicy.prompts.render import contaminated_families
+
+    for name, variant in _variants(planner, prompt).items():
+        families = contaminated_families(variant) if variant else []
+        if families:
+            typer.echo(
+                f"Note: prompt variant '{name}' is contaminated: its examples solve "
+                f"{', '.join(families)}; its results on those families measure copying "
+                "(recorded in the manifest).",
+                err=True,
+            )
     settings = BenchmarkSettings(
         suites=list(suite),
         splits=list(split),

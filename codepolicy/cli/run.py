@@ -22,6 +22,7 @@ from codepolicy.cli.common import (
     read_text_file,
 )
 from codepolicy.cli.doctor import REQUIRE_JAIL_HELP, apply_require_jail
+from codepolicy.feedback.levels import DEFAULT_FEEDBACK_LEVEL
 from codepolicy.feedback.model import plain as plain_value
 from codepolicy.feedback.untrusted import one_line
 from codepolicy.llm.base import DEFAULT_MAX_TOKENS, DEFAULT_TIMEOUT_S
@@ -112,6 +113,7 @@ def run(
     timeout: opts.Timeout = DEFAULT_TIMEOUT_S,
     max_tokens: opts.MaxTokens = DEFAULT_MAX_TOKENS,
     model_path: opts.ModelPath = None,
+    feedback: opts.FeedbackLevel = DEFAULT_FEEDBACK_LEVEL,
     require_jail: bool = typer.Option(False, "--require-jail", help=REQUIRE_JAIL_HELP),
     robot: str | None = typer.Option(None, "--robot", help="Robot server (--backend remote)."),
     key_file: Path | None = typer.Option(None, "--key-file", help="Robot server's key file."),
@@ -174,6 +176,7 @@ def run(
                 timeout=timeout,
                 max_tokens=max_tokens,
                 model_path=model_path,
+                feedback=feedback,
                 show_progress=not json_output and sys.stderr.isatty(),
             )
         sources = [read_text_file(path, "program") for path in programs]

@@ -30,6 +30,7 @@ from typing import Protocol, runtime_checkable
 
 from codepolicy.envs.roles import World
 from codepolicy.errors import ConfigError
+from codepolicy.feedback.levels import DEFAULT_FEEDBACK_LEVEL, FEEDBACK_LEVELS
 from codepolicy.llm.base import DEFAULT_MAX_TOKENS, DEFAULT_TIMEOUT_S
 from codepolicy.llm.usage import TrackedModel, UsageLog
 from codepolicy.planning.strategies import REFINE_FROM, STRATEGIES, Round, Solution, Solver
@@ -73,6 +74,8 @@ class LLMOptions:
     max_tokens: int = DEFAULT_MAX_TOKENS
     model_path: Path | None = None
     show_progress: bool = False
+    feedback: str = DEFAULT_FEEDBACK_LEVEL
+    """How much the model is told after a failed round (``--feedback``)."""
 
     def check(self) -> None:
         """Raise :class:`ConfigError` naming the option if any value is invalid."""
@@ -101,6 +104,10 @@ class LLMOptions:
             raise ConfigError("--max-rounds and --n must be at least 1")
         if not 0.0 <= self.temperature <= 2.0:
             raise ConfigError(f"--temperature must be in [0, 2], got {self.temperature}")
+        if self.feedback not in FEEDBACK_LEVELS:
+            raise ConfigError(
+                f"unknown --feedback '{self.feedback}'; choose one of: {', '.join(FEEDBACK_LEVELS)}"
+            )
         if self.timeout <= 0:
             raise ConfigError(
                 f"--timeout must be a positive number of seconds, got {self.timeout:g}"
@@ -264,6 +271,7 @@ def _llm(setup: PlannerSetup) -> Planner:
         sample_temperature=options.temperature if options.temperature > 0 else 0.8,
         refine_from=options.refine_from,
         helper_depth=options.helper_depth,
+        feedback_level=options.feedback,
     )
 
 
