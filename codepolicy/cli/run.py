@@ -128,6 +128,18 @@ def run(
             f"{', '.join(model_flags)} only configure model-written programs (--planner llm); "
             f"planner '{chosen}' would ignore them"
         )
+    if gui:
+        if backend != "physics":
+            fail(
+                f"--gui shows the PyBullet window of the physics backend; the {backend} backend "
+                "has none (record the episode with --video FILE to watch it)"
+            )
+        from codepolicy.envs.bullet import GuiUnavailable, check_display
+
+        try:
+            check_display()
+        except GuiUnavailable as exc:
+            fail(str(exc))
     remote_flags = robot or key_file or confirm != "none" or max_step is not None or gate
     if backend != "remote" and remote_flags:
         fail("--robot, --key-file, --confirm, --max-step and --gate need --backend remote")
