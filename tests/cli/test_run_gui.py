@@ -55,3 +55,10 @@ def test_run_without_a_reference_program_suggests_program(tmp_path: Path) -> Non
     result = CliRunner().invoke(app, ["run", str(scenario), "--backend", "kinematic"])
     assert result.exit_code == 2
     assert "has no reference program" in result.stderr and "--program FILE" in result.stderr
+
+
+def test_prompt_says_which_scenario_on_stderr_only() -> None:
+    result = CliRunner().invoke(app, ["prompt", "pick-place", "--backend", "kinematic"])
+    assert result.exit_code == 0, result.output
+    assert "showing pick-place-seen" in result.stderr
+    assert result.stdout.startswith("===== system")
