@@ -77,6 +77,7 @@ def run_settings(task: EpisodeTask, settings: BenchSettings, backend: str) -> Ru
         backend=backend,
         profile=settings.profile,
         perception=settings.perception,
+        program=settings.program,
         llm=llm,
     )
 

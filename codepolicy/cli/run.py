@@ -155,6 +155,18 @@ def run(
         and opts.given(ctx, opts.HELPER_MODEL_FLAGS_PARAMS)
     ):
         fail("--base-url, --provider and the other model options need --model NAME")
+    if gui:
+        if backend != "physics":
+            fail(
+                f"the {backend} backend has no window; --gui needs --backend physics (or record "
+                "the episode with --video FILE to watch it)"
+            )
+        from codepolicy.envs.bullet import GuiUnavailable, check_display
+
+        try:
+            check_display()
+        except GuiUnavailable as exc:
+            fail(str(exc))
     with config_errors():
         llm = None
         if chosen == "llm" or (chosen == "program" and (model or model_path)):
@@ -184,6 +196,9 @@ def run(
             None if not sources else sources[0] if len(sources) == 1 else sources
         )
         episode = load_episode(scenario, seed)
+        if chosen == "oracle":
+            _check_oracle(episode, scenario)
+        _say_choice(scenario, json_output)
         options: dict[str, Any] = {"gui": True} if gui else {}
         world = None
         if backend == "remote":
@@ -269,6 +284,27 @@ def _execute(
         else:
             say(result.feedback.to_text(instruction=False))
     return EXIT_OK if result.success else EXIT_NOT_ACHIEVED
+
+
+def _check_oracle(episode: Episode, scenario: str) -> None:
+    """Refuse, with what to do instead, a scenario the oracle planner cannot run."""
+    from codepolicy.oracle import oracle_problem
+
+    problem = oracle_problem(episode.oracle, episode.variables, episode.scenario)
+    if problem is not None:
+        fail(
+            f"{problem}, so the oracle planner cannot run it. Run a program of yours with "
+            f"`codepolicy run {scenario} --program FILE`, or a model with --planner llm"
+        )
+
+
+def _say_choice(scenario: str, json_output: bool) -> None:
+    """Say which scenario runs when SCENARIO names a family of several."""
+    from codepolicy.scenario.catalog import load_scenario, single_choice
+
+    note = single_choice(scenario, load_scenario(scenario))
+    if note is not None:
+        typer.echo(note, err=json_output)
 
 
 def candidates_line(solution: Solution, requested: int) -> str:
