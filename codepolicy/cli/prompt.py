@@ -23,11 +23,11 @@ def prompt(
 ) -> None:
     """Print the exact messages for SCENARIO's episode and their token count."""
     from codepolicy.envs.backend import BACKENDS, make_world
+    from codepolicy.llm.tokens import count_message_tokens, count_tokens
     from codepolicy.pipeline import load_episode
     from codepolicy.primitives.perception import PERCEPTION
     from codepolicy.primitives.profiles import get_profile
     from codepolicy.prompts.render import PromptTemplateError, render_prompt
-    from codepolicy.prompts.tokens import count_message_tokens, count_tokens
     from codepolicy.runner.executor import Executor
 
     with config_errors():

@@ -19,16 +19,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from codepolicy.envs.roles import ObjectSpawn, World
 from codepolicy.envs.state import SceneState
 from codepolicy.errors import ConfigError
 from codepolicy.feedback.model import ErrorReport, Feedback, status_from
 from codepolicy.feedback.scene import describe_changes, describe_scene
-from codepolicy.llm.base import Model
-from codepolicy.planning.lmp import ModelLMPs, define_missing_functions
-from codepolicy.primitives.cap_lmps import HELPER_NAMES
+from codepolicy.primitives.cap_lmps import HelperLMPs
 from codepolicy.primitives.context import PrimitiveContext
 from codepolicy.primitives.default import DEFAULT
 from codepolicy.primitives.perception import Perception, make_perception, perceived_scene
@@ -42,6 +40,19 @@ from codepolicy.scenario.sampler import Episode
 from codepolicy.success import evaluate
 
 JUDGED_FROM_PERCEPTION = "judged from perception: this scene has no ground truth"
+
+
+class ProgramHelp(Protocol):
+    """What a model adds to a run (:class:`codepolicy.planning.lmp.ModelHelp`): Code as Policies'
+    function generation before the run, and helper LMPs during it."""
+
+    def complete(self, program: str, registry: Registry, instruction: str) -> str:
+        """``program`` with the functions it calls but does not define written."""
+        ...
+
+    def lmps(self, registry: Registry, dispatch: Any, seed: int) -> HelperLMPs | None:
+        """The helper LMPs of a run on ``dispatch``, or None when the profile has none."""
+        ...
 
 
 def world_kind(episode: Episode, backend: str) -> str:
@@ -81,7 +92,7 @@ def run_program(
     reset: bool = True,
     before_run: Callable[[], None] | None = None,
     pause_on_failure: bool = False,
-    model: Model | None = None,
+    helpers: ProgramHelp | None = None,
 ) -> Feedback:
     """Reset the world to ``episode``, run ``program`` in the sandbox, judge the final scene.
 
@@ -99,9 +110,9 @@ def run_program(
         pause_on_failure: Stop the program at its first failed primitive call (status
             ``aborted``, with that call's error), leaving the world as it is — closed-loop
             replanning continues from there.
-        model: Writes the functions the program calls but nobody defined (Code as Policies'
+        helpers: Writes the functions the program calls but nobody defined (Code as Policies'
             function generation), and serves the profile's helper LMPs (``parse_position`` and
-            friends) while the program runs; without one those fail with ``ModelRequired``.
+            friends) while the program runs; without it those fail with ``ModelRequired``.
     """
     started = time.perf_counter()
     if episode.world != "tabletop" and world.name != episode.world:
@@ -117,10 +128,9 @@ def run_program(
         before_run()
     ctx = PrimitiveContext(robot=world.robot, perception=seen, frame=world.frame)
     host = EpisodeHost(ctx, Budget(episode.budget.max_calls, episode.budget.max_sim_seconds))
-    if model is not None:
-        program = define_missing_functions(program, model, registry, episode.instruction)
-        if any(name in registry for name in HELPER_NAMES):
-            ctx.lmps = ModelLMPs(model, registry, host.dispatch, seed=episode.seed)
+    if helpers is not None:
+        program = helpers.complete(program, registry, episode.instruction)
+        ctx.lmps = helpers.lmps(registry, host.dispatch, episode.seed)
     with Session(
         program,
         registry,
