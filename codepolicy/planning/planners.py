@@ -81,10 +81,7 @@ class LLMOptions:
 
         if not self.model:
             raise ConfigError("the llm planner needs a model name (--model NAME)")
-        if self.provider not in PROVIDERS:
-            raise ConfigError(
-                f"unknown provider '{self.provider}'; choose one of: {', '.join(PROVIDERS)}"
-            )
+        PROVIDERS.check(self.provider)
         PROFILES.check(self.profile)
         STRATEGIES.check(self.replan)
         if self.refine_from not in REFINE_FROM:
