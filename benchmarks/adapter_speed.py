@@ -8,7 +8,9 @@ Run: ``.venv/bin/python benchmarks/adapter_speed.py [--seeds N] [--rounds R]`` (
    ``grasp`` + ``place`` on ``AdapterBackend`` behind the host-side safety guard: servoing, the
    per-step guard, observation reading) and once by a scripted controller calling ``env.step``
    directly with the same proportional law. Rounds interleave; each side's env steps per second of
-   process CPU time are summed over the round and the median round is reported.
+   process CPU time are summed over the round and the median round is reported, with the share of
+   each side's time spent outside ``env.step`` (the two sides take slightly different steps: the
+   adapter settles after each move, so the per-step cost of the env itself differs a little).
    Goal: adapter / direct >= 0.9.
 2. Oracle: every adapter scenario's reference program through the sandbox (``run_program``) over
    ``--seeds`` seeds: our success, the env's own ``is_success``, and how often they disagree.
@@ -92,13 +94,32 @@ def adapter_pick_and_place(backend: AdapterBackend, seed: int) -> int:
     return backend.link.steps
 
 
+class _StepClock:
+    """Wraps an env's ``step`` to add up the process CPU time spent inside it."""
+
+    def __init__(self, env: Any) -> None:
+        self.inner, self.seconds = env.step, 0.0
+        env.step = self
+
+    def __call__(self, action: np.ndarray) -> Any:
+        start = time.process_time()
+        try:
+            return self.inner(action)
+        finally:
+            self.seconds += time.process_time() - start
+
+
 def bench_speed(world: str, rounds: int, seeds: int) -> None:
-    """Steps per CPU second: adapter against direct stepping, interleaved rounds."""
+    """Steps per CPU second: adapter against direct stepping, interleaved rounds; also the share
+    of each side's time spent outside ``env.step`` (its own overhead)."""
     spec = get_spec(world)
     backend = AdapterBackend(spec)
     direct_env = make_env(spec)
-    ratios, ours_rates, direct_rates = [], [], []
+    ours_clock, direct_clock = _StepClock(backend.link.env), _StepClock(direct_env)
+    ratios, ours_rates, direct_rates, ours_share, direct_share = [], [], [], [], []
+    ours_us, direct_us = [], []
     for _ in range(rounds):
+        ours_clock.seconds = direct_clock.seconds = 0.0
         t0 = time.process_time()
         ours = sum(adapter_pick_and_place(backend, s) for s in range(seeds))
         t1 = time.process_time()
@@ -107,12 +128,19 @@ def bench_speed(world: str, rounds: int, seeds: int) -> None:
         ours_rates.append(ours / (t1 - t0))
         direct_rates.append(theirs / (t2 - t1))
         ratios.append(ours_rates[-1] / direct_rates[-1])
+        ours_share.append(1 - ours_clock.seconds / (t1 - t0))
+        direct_share.append(1 - direct_clock.seconds / (t2 - t1))
+        ours_us.append(1e6 * (t1 - t0 - ours_clock.seconds) / ours)
+        direct_us.append(1e6 * (t2 - t1 - direct_clock.seconds) / theirs)
     backend.close()
     direct_env.close()
     print(
         f"{world}: adapter {statistics.median(ours_rates):.0f} steps/s, direct "
         f"{statistics.median(direct_rates):.0f} steps/s -> ratio {statistics.median(ratios):.3f} "
-        f"(median of {rounds} rounds x {seeds} episodes; goal >= 0.9)"
+        f"(median of {rounds} rounds x {seeds} episodes; goal >= 0.9); time outside env.step: "
+        f"adapter {100 * statistics.median(ours_share):.1f}% "
+        f"({statistics.median(ours_us):.0f} us/step), direct "
+        f"{100 * statistics.median(direct_share):.1f}% ({statistics.median(direct_us):.0f} us/step)"
     )
 
 

@@ -72,6 +72,8 @@ def report(title: str, comparisons: list[Comparison]) -> bool:
         f"= {100 * tally.rate:.1f}% (success alone {tally.success_agree}/{tally.total}); "
         f"required {100 * REQUIRED:.0f}%: {'met' if ok else 'NOT MET'}"
     )
+    solved = {kind: sum(c.outcomes[kind].success for c in comparisons) for kind in KINDS}
+    print("  successes: " + ", ".join(f"{k} {n}/{tally.total}" for k, n in solved.items()))
     for family in sorted(by_family):
         t = Tally.of(by_family[family])
         print(f"  {family:26s} {t.agree:3d}/{t.total:<3d}")

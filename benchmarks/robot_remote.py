@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import secrets
 import signal
 import socket
 import statistics
@@ -23,7 +24,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import msgpack
+import zmq
+
 from codepolicy.envs.physics import PhysicsBackend
+from codepolicy.robot import protocol
 from codepolicy.robot.client import RobotClient
 from codepolicy.robot.errors import RobotError
 from codepolicy.robot.keys import read_key_file, write_key_file
@@ -77,7 +82,7 @@ def timed(fn: Callable[[], object], n: int) -> list[float]:
     return out
 
 
-def overhead(address: str, key: Path, repeats: int) -> None:
+def overhead(address: str, key: Path, repeats: int, log: Path) -> None:
     local = PhysicsBackend()
     with RemoteBackend(address, read_key_file(key)) as remote:
         episode = sample_episode(get_scenario("stack-blocks"), seed=0)
@@ -107,6 +112,9 @@ def overhead(address: str, key: Path, repeats: int) -> None:
             ml, mr = statistics.median(lo), statistics.median(re_)
             p95 = statistics.quantiles(re_, n=20)[-1] - statistics.quantiles(lo, n=20)[-1]
             print(f"{name:<16}{ml:>10.3f}{mr:>11.3f}{mr - ml:>13.3f}{p95:>9.3f}")
+        moves = [json.loads(line) for line in log.read_text().splitlines() if '"move_tcp"' in line]
+        served = statistics.median(m["duration"] * 1000 for m in moves[-5 * repeats :])
+        print(f"{'':<16}(move_tcp inside the server process: median {served:.3f} ms)")
         robot_state = timed(remote.robot_state, 50 * repeats)
         print(f"{'robot_state()':<16}{'-':>10}{statistics.median(robot_state):>11.3f}"
               f"{statistics.median(robot_state):>13.3f}  (remote round trip, no driver work)")  # fmt: skip
@@ -143,12 +151,50 @@ def halt_latency(address: str, key: Path, log: Path, repeats: int) -> None:
             moving.join(5)
         with RobotClient(address, secret) as releaser:
             releaser.request("release")
+    silent = []
+    for _ in range(repeats):
+        silent.append(_silent_client(address, read_key_file(key), log))
+    print(f"halt after a client goes silent (partition; default --heartbeat-timeout 1.0 s): median "
+          f"{statistics.median(silent):.1f} ms, max {max(silent):.1f} ms")  # fmt: skip
     print(f"halt after killing the client mid-motion: median {statistics.median(kills):.1f} ms, "
           f"max {max(kills):.1f} ms over {repeats} (goal <= 200 ms)")  # fmt: skip
     sent = [s[0] for s in stops]
     server = statistics.median(s[1] for s in stops)
     print(f"e-stop (send 'stop' until the reply 'stopped'): median {statistics.median(sent):.1f} ms, "
           f"max {max(sent):.1f} ms; server halt {server:.1f} ms")  # fmt: skip
+
+
+def _silent_client(address: str, key: bytes, log: Path) -> float:
+    """Start a slow move from a client that then sends nothing; ms from its last message to held."""
+    ctx = zmq.Context()
+    sock = ctx.socket(zmq.DEALER)
+    sock.setsockopt(zmq.LINGER, 0)
+    sock.connect(address)
+    hello = {"nonce": secrets.token_bytes(16), "ts": time.time(), "role": "control"}
+    sock.send_multipart(
+        protocol.seal(
+            key,
+            protocol.CLIENT,
+            {"v": 1, "sid": None, "ch": 0, "seq": 0, "op": "hello", "a": hello},
+        )
+    )
+    sid = msgpack.unpackb(sock.recv_multipart()[0])["r"]["session"]
+    move = {"target": [0.25, -0.7, 0.1], "speed": 0.05}
+    sock.send_multipart(
+        protocol.seal(
+            key,
+            protocol.CLIENT,
+            {"v": 1, "sid": sid, "ch": 0, "seq": 1, "op": "move_tcp", "a": move},
+        )
+    )
+    last = time.time()
+    sock.poll(5000)
+    sock.recv_multipart()
+    time.sleep(0.2)
+    halts = [json.loads(line) for line in log.read_text().splitlines() if '"halt"' in line]
+    sock.close()
+    ctx.term()
+    return float((halts[-1]["held_wall"] - last) * 1000)
 
 
 def _ignore(fn: Callable[..., object], *args: object) -> None:
@@ -161,9 +207,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=20)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        proc, address, key, _ = start_server(Path(tmp), rate=0.0)
+        proc, address, key, log = start_server(Path(tmp), rate=0.0)
         try:
-            overhead(address, key, args.repeats)
+            overhead(address, key, args.repeats, log)
         finally:
             proc.terminate()
             proc.wait(10)

@@ -1,8 +1,10 @@
-"""Sandbox overhead: worker start-up and host<->worker round trip per primitive call.
+"""Sandbox overhead, jailed vs unjailed side by side: worker start-up and per-call round trip.
 
 Run: ``.venv/bin/python benchmarks/sandbox_overhead.py [--calls N] [--starts N]``.
-Prints median and p95 (milliseconds) for each measurement next to a trivial baseline.
-Targets: start-up <= 150 ms (with the warm pool), round trip <= 2 ms median.
+Each measurement runs with the OS jail (namespaces, empty read-only root, Landlock, seccomp...)
+and without it (``WorkerPool(jail=False)``), interleaved so both see the same machine load, and
+prints median and p95 in milliseconds next to trivial baselines.
+Targets: warm-pool start <= 20 ms, round trip <= 2 ms per primitive call (median), jailed.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 from codepolicy.primitives.registry import PrimitiveSpec, Registry
 from codepolicy.sandbox import SandboxLimits, Session, WorkerPool
-from codepolicy.sandbox.pool import WorkerProcess
+from codepolicy.sandbox.layers import active_layers
 
 _ECHO = (
     "import sys\n"
@@ -41,10 +43,19 @@ def dispatch(spec: PrimitiveSpec, args: dict[str, Any]) -> Any:
     return None
 
 
-def stats(samples: list[float]) -> str:
+def summary(samples: list[float]) -> tuple[float, float]:
     ms = sorted(s * 1000 for s in samples)
-    p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
-    return f"median {statistics.median(ms):8.3f} ms   p95 {p95:8.3f} ms   (n={len(ms)})"
+    return statistics.median(ms), ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
+
+
+def cell(samples: list[float]) -> str:
+    median, p95 = summary(samples)
+    return f"{median:7.2f} / {p95:7.2f}"
+
+
+def row(label: str, unjailed: list[float], jailed: list[float]) -> None:
+    ratio = summary(jailed)[0] / max(summary(unjailed)[0], 1e-9)
+    print(f"{label:34s} {cell(unjailed):>19s}   {cell(jailed):>19s}   {ratio:5.2f}x")
 
 
 def timed(fn: Callable[[], Any], n: int) -> list[float]:
@@ -56,78 +67,67 @@ def timed(fn: Callable[[], Any], n: int) -> list[float]:
     return out
 
 
-def limits_default() -> SandboxLimits:
-    return SandboxLimits()
+def first_call(pool: WorkerPool, registry: Registry) -> float:
+    t0 = time.perf_counter()
+    with Session("grasp('cube')\n", registry, dispatch, SandboxLimits(), pool=pool) as s:
+        s.step()
+        return time.perf_counter() - t0
 
 
 def bench_startup(n: int, registry: Registry) -> None:
-    print("== worker start-up")
-
-    def spawn(cmd: list[str]) -> None:
-        subprocess.run(cmd, check=True)
-
-    print(
-        "baseline  python -I -c pass            ",
-        stats(timed(lambda: spawn([sys.executable, "-I", "-c", "pass"]), n)),
-    )
-    print(
-        "baseline  python -I -c 'import numpy'  ",
-        stats(timed(lambda: spawn([sys.executable, "-I", "-c", "import numpy"]), n)),
-    )
-
-    def cold() -> None:
-        w = WorkerProcess()
-        assert w.wait_ready(10)
-        w.close()
-
-    print("cold      spawn worker -> ready        ", stats(timed(cold, n)))
-
-    with WorkerPool(size=0) as forking:
-        zygote_pool = forking
-        zygote_pool.acquire().close()  # start the fork server once
-
-        def forked() -> None:
-            w = zygote_pool.acquire()
-            w.close()
-
-        print("forked    fork server -> ready         ", stats(timed(forked, n)))
-
-    for label, fork_server in (
-        ("no pool, fresh interpreter", False),
-        ("no pool, fork server", True),
-    ):
-        with WorkerPool(size=0, fork_server=fork_server) as pool0:
-            pool0.acquire().close()
-            samples = []
-            for _ in range(n):
-                t0 = time.perf_counter()
-                with Session(
-                    "grasp('cube')\n", registry, dispatch, limits_default(), pool=pool0
-                ) as s:
-                    s.step()
-                    samples.append(time.perf_counter() - t0)
-            print(f"{label:27s} Session() -> first call", stats(samples))
-
-    limits = SandboxLimits()
-    with WorkerPool(size=1) as pool:
-        samples = []
+    print("== worker start-up (ms, median / p95)   unjailed              jailed          ratio")
+    with WorkerPool(size=0, jail=False) as plain, WorkerPool(size=0, jail=True) as jailed:
+        plain.acquire().close()  # start both fork servers once
+        jailed.acquire().close()
+        forked: dict[bool, list[float]] = {False: [], True: []}
+        first: dict[bool, list[float]] = {False: [], True: []}
         for _ in range(n):
-            time.sleep(0.4)  # let the pool's replacement finish importing numpy
+            for jail, pool in ((False, plain), (True, jailed)):
+                forked[jail] += timed(lambda p=pool: p.acquire().close(), 1)
+                first[jail].append(first_call(pool, registry))
+        row("fork server -> ready", forked[False], forked[True])
+        row("no pool: Session() -> first call", first[False], first[True])
+    with WorkerPool(size=1, jail=False) as plain, WorkerPool(size=1, jail=True) as jailed:
+        warm: dict[bool, list[float]] = {False: [], True: []}
+        for _ in range(n):
+            for jail, pool in ((False, plain), (True, jailed)):
+                time.sleep(0.2)  # let the pool's replacement become ready
+                warm[jail].append(first_call(pool, registry))
+        row("warm pool: Session() -> first call", warm[False], warm[True])
+
+
+def step_times(pool: WorkerPool, registry: Registry, n: int) -> list[float]:
+    limits = SandboxLimits(max_calls=n + 10, wall_seconds=120)
+    program = f"for i in range({n}):\n    grasp('cube')\n"
+    with Session(program, registry, dispatch, limits, pool=pool) as s:
+        s.step()  # the first call includes start-up
+        samples = []
+        while True:
             t0 = time.perf_counter()
-            with Session("grasp('cube')\n", registry, dispatch, limits, pool=pool) as s:
-                s.step()
-                samples.append(time.perf_counter() - t0)
-        print("warm pool Session() -> first call done ", stats(samples))
+            if s.step() is None:
+                break
+            samples.append(time.perf_counter() - t0)
+        assert s.result is not None and s.result.status.value == "completed", s.result
+    return samples
 
 
 def bench_round_trip(n: int, registry: Registry) -> None:
-    print("== round trip per primitive call")
-    spec = registry.get("grasp")
-    print(
-        "baseline  in-process validate+dispatch  ",
-        stats(timed(lambda: dispatch(spec, spec.validate_args(["cube"], {})), n)),
-    )
+    print("== round trip per primitive call (ms)   unjailed              jailed          ratio")
+    with WorkerPool(size=1, jail=False) as plain, WorkerPool(size=1, jail=True) as jailed:
+        half = max(n // 2, 1)
+        unjailed = step_times(plain, registry, half) + step_times(plain, registry, half)
+        jail = step_times(jailed, registry, half) + step_times(jailed, registry, half)
+        row("Session.step() per call", unjailed, jail)
+        worker = jailed.acquire()
+        print("jail layers active:", ", ".join(active_layers(worker.layers)) or "none")
+        worker.close()
 
+
+def baselines(n: int, registry: Registry) -> None:
+    print("== baselines (ms, median / p95)")
+    spec = registry.get("grasp")
+    samples = timed(lambda: dispatch(spec, spec.validate_args(["cube"], {})), n)
+    print(f"{'in-process validate+dispatch':34s} {cell(samples):>19s}")
     proc = subprocess.Popen(
         [sys.executable, "-I", "-c", _ECHO], stdin=subprocess.PIPE, stdout=subprocess.PIPE
     )
@@ -139,23 +139,9 @@ def bench_round_trip(n: int, registry: Registry) -> None:
         stdin.flush()
         stdout.readline()
 
-    print("baseline  bare pipe echo (JSON line)     ", stats(timed(echo, n)))
+    print(f"{'bare pipe echo (JSON line)':34s} {cell(timed(echo, n)):>19s}")
     stdin.close()
     proc.wait()
-
-    limits = SandboxLimits(max_calls=n + 10, wall_seconds=60)
-    program = f"for i in range({n}):\n    grasp('cube')\n"
-    with WorkerPool(size=1) as pool, Session(program, registry, dispatch, limits, pool=pool) as s:
-        s.step()  # first call includes start-up
-        samples = []
-        while True:
-            t0 = time.perf_counter()
-            event = s.step()
-            if event is None:
-                break
-            samples.append(time.perf_counter() - t0)
-        assert s.result is not None and s.result.status.value == "completed"
-    print("sandbox   Session.step() per call       ", stats(samples))
 
 
 def main() -> None:
@@ -164,6 +150,7 @@ def main() -> None:
     parser.add_argument("--starts", type=int, default=15)
     args = parser.parse_args()
     registry = make_registry()
+    baselines(args.calls, registry)
     bench_startup(args.starts, registry)
     bench_round_trip(args.calls, registry)
 

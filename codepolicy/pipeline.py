@@ -14,7 +14,7 @@ Example:
     >>> codepolicy.run_episode("pick-place", profile="bogus")
     Traceback (most recent call last):
     ...
-    codepolicy.errors.ConfigError: unknown profile 'bogus'; choose one of: default, cap
+    codepolicy.errors.ConfigError: unknown profile 'bogus'; choose one of: default, cap, ...
 """
 
 from __future__ import annotations
@@ -99,6 +99,7 @@ class EpisodeResult:
         planner: Name of the planner that produced it.
         usage: Model usage (empty for planners without a model).
         video_frames: Frames written to the video, when one was asked for.
+        video: The video file, when one was written.
     """
 
     episode: Episode
@@ -106,6 +107,7 @@ class EpisodeResult:
     planner: str
     usage: UsageLog
     video_frames: int = 0
+    video: Path | None = None
 
     @property
     def feedback(self) -> Feedback:
@@ -160,25 +162,42 @@ class Pipeline:
             world if world is not None else make_world(settings.backend, **settings.backend_options)
         )
 
-    def run(self, episode: Episode, *, video: str | Path | None = None) -> EpisodeResult:
+    def run(
+        self, episode: Episode, *, video: str | Path | None = None, keep_video: str = "all"
+    ) -> EpisodeResult:
         """Plan, execute and judge ``episode``; record an MP4 to ``video`` if given.
+
+        Args:
+            keep_video: ``"all"`` writes the video whatever the outcome; ``"failures"`` only when
+                the task was not achieved (nothing is rendered otherwise).
 
         Raises:
             ConfigError: the video cannot be written, or the planner's configuration is bad.
         """
-        recording = _Video(video, self.world) if video is not None else None
+        recording = _Video(video, self.world, episode.instruction) if video is not None else None
         if recording is not None:
             self.executor.before_run.append(recording.start)
             self.executor.on_event.append(recording.on_event)
+        solution: Solution | None = None
         try:
             solution = self.planner.solve(episode, self.world)
         finally:
             if recording is not None:
-                recording.close()
+                success = solution is not None and solution.feedback.success
+                keep = solution is not None and (keep_video == "all" or not success)
+                recording.close(keep, "success" if success else "not achieved")
                 self.executor.before_run.remove(recording.start)
                 self.executor.on_event.remove(recording.on_event)
-        frames = recording.frames if recording is not None else 0
-        return EpisodeResult(episode, solution, self.planner.name, self.usage, frames)
+        assert solution is not None
+        kept = recording is not None and recording.kept
+        return EpisodeResult(
+            episode,
+            solution,
+            self.planner.name,
+            self.usage,
+            recording.frames if recording is not None else 0,
+            Path(video) if kept and video is not None else None,
+        )
 
     def execute(self, episode: Episode, program: str, *, reset: bool = True) -> Feedback:
         """Run one given program through the pipeline's executor and judge it (the code-as-action
@@ -204,15 +223,16 @@ class Pipeline:
 class _Video:
     """An MP4 of an episode, started when its first program starts (after the reset)."""
 
-    def __init__(self, path: str | Path, world: World) -> None:
+    def __init__(self, path: str | Path, world: World, instruction: str) -> None:
         from codepolicy.runner.video import VideoError, VideoRecorder
 
         try:
-            self.recorder: Any = VideoRecorder(Path(path))
+            self.recorder: Any = VideoRecorder(Path(path), instruction=instruction)
         except VideoError as exc:
             raise ConfigError(str(exc)) from None
         self.world = world
         self.started = False
+        self.kept = False
 
     @property
     def frames(self) -> int:
@@ -224,13 +244,14 @@ class _Video:
             self.recorder.attach(self.world.scene)
 
     def on_event(self, event: CallEvent) -> None:
-        if self.started and not self.recorder.streams_motion:
-            self.recorder.capture()
+        if self.started:
+            self.recorder.step(event)
 
-    def close(self) -> None:
+    def close(self, keep: bool, outcome: str) -> None:
         if not self.started:
             self.start()
-        self.recorder.close()
+        self.recorder.close(keep=keep, outcome=outcome)
+        self.kept = keep
 
 
 def episode_backend(episode: Episode, backend: str) -> str:

@@ -19,11 +19,12 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import cv2
 import numpy as np
 
+from codepolicy.envs.assets import bowl_profile
 from codepolicy.envs.frame import (
     BLOCK_SIZE,
     BOWL_DIAMETER,
@@ -31,7 +32,7 @@ from codepolicy.envs.frame import (
     TABLETOP,
     Frame,
 )
-from codepolicy.envs.resting import load_on, settle, surface_under
+from codepolicy.envs.resting import knock_off, load_on, settle, surface_under
 from codepolicy.envs.roles import (
     DEFAULT_SPEED,
     MAX_SPEED,
@@ -49,12 +50,60 @@ HOME_TCP: Vec3 = TABLETOP.home_tcp
 (:data:`codepolicy.envs.world.HOME_TCP`, which imports PyBullet) equals; a test holds them equal."""
 MAX_OPENING = 0.08
 """Widest finger opening of the Panda gripper, metres."""
-REACH = 0.855
-"""Farthest TCP distance from the shoulder axis the arm reaches pointing down, metres."""
+REACH: tuple[tuple[float, float], ...] = (
+    (0.0, 0.897),
+    (0.02, 0.903),
+    (0.05, 0.909),
+    (0.1, 0.922),
+    (0.2, 0.938),
+    (0.35, 0.931),
+    (0.5, 0.906),
+    (0.6, 0.863),
+)
+"""Farthest horizontal TCP distance from the robot's axis the physics arm reaches at each height,
+(z, distance) in metres: solved by the physics world's inverse kinematics with its hand-orientation
+ladder (tilting the hand reaches farther than pointing straight down), the smaller over directions
+straight ahead and 23 degrees aside."""
 FINGER_HALF_WIDTH = 0.01
 """Half the width of a fingertip, metres: what an empty gripper lowered onto something touches."""
 GRASP_XY_TOLERANCE = 0.015
 """How far (xy) the TCP may be from an object's centre and still close on it, metres."""
+RIM_GRASP_BAND = 0.02
+"""How far from the middle of a bowl's wall (radially, and sideways along the wall) the TCP may be
+for a rim grasp to hold, metres."""
+RIM_WALL_OPENING = 0.0127
+"""Finger opening when closed on a bowl's flared wall, measured on physics, metres."""
+BOWL = bowl_profile()
+"""Inside radii of the physics bowl (its wall is where the fingers close on a bowl)."""
+
+# Timing of the physics world, so that dry runs take the simulated time physics takes.
+FINGER_SPEED = 0.15
+"""Speed of each physics finger, m/s (:data:`codepolicy.envs.robot.FINGER_SPEED`)."""
+GRIPPER_OVERHEAD = 0.067
+"""Seconds the physics gripper takes beyond its finger travel (detecting that the fingers stopped)."""
+GRIPPER_STALL = 0.05
+"""Extra seconds the physics gripper takes to notice that it has closed on an object."""
+GRAVITY = 9.81
+"""m/s^2: how fast an object let go of falls."""
+ACCELERATION = 2.0
+"""TCP acceleration of the physics world's moves, m/s^2 (:data:`codepolicy.envs.motion.ACCELERATION`)."""
+
+
+def _move_seconds(length: float, speed: float) -> float:
+    """Duration of a move of ``length`` metres with the physics world's trapezoidal speed profile."""
+    if length <= 0.0:
+        return 0.0
+    if length < speed * speed / ACCELERATION:
+        return 2.0 * math.sqrt(length / ACCELERATION)
+    return length / speed + speed / ACCELERATION
+
+
+def _finger_seconds(travel: float, *, stall: bool) -> float:
+    """How long the physics gripper takes to change its opening by ``travel`` metres (both fingers
+    together), measured on the physics backend: 1/60 s when already there."""
+    if travel <= 1e-3 and not stall:
+        return 1 / 60
+    return travel / (2 * FINGER_SPEED) + GRIPPER_OVERHEAD + (GRIPPER_STALL if stall else 0.0)
 
 
 def _size_of(kind: str) -> Vec3:
@@ -64,9 +113,12 @@ def _size_of(kind: str) -> Vec3:
 
 
 def reachable(target: Vec3) -> bool:
-    """Whether a top-down TCP pose at ``target`` is within the Panda's reach."""
+    """Whether the physics arm reaches a TCP pose at ``target`` (:data:`REACH`)."""
     x, y, z = target
-    return z >= 0.0 and math.hypot(x, y) <= REACH - max(0.0, 0.12 - z) * 0.3
+    if z < REACH[0][0] or z > REACH[-1][0]:
+        return False
+    limit = float(np.interp(z, [h for h, _ in REACH], [r for _, r in REACH]))
+    return math.hypot(x, y) <= limit
 
 
 class KinematicBackend(LocalConnection):
@@ -87,9 +139,13 @@ class KinematicBackend(LocalConnection):
         self._tcp: Vec3 = HOME_TCP
         self._opening = MAX_OPENING
         self._held: str | None = None
+        self._falls: dict[str, tuple[float, float]] = {}
+        self._riders: list[str] = []
+        """What rides in the held bowl."""
         self._grip_offset: Vec3 = (0.0, 0.0, 0.0)
         self._time = 0.0
         self._image_size = image_size
+        self._listener: Callable[[], None] | None = None
 
     # ---- Backend ---------------------------------------------------------------------------------
 
@@ -103,13 +159,16 @@ class KinematicBackend(LocalConnection):
                 spawn.name, spawn.kind, spawn.color, (spawn.x, spawn.y, size[2] / 2), size, quat
             )
         self._tcp, self._opening, self._held, self._time = HOME_TCP, MAX_OPENING, None, 0.0
+        self._falls, self._riders = {}, []
         self._settle()
+        self._notify()
         return self.observe()
 
     def observe(self) -> SceneState:
-        """The current scene."""
+        """The current scene; an object let go of above its support is still falling (as it is on
+        physics, where the scene is read right after the fingers open)."""
         return SceneState(
-            objects=dict(self._objects),
+            objects=self._in_flight(),
             gripper_position=self._tcp,
             gripper_opening=self._opening,
             held=self._held,
@@ -131,7 +190,8 @@ class KinematicBackend(LocalConnection):
     def move_tcp(
         self, target: Vec3, *, speed: float = DEFAULT_SPEED, stop_on_contact: bool = False
     ) -> MoveResult:
-        """Jump to ``target``; with ``stop_on_contact``, stop where the gripper would touch down."""
+        """Jump to ``target`` in the time the physics arm takes; with ``stop_on_contact``, stop where
+        the gripper would touch down."""
         target = (float(target[0]), float(target[1]), float(target[2]))
         speed = min(max(speed, 1e-3), MAX_SPEED)
         if not reachable(target):
@@ -141,42 +201,74 @@ class KinematicBackend(LocalConnection):
             floor = self._contact_height(target)
             if target[2] < floor:
                 goal, contact = (target[0], target[1], floor), True
-        seconds = math.dist(self._tcp, goal) / speed
+        seconds = _move_seconds(math.dist(self._tcp, goal), speed)
         self._tcp = goal
         if self._held:
             ox, oy, oz = self._grip_offset
-            self._objects[self._held] = self._objects[self._held].moved_to(
-                (goal[0] + ox, goal[1] + oy, goal[2] + oz)
-            )
+            before = self._objects[self._held].position
+            after = (goal[0] + ox, goal[1] + oy, goal[2] + oz)
+            self._objects[self._held] = self._objects[self._held].moved_to(after)
+            shift = [a - b for a, b in zip(after, before, strict=True)]
+            for rider in self._riders:
+                p = self._objects[rider].position
+                self._objects[rider] = self._objects[rider].moved_to(
+                    (p[0] + shift[0], p[1] + shift[1], p[2] + shift[2])
+                )
         self._time += seconds
+        self._notify()
         return MoveResult(target, goal, ok=True, contact=contact, sim_seconds=seconds)
 
     def set_gripper(self, open: bool, width: float | None = None) -> GripperResult:
-        """Open (to ``width``, dropping what is held onto what is below) or close on the object
-        at the TCP."""
-        seconds = 0.5
+        """Open (to ``width``, letting go of what is held, which falls onto what is below) or close
+        on the block between the fingers; it takes as long as the physics gripper does."""
+        before = self._opening
         if open:
-            self._held = None
+            if self._held is not None:
+                self._falls[self._held] = (self._objects[self._held].position[2], self._time)
+            self._held, self._riders = None, []
             self._opening = MAX_OPENING if width is None else min(max(width, 0.0), MAX_OPENING)
             self._settle()
+            seconds = _finger_seconds(max(0.0, self._opening - before), stall=False)
         elif self._held is None:
             name = self._object_between_fingers()
-            if name is not None:
+            load = load_on(self._objects, name) if name is not None else []
+            if name is not None and (not load or self._objects[name].kind == "bowl"):
                 obj = self._objects[name]
-                self._held = name
-                self._opening = min(obj.size[0], obj.size[1])
+                self._held, self._riders = name, load
+                self._opening = (
+                    RIM_WALL_OPENING if obj.kind == "bowl" else min(obj.size[0], obj.size[1])
+                )
                 self._grip_offset = tuple(
                     o - t for o, t in zip(obj.position, self._tcp, strict=True)
                 )  # type: ignore[assignment]
                 self._settle()
             else:
+                # Fingers that close on a block carrying others squeeze the load too and push it
+                # off (on physics the hand jams between them); they end up holding nothing.
+                if name is not None:
+                    self._objects = knock_off(self._objects, name)
                 self._opening = 0.0
+            seconds = _finger_seconds(before - self._opening, stall=self._held is not None)
+        else:
+            seconds = _finger_seconds(0.0, stall=True)
         self._time += seconds
+        self._notify()
         return GripperResult(self._opening, self._held, seconds)
 
     def wait(self, seconds: float) -> None:
         """Let time pass (nothing moves without dynamics)."""
         self._time += max(0.0, seconds)
+
+    def set_frame_listener(
+        self, callback: Callable[[], None] | None, every_seconds: float = 1 / 12
+    ) -> None:
+        """Call ``callback()`` after a reset and after every motion (motions are instant, so
+        ``every_seconds`` is not used); None switches it off. Videos draw the motion in between."""
+        self._listener = callback
+
+    def _notify(self) -> None:
+        if self._listener is not None:
+            self._listener()
 
     def render(self, width: int = 320, height: int = 240) -> CameraFrame:
         """A top-down orthographic view of the workspace drawn with OpenCV, with a height map as depth."""
@@ -202,23 +294,51 @@ class KinematicBackend(LocalConnection):
         return surface_under(self._objects, area, skip=set()) + 0.005
 
     def _object_between_fingers(self) -> str | None:
-        """The block the closing fingers would hold: centred between them, at their height, not
-        wider than the opening, with nothing resting on it (the hand meets what it carries and
-        the fingers close on nothing, as they do on physics)."""
+        """What the closing fingers would hold: a block centred between them at their height, or
+        the wall of a bowl (wider than the gripper opens) the fingers straddle below its rim."""
         best, best_d = None, GRASP_XY_TOLERANCE
+        x, y, z = self._tcp
         for name, obj in self._objects.items():
             if obj.kind == "bowl" or max(obj.size[0], obj.size[1]) > MAX_OPENING:
                 continue
-            d = math.hypot(obj.position[0] - self._tcp[0], obj.position[1] - self._tcp[1])
-            if d <= best_d and obj.bottom_z - 0.01 <= self._tcp[2] <= obj.top_z:
+            d = math.hypot(obj.position[0] - x, obj.position[1] - y)
+            if d <= best_d and obj.bottom_z - 0.01 <= z <= obj.top_z:
                 best, best_d = name, d
-        if best is not None and load_on(self._objects, best):
-            return None
-        return best
+        return best if best is not None else self._bowl_wall_between_fingers()
+
+    def _bowl_wall_between_fingers(self) -> str | None:
+        """The bowl whose wall the closing fingers straddle (a rim grasp, as on physics): the TCP
+        over the wall on the side across the finger-closing axis (world y while pointing down),
+        between the rim and 3.5 cm below it, the fingers open wider than the wall."""
+        for name, obj in self._objects.items():
+            if obj.kind != "bowl" or self._opening < RIM_WALL_OPENING:
+                continue
+            dx, dy = self._tcp[0] - obj.position[0], self._tcp[1] - obj.position[1]
+            radial = math.hypot(dx, dy)
+            on_wall = BOWL.inner_top_radius - RIM_GRASP_BAND <= radial <= BOWL.rim_radius + 0.003
+            if (
+                on_wall
+                and abs(dx) <= RIM_GRASP_BAND
+                and obj.top_z - 0.035 <= self._tcp[2] <= obj.top_z
+            ):
+                return name
+        return None
+
+    def _in_flight(self) -> dict[str, ObjectState]:
+        """Objects with the ones still falling shown where they are now (free fall, no drag)."""
+        objects = dict(self._objects)
+        for name, (z0, t0) in list(self._falls.items()):
+            obj = objects.get(name)
+            z = z0 - 0.5 * GRAVITY * (self._time - t0) ** 2
+            if obj is None or z <= obj.position[2] or name == self._held:
+                del self._falls[name]
+                continue
+            objects[name] = obj.moved_to((obj.position[0], obj.position[1], z))
+        return objects
 
     def _settle(self) -> None:
         """Let every free object come to rest (:func:`codepolicy.envs.resting.settle`)."""
-        self._objects = settle(self._objects, self._held)
+        self._objects = settle(self._objects, self._held, self._riders)
 
 
 def _render_top_down(scene: SceneState, width: int, height: int, frame: Frame) -> CameraFrame:

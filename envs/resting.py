@@ -3,7 +3,8 @@
 The kinematic world uses these rules so that it fails where the physics world fails. Each rule and
 its numbers were measured on the physics world (a 4 cm block released 8 mm above its support):
 
-- An object rests on the highest object below it whose footprint overlaps its own, or on the table.
+- An object rests on the highest object below it whose footprint overlaps its own (a bowl: whose
+  footprint reaches under its floor), or on the table.
 - A block stays on blocks only while the centre of mass of it and everything it carries lies over
   their footprint, at least :data:`BALANCE_MARGIN` inside its edge (a block offset 15 mm on another
   stays; 20 mm topples). A block that topples lands beside its support, clear of it, and falls to
@@ -11,7 +12,10 @@ its numbers were measured on the physics world (a 4 cm block released 8 mm above
 - A block released over a bowl slides in onto the floor when its centre is inside the rim's inner
   edge (less :data:`RIM_BAND`), stays on the rim when its centre is over the wall, and falls off
   outwards when its centre is at or beyond the outer rim (less :data:`RIM_BAND`).
-- A block with something resting on it cannot be taken from under it (:func:`load_on`).
+- A block with something resting on it cannot be taken from under it (:func:`load_on`): fingers
+  closing on it squeeze the load too and push it off (:func:`knock_off`).
+- A bowl nests in a bowl below it (:data:`NEST_RISE`), rests on a block under its floor, or
+  stands on the table.
 
 Example:
     >>> from codepolicy.envs.state import ObjectState
@@ -26,7 +30,7 @@ Example:
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from codepolicy.envs.assets import bowl_profile
 from codepolicy.envs.frame import BOWL_FLOOR, TABLE_Z
@@ -43,6 +47,12 @@ TOUCH = 0.003
 """Height difference up to which a bottom face rests on a top face, metres."""
 OVERLAP = 0.001
 """Smallest footprint overlap that counts as resting on something, metres."""
+NEST_RISE = 0.040
+"""How far above the bottom of the bowl below a bowl put into it comes to rest (measured on physics:
+the flared walls meet 4 cm up), metres."""
+NEST_RADIUS = 0.04
+"""Centres closer than this nest; farther, the bowl lands tilted on the other's rim (not modelled:
+it is treated as resting on the table beside), metres."""
 MAX_PASSES = 12
 """Bound on settle passes (each topples at most one block)."""
 
@@ -112,11 +122,20 @@ def _rest_in_bowl(obj: ObjectState, bowl: ObjectState) -> tuple[ObjectState, flo
     return _moved_xy(obj, bx + ux * r, by + uy * r), None
 
 
+def _under_floor(obj: ObjectState, bowl: ObjectState) -> bool:
+    """Whether ``obj``'s footprint reaches under ``bowl``'s floor disc."""
+    x0, x1, y0, y1 = footprint(obj)
+    bx, by = bowl.position[0], bowl.position[1]
+    nearest = (min(max(bx, x0), x1), min(max(by, y0), y1))
+    return math.hypot(nearest[0] - bx, nearest[1] - by) < _BOWL.floor_radius
+
+
 def _drop(objects: dict[str, ObjectState], name: str, skip: set[str]) -> None:
     """Lower (or lift out of what it overlaps) one object onto the highest support below it."""
     obj = objects[name]
     if obj.kind == "bowl":
-        objects[name] = obj.moved_to((obj.position[0], obj.position[1], TABLE_Z + obj.size[2] / 2))
+        bottom = _bowl_rest(objects, name, skip)
+        objects[name] = obj.moved_to((obj.position[0], obj.position[1], bottom + obj.size[2] / 2))
         return
     for _ in range(4):  # falling off a rim moves the object; look again where it lands
         surface, moved = TABLE_Z, False
@@ -140,6 +159,22 @@ def _drop(objects: dict[str, ObjectState], name: str, skip: set[str]) -> None:
     objects[name] = obj.moved_to((obj.position[0], obj.position[1], surface + obj.size[2] / 2))
 
 
+def _bowl_rest(objects: Mapping[str, ObjectState], name: str, skip: set[str]) -> float:
+    """Height of a bowl's bottom where it comes to rest: nested in a bowl below it (centres within
+    :data:`NEST_RADIUS`), on the blocks under its floor disc, or on the table."""
+    bowl = objects[name]
+    bottom = TABLE_Z
+    for other_name, other in objects.items():
+        if other_name in skip or other_name == name or other.bottom_z > bowl.bottom_z:
+            continue
+        d = math.hypot(other.position[0] - bowl.position[0], other.position[1] - bowl.position[1])
+        if other.kind == "bowl" and d <= NEST_RADIUS:
+            bottom = max(bottom, other.bottom_z + NEST_RISE)
+        elif other.kind != "bowl" and _under_floor(other, bowl):
+            bottom = max(bottom, other.top_z)
+    return bottom
+
+
 def _supports(objects: Mapping[str, ObjectState], name: str, skip: set[str]) -> list[str]:
     """The objects ``name`` rests on (bottom on their top, footprints overlapping)."""
     obj = objects[name]
@@ -154,20 +189,52 @@ def _supports(objects: Mapping[str, ObjectState], name: str, skip: set[str]) -> 
     ]
 
 
-def load_on(objects: Mapping[str, ObjectState], name: str, held: str | None = None) -> list[str]:
-    """Objects resting on ``name``, directly or through others (what lifting it would carry)."""
-    skip = {held} if held else set()
+def _inside(obj: ObjectState, bowl: ObjectState) -> bool:
+    d, _, _ = _radial(obj, bowl)
+    return d < _BOWL.rim_radius and bowl.bottom_z <= obj.bottom_z < bowl.top_z
+
+
+def load_on(objects: Mapping[str, ObjectState], name: str, skip: Iterable[str] = ()) -> list[str]:
+    """Objects resting on ``name`` (or inside it, for a bowl), directly or through others: what
+    lifting it would carry. Objects named in ``skip`` (the held one) are left out."""
+    skip = set(skip)
+    base = objects[name]
     found: list[str] = []
-    frontier = [name]
+    if base.kind == "bowl":
+        found = [
+            n
+            for n, o in objects.items()
+            if n != name and n not in skip and o.kind != "bowl" and _inside(o, base)
+        ]
+    frontier = [name, *found]
     while frontier:
         below = frontier.pop()
         for other in objects:
-            if other in found or other == name or other in skip or objects[other].kind == "bowl":
+            if other in found or other == name or other in skip:
                 continue
             if below in _supports(objects, other, skip):
                 found.append(other)
                 frontier.append(other)
     return found
+
+
+def knock_off(objects: Mapping[str, ObjectState], name: str) -> dict[str, ObjectState]:
+    """Push what rests directly on ``name`` off it, to the side it leans towards (+x when centred),
+    and let everything settle: what closing fingers do to a load on the block they close on."""
+    base = objects[name]
+    moved = dict(objects)
+    for other in load_on(objects, name):
+        if name not in _supports(objects, other, set()):
+            continue
+        obj = objects[other]
+        dx, dy = obj.position[0] - base.position[0], obj.position[1] - base.position[1]
+        x, y = base.position[0], base.position[1]
+        if abs(dy) > abs(dx):
+            y += math.copysign((base.size[1] + obj.size[1]) / 2 + TOPPLE_GAP, dy)
+        else:
+            x += math.copysign((base.size[0] + obj.size[0]) / 2 + TOPPLE_GAP, dx or 1.0)
+        moved[other] = _moved_xy(obj, x, y)
+    return settle(moved, held=None)
 
 
 def _topple_one(objects: dict[str, ObjectState], skip: set[str]) -> bool:
@@ -181,7 +248,7 @@ def _topple_one(objects: dict[str, ObjectState], skip: set[str]) -> bool:
         areas = [footprint(objects[b]) for b in below]
         x0, x1 = min(a[0] for a in areas), max(a[1] for a in areas)
         y0, y1 = min(a[2] for a in areas), max(a[3] for a in areas)
-        carried = [obj, *(objects[n] for n in load_on(objects, name, next(iter(skip), None)))]
+        carried = [obj, *(objects[n] for n in load_on(objects, name, skip))]
         cx = sum(o.position[0] for o in carried) / len(carried)
         cy = sum(o.position[1] for o in carried) / len(carried)
         m = BALANCE_MARGIN
@@ -207,11 +274,13 @@ def _topple_one(objects: dict[str, ObjectState], skip: set[str]) -> bool:
     return False
 
 
-def settle(objects: Mapping[str, ObjectState], held: str | None) -> dict[str, ObjectState]:
-    """Where every object except ``held`` comes to rest (see the module doc); a new mapping in the
-    same order."""
+def settle(
+    objects: Mapping[str, ObjectState], held: str | None, carried: Iterable[str] = ()
+) -> dict[str, ObjectState]:
+    """Where every object except ``held`` (and what it ``carried``, e.g. a held bowl's contents)
+    comes to rest (see the module doc); a new mapping in the same order."""
     rested = dict(objects)
-    skip = {held} if held else set()
+    skip = ({held} if held else set()) | set(carried)
     for _ in range(MAX_PASSES):
         for name in sorted((n for n in rested if n not in skip), key=lambda n: rested[n].bottom_z):
             _drop(rested, name, skip)

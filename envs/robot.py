@@ -31,8 +31,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import pybullet
 import pybullet_data
+
+from codepolicy.envs.bullet import pybullet
 
 ARM_JOINTS = (0, 1, 2, 3, 4, 5, 6)
 FINGER_JOINTS = (9, 10)

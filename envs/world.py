@@ -25,12 +25,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import pybullet
-from pybullet_utils.bullet_client import BulletClient
 
 from codepolicy.envs import assets
 from codepolicy.envs.backend import CameraFrame, ObjectSpawn
-from codepolicy.envs.camera import DEFAULT_CAMERA, CameraSpec, render
+from codepolicy.envs.bullet import connect, pybullet
+from codepolicy.envs.camera import DEFAULT_CAMERA, CameraSpec, SegmentedFrame, render, render_view
 from codepolicy.envs.frame import COLORS, KINDS, TABLETOP
 from codepolicy.envs.robot import Panda
 from codepolicy.envs.state import ObjectState
@@ -90,7 +89,7 @@ class TabletopWorld:
         self.settings = settings or PhysicsSettings()
         self.camera = camera
         self.home_tcp = tuple(float(v) for v in home_tcp)
-        self.client = BulletClient(pybullet.GUI if gui else pybullet.DIRECT)
+        self.client = connect(gui)
         self._cid: int = self.client._client
         self._step_fn = functools.partial(pybullet.stepSimulation, physicsClientId=self._cid)
         self._entries: dict[str, _Entry] = {}
@@ -120,6 +119,8 @@ class TabletopWorld:
         self.robot = self._build(spawns)
         settled = self.settle()
         self._steps = 0
+        if self._callback is not None:
+            self._callback(self)  # the settled scene, at time zero: a video's first frame
         return settled
 
     def _build(self, spawns: Sequence[ObjectSpawn]) -> Panda:
@@ -207,7 +208,8 @@ class TabletopWorld:
                 self._callback(self)
 
     def set_frame_callback(self, callback: FrameCallback | None, every_steps: int = 8) -> None:
-        """Call ``callback(world)`` every ``every_steps`` simulation steps (None switches it off).
+        """Call ``callback(world)`` every ``every_steps`` simulation steps, and once when a reset has
+        settled (None switches it off).
 
         Used to record video: e.g. ``world.set_frame_callback(lambda w: frames.append(
         w.render(320, 240).rgb), every_steps=8)`` gives 30 frames per simulated second at 240 Hz.
@@ -289,6 +291,29 @@ class TabletopWorld:
     def render(self, width: int = 320, height: int = 240) -> CameraFrame:
         """Render the fixed scene camera (TinyRenderer): RGB, metric depth and camera model."""
         return render(self.client, self.camera, width, height)
+
+    def render_camera(
+        self, spec: CameraSpec, width: int, height: int, *, shadows: bool = False
+    ) -> CameraFrame:
+        """Render a perception camera (lit, shadows optional): RGB, metric depth, camera model."""
+        frame, _ = render_view(self.client, spec, width, height, shadows=shadows)
+        return frame
+
+    def render_segmented(
+        self, spec: CameraSpec, width: int, height: int, *, shadows: bool = False
+    ) -> SegmentedFrame:
+        """Render a perception camera together with the simulator's per-pixel object labels."""
+        frame, body = render_view(
+            self.client, spec, width, height, shadows=shadows, segmentation=True
+        )
+        assert body is not None
+        names = list(self._entries)
+        lookup = np.full(max([*self._by_id, int(body.max()), 0]) + 2, -1, dtype=np.int64)
+        for body_id, name in self._by_id.items():
+            lookup[body_id] = names.index(name)
+        labels = lookup[np.where(body >= 0, body, lookup.size - 1)]
+        objects = tuple((e.name, e.kind, e.color) for e in self._entries.values())
+        return SegmentedFrame(frame=frame, labels=labels, objects=objects)
 
 
 def _footprint(kind: str, x: float, y: float, yaw: float) -> np.ndarray:

@@ -205,15 +205,15 @@ def get_color(ctx: PrimitiveContext, obj_name: str) -> tuple[float, float, float
     return None
 
 
-CAP = Registry([*_BASE, *cap_lmps.LMPS])
-"""Registry of the Code-as-Policies-compatible primitives, helper LMPs included."""
-
-
-def cap_preamble(object_names: list[str]) -> str:
-    """The context line CaP puts before every program: ``objects = [...]``.
+def cap_context(object_names: list[str]) -> dict[str, Any]:
+    """The variable CaP sets before every program: ``objects``, the names on the table.
 
     Example:
-        >>> cap_preamble(["red block", "blue bowl"])
-        "objects = ['red block', 'blue bowl']"
+        >>> cap_context(["red block", "blue bowl"])
+        {'objects': ['red block', 'blue bowl']}
     """
-    return f"objects = {list(object_names)!r}"
+    return {"objects": list(object_names)}
+
+
+CAP = Registry([*_BASE, *cap_lmps.LMPS], context=cap_context)
+"""Registry of the Code-as-Policies-compatible primitives, helper LMPs included."""

@@ -7,6 +7,9 @@ needs: arguments, result and failures.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
+
 import numpy as np
 
 from codepolicy.envs.state import Vec3
@@ -17,6 +20,7 @@ from codepolicy.primitives.arguments import (
     check_object,
     check_position,
 )
+from codepolicy.primitives.container import Item, free_spot
 from codepolicy.primitives.context import Grip, PrimitiveContext
 from codepolicy.primitives.errors import AlreadyHolding, GraspMissed, InvalidArgument, NotHolding
 from codepolicy.primitives.manipulation import (
@@ -166,6 +170,8 @@ def _resolve_target(
         if target in found:
             if target == held:
                 raise GraspMissed(f"cannot place the {held} on itself")
+            if found[target].kind == "bowl" and found[held].kind != "bowl":
+                return _room_in(found[target], found[held], found.values())
             tx, ty, _ = found[target].position
             return (tx, ty)
         if target in ctx.frame.locations:
@@ -176,14 +182,33 @@ def _resolve_target(
     return (values[0], values[1]) if len(values) == 2 else (values[0], values[1], values[2])
 
 
+def _room_in(
+    bowl: DetectedObject, held: DetectedObject, objects: Iterable[DetectedObject]
+) -> tuple[float, float]:
+    """A free spot on the bowl's floor for ``held``, beside what already lies in the bowl."""
+    rim = bowl.size[0] / 2
+    inside = [
+        Item((o.position[0], o.position[1]), max(o.size[0], o.size[1]) / 2)
+        for o in objects
+        if o.name not in (bowl.name, held.name)
+        and o.kind != "bowl"
+        and math.dist(o.position[:2], bowl.position[:2]) < rim
+        and o.position[2] - o.size[2] / 2 < bowl.position[2] + bowl.size[2] / 2
+    ]
+    bowl_xy = (bowl.position[0], bowl.position[1])
+    return free_spot(Item(bowl_xy, rim), inside, max(held.size[0], held.size[1]) / 2)
+
+
 @DEFAULT.primitive(moves_robot=True)
 def place(ctx: PrimitiveContext, target: Target) -> np.ndarray:
     """Put the held object down on a target and retreat upwards.
 
     Args:
-        target: An object name ("blue bowl": into it; "red block": on top of it), a location name
-            ("top left corner"), [x, y] (lowered until it touches what is below), or [x, y, z]
-            (released with the gripper at height z).
+        target: An object name ("red block": on top of it; "blue bowl": into it, beside what is
+            already in it — a bowl's floor holds up to 3 blocks side by side, about 2.5 cm from
+            its centre, the slot nearest the robot first), a location name ("top left corner"),
+            [x, y] (lowered until it touches what is below), or [x, y, z] (released with the
+            gripper at height z).
 
     Returns:
         Where the released object came to rest, [x, y, z].

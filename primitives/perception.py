@@ -52,6 +52,7 @@ class DetectedObject:
         color: Colour name.
         position: Centre of the object, metres (x, y, z).
         size: Extent along x, y, z, metres.
+        confidence: How sure perception is of this detection, in [0, 1] (1 for ground truth).
     """
 
     name: str
@@ -59,6 +60,7 @@ class DetectedObject:
     color: str
     position: tuple[float, float, float]
     size: tuple[float, float, float]
+    confidence: float = 1.0
 
     @property
     def bottom_z(self) -> float:
@@ -162,3 +164,24 @@ def perceived_scene(detections: list[DetectedObject], state: RobotState) -> Scen
         held=state.held,
         sim_time=state.sim_time,
     )
+
+
+def _camera_kind(kind: str) -> PerceptionFactory:
+    """A camera-based kind of :mod:`codepolicy.primitives.perception_kinds` as a registry entry
+    (options: ``width``, ``height``, ``shadows`` of the camera rig)."""
+
+    def factory(world: World, *, seed: int = 0, **options: Any) -> Perception:
+        from codepolicy.primitives.perception_kinds import make_perception as make_kind
+        from codepolicy.primitives.perception_kinds import rig_from_options
+
+        try:
+            scene: Any = world.scene
+            return make_kind(kind, scene, seed=seed, rig=rig_from_options(kind, options))
+        except ValueError as exc:  # PerceptionUnavailable, bad options
+            raise ConfigError(str(exc)) from None
+
+    return factory
+
+
+for _kind in ("mask", "camera"):
+    PERCEPTION.register(_kind, _camera_kind(_kind))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import reprlib
 import typing
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -108,16 +109,31 @@ class PrimitiveSpec:
             except ValidationError as exc:
                 wanted = _type_text(self.signature.parameters[pname].annotation)
                 detail = exc.errors()[0]["msg"] if exc.errors() else str(exc)
+                shown = reprlib.repr(value)  # bounded: the value may be huge
                 raise InvalidArgument(
-                    f"{self.name}(): argument '{pname}' must be {wanted}, got {value!r} ({detail})"
+                    f"{self.name}(): argument '{pname}' must be {wanted}, got {shown} ({detail})"
                 ) from None
         return checked
 
 
-class Registry:
-    """An ordered collection of primitives; profiles are sub-registries selected by name."""
+ContextVariables = Callable[[list[str]], dict[str, Any]]
+"""Given the detected object names, the variables a profile sets before every program (Code as
+Policies puts ``objects = [...]`` in front of each one)."""
 
-    def __init__(self, specs: Iterable[PrimitiveSpec] = ()) -> None:
+
+class Registry:
+    """An ordered collection of primitives; profiles are sub-registries selected by name.
+
+    Args:
+        specs: The primitives.
+        context: The variables the profile sets before every program (see
+            :data:`ContextVariables`), or None.
+    """
+
+    def __init__(
+        self, specs: Iterable[PrimitiveSpec] = (), context: ContextVariables | None = None
+    ) -> None:
+        self.context = context
         self._specs: dict[str, PrimitiveSpec] = {}
         for spec in specs:
             self.add(spec)

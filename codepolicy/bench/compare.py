@@ -169,43 +169,128 @@ def run_labels(dir1: Path, dir2: Path) -> tuple[str, str]:
     return str(dir1), str(dir2)
 
 
+def parse_pairs(specs: Sequence[str]) -> list[tuple[str, str]]:
+    """``["zero-shot=oracle"]`` -> ``[("zero-shot", "oracle")]``.
+
+    Raises:
+        ValueError: a spec is not ``A=B`` with two non-empty names.
+    """
+    pairs = []
+    for spec in specs:
+        a, sep, b = spec.partition("=")
+        if not sep or not a.strip() or not b.strip():
+            raise ValueError(f"--pair expects VARIANT_A=VARIANT_B, got {spec!r}")
+        pairs.append((a.strip(), b.strip()))
+    return pairs
+
+
+def is_oracle_run(records: Sequence[EpisodeRecord]) -> bool:
+    """Whether every record was planned by the oracle (reference programs)."""
+    return bool(records) and all(r.planner == "oracle" for r in records)
+
+
+UPPER_BOUND = "oracle (upper bound)"
+
+
+def upper_bound_sentence(c: Comparison) -> str:
+    """How close A gets to the oracle B: ``"zero-shot reaches 85% of the oracle's success ..."``."""
+    if c.n_pairs == 0:
+        return c.sentence
+    share = f"{c.rate_a / c.rate_b:.0%}" if c.rate_b > 0 else "–"
+    return (
+        f"{c.a} reaches {share} of the oracle's success ({_pct(c.rate_a)} vs {_pct(c.rate_b)} "
+        f"with the reference programs, the upper bound), {c.losses} episodes the oracle solves "
+        f"and {c.a} does not; {format_p(c.p_value, c.alpha)}, {c.n_pairs} paired episodes"
+    )
+
+
 def compare_runs(
     records1: Sequence[EpisodeRecord],
     records2: Sequence[EpisodeRecord],
     label1: str,
     label2: str,
     *,
+    pairs: Sequence[tuple[str, str]] | None = None,
     alpha: float = ALPHA,
     resamples: int = 10_000,
     seed: int = 0,
 ) -> list[Comparison]:
     """Compare two runs on their common scenario × seed episodes.
 
-    If each run has a single variant, the runs are compared as a whole, labelled by variant when
-    the variants differ and by ``label1``/``label2`` otherwise. If a run has several variants,
+    With ``pairs``, run 1's variant A is compared with run 2's variant B for each (A, B). Else: if
+    each run has a single variant, the runs are compared as a whole, labelled by variant when the
+    variants differ and by ``label1``/``label2`` otherwise; if run 2 is an oracle run, each of
+    run 1's variants is compared with it as the upper bound (and the other way round); otherwise
     each variant present in both runs is compared (``"label1/v"`` vs ``"label2/v"``).
 
     Raises:
-        ValueError: If the runs have several variants but none in common.
+        ValueError: a paired variant is not in its run, or the runs have several variants, none in
+            common, and neither is an oracle run (the message lists the variants to pair).
     """
     v1, v2 = variants_of(records1), variants_of(records2)
 
     def one(a: str, b: str, ra: Sequence[EpisodeRecord], rb: Sequence[EpisodeRecord]) -> Comparison:
         return compare_outcomes(a, b, ra, rb, alpha=alpha, resamples=resamples, seed=seed)
 
+    def of(records: Sequence[EpisodeRecord], v: str) -> list[EpisodeRecord]:
+        return [r for r in records if r.variant == v]
+
+    if pairs:
+        for a, b in pairs:
+            if a not in v1:
+                raise ValueError(f"--pair {a}={b}: {label1} has no variant {a!r} ({', '.join(v1)})")
+            if b not in v2:
+                raise ValueError(f"--pair {a}={b}: {label2} has no variant {b!r} ({', '.join(v2)})")
+        same = all(a == b for a, b in pairs)
+        bound = is_oracle_run(records2)
+        return [
+            one(
+                f"{label1}/{a}" if same else a,
+                UPPER_BOUND if bound else (f"{label2}/{b}" if same else b),
+                of(records1, a),
+                of(records2, b),
+            )
+            for a, b in pairs
+        ]
+    oracle1, oracle2 = is_oracle_run(records1), is_oracle_run(records2)
+    if oracle2 != oracle1:
+        models, oracle = (records1, records2) if oracle2 else (records2, records1)
+        return [one(v, UPPER_BOUND, of(models, v), oracle) for v in variants_of(models)]
     if len(v1) <= 1 and len(v2) <= 1:
         if v1 and v2 and v1[0] != v2[0]:
             label1, label2 = v1[0], v2[0]
         return [one(label1, label2, records1, records2)]
     common = [v for v in v1 if v in v2]
     if not common:
-        raise ValueError(f"the runs share no variant ({', '.join(v1)} vs {', '.join(v2)})")
-    return [
-        one(
-            f"{label1}/{v}",
-            f"{label2}/{v}",
-            [r for r in records1 if r.variant == v],
-            [r for r in records2 if r.variant == v],
+        raise ValueError(
+            f"the runs share no variant ({label1}: {', '.join(v1)}; {label2}: {', '.join(v2)}); "
+            f"choose what to pair with --pair A=B, e.g. --pair {v1[0]}={v2[0]}"
         )
-        for v in common
+    return [one(f"{label1}/{v}", f"{label2}/{v}", of(records1, v), of(records2, v)) for v in common]
+
+
+def compare_within(
+    records: Sequence[EpisodeRecord],
+    pairs: Sequence[tuple[str, str]],
+    *,
+    alpha: float = ALPHA,
+    resamples: int = 10_000,
+    seed: int = 0,
+) -> list[Comparison]:
+    """Compare chosen variants of one run (A against B for each pair).
+
+    Raises:
+        ValueError: a variant is not in the run.
+    """
+    known = variants_of(records)
+    for a, b in pairs:
+        for v in (a, b):
+            if v not in known:
+                raise ValueError(
+                    f"--pair {a}={b}: the run has no variant {v!r} ({', '.join(known)})"
+                )
+    groups = {v: [r for r in records if r.variant == v] for v in known}
+    return [
+        compare_outcomes(a, b, groups[a], groups[b], alpha=alpha, resamples=resamples, seed=seed)
+        for a, b in pairs
     ]

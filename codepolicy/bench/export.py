@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -59,6 +60,57 @@ def export_lines(
             if only_success and not rnd.success:
                 continue
             yield attempt(record, rnd)
+
+
+@dataclass(frozen=True)
+class Exportable:
+    """What a run holds for export, and why rounds are left out.
+
+    Attributes:
+        attempts: Rounds that would be written.
+        without_model: Rounds no model wrote (oracle or a program file): no messages to export.
+        not_successful: Model rounds left out by ``only_success``.
+        planners: The planners of the records without a model round.
+    """
+
+    attempts: int
+    without_model: int
+    not_successful: int
+    planners: tuple[str, ...]
+
+    def why_empty(self) -> str | None:
+        """A sentence saying why nothing would be exported, or None when something would."""
+        if self.attempts:
+            return None
+        if self.without_model and not self.not_successful:
+            who = " / ".join(self.planners) or "no model"
+            return (
+                f"none of the run's {self.without_model} rounds was written by a model (planner: "
+                f"{who}), so there are no messages and answers to export; export a run made "
+                "with --planner llm"
+            )
+        if self.not_successful:
+            return (
+                f"--only-success left out all {self.not_successful} model-written rounds: none "
+                "achieved its task"
+            )
+        return "the run has no rounds"
+
+
+def count_exportable(records: Iterable[EpisodeRecord], *, only_success: bool = False) -> Exportable:
+    """Count what :func:`export_lines` would write and what it would leave out."""
+    attempts = without = unsuccessful = 0
+    planners: dict[str, None] = {}
+    for record in records:
+        for rnd in record.rounds:
+            if rnd.messages is None and rnd.completion is None:
+                without += 1
+                planners[record.planner or "unknown"] = None
+            elif only_success and not rnd.success:
+                unsuccessful += 1
+            else:
+                attempts += 1
+    return Exportable(attempts, without, unsuccessful, tuple(planners))
 
 
 def write_export(

@@ -114,6 +114,9 @@ class EpisodeRecord(BaseModel):
     success: bool
     executable: bool = Field(description="The (final) program ran without an error.")
     reward: float
+    env_success: bool | None = Field(
+        None, description="An adapter world's own success signal (None in our worlds)."
+    )
     explanation: str = ""
     rounds: list[Round] = Field(default_factory=list)
     primitive_calls: int = Field(0, ge=0)

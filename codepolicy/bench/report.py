@@ -29,17 +29,26 @@ from rich.console import Console
 from codepolicy.bench.pricing import DEFAULT_PRICES, ModelPrice, load_prices, parse_prices
 from codepolicy.bench.provenance import read_manifest
 from codepolicy.bench.record import EpisodeRecord, RunManifest
+from codepolicy.bench.report_views import (
+    failure_modes,
+    reward_figure,
+    reward_histogram,
+    side_by_side,
+    status_figure,
+)
 from codepolicy.bench.store import load_results, results_path
 from codepolicy.bench.summary import (
     COLUMNS,
     GroupStats,
     Summary,
+    fmt_cost,
     fmt_rate,
     print_summary,
     row,
     summarize,
     write_summary,
 )
+from codepolicy.feedback.untrusted import clean, one_line
 
 REPORT_NAME = "report.html"
 TEMPLATE = "report.html.jinja"
@@ -106,6 +115,22 @@ class EpisodeView:
     video: str | None
 
 
+def _shown(record: EpisodeRecord) -> EpisodeRecord:
+    """The record with program-originated text cleaned of control characters and escapes."""
+    rounds = [
+        r.model_copy(
+            update={
+                "program": clean(r.program),
+                "error": None if r.error is None else one_line(r.error, 2000),
+                "feedback": clean(r.feedback),
+                "completion": None if r.completion is None else clean(r.completion),
+            }
+        )
+        for r in record.rounds
+    ]
+    return record.model_copy(update={"rounds": rounds})
+
+
 def _video_href(video: str | None, directory: Path) -> str | None:
     if not video:
         return None
@@ -126,6 +151,7 @@ def _template() -> jinja2.Template:
     env.filters["rate"] = fmt_rate
     env.filters["pct"] = lambda x: f"{x:.0%}"
     env.globals["row"] = row
+    env.globals["cost"] = fmt_cost
     return env.from_string(source.read_text(encoding="utf-8"))
 
 
@@ -144,7 +170,7 @@ def render_report(
     if fam:
         plots.append(("Success by family and variant", fam))
     var = plot_groups(
-        {v: {v: g} for v, g in summary.by_variant.items()}, "Success by variant", "variant"
+        {v: {"success": g} for v, g in summary.by_variant.items()}, "Success by variant", "variant"
     )
     if var and len(summary.by_variant) > 1:
         plots.append(("Success by variant", var))
@@ -153,8 +179,24 @@ def render_report(
     )
     if split:
         plots.append(("Success by split", split))
-    episodes = [EpisodeView(record=r, video=_video_href(r.video, directory)) for r in records]
+    modes = failure_modes(records)
+    for name, fig in (
+        ("Outcomes by variant", status_figure(modes)),
+        ("Reward distribution", reward_figure(reward_histogram(records))),
+    ):
+        if fig is not None:
+            plots.append((name, _png(fig)))
+    shown = [_shown(r) for r in records]
+    pair_variants, pairs, pairs_hidden = side_by_side(shown)
+    episodes = [
+        EpisodeView(record=s, video=_video_href(r.video, directory))
+        for s, r in zip(shown, records, strict=True)
+    ]
     return _template().render(
+        modes=modes,
+        pair_variants=pair_variants,
+        pairs=pairs,
+        pairs_hidden=pairs_hidden,
         title=title or f"codepolicy run {directory.resolve().name}",
         directory=str(directory),
         summary=summary,

@@ -126,14 +126,11 @@ def _run(
     video = None
     if settings.video != "none":
         video = _video_path(settings, f"{episode.scenario}|{task.seed}|{task.variant}")
-    result = pipeline.run(episode, video=video)
+    result = pipeline.run(episode, video=video, keep_video=settings.video)
     solution = result.solution
     relative = None
-    if video is not None:
-        if result.success and settings.video != "all":
-            video.unlink(missing_ok=True)
-        else:
-            relative = str(video.relative_to(Path(settings.out)))
+    if result.video is not None:
+        relative = str(result.video.relative_to(Path(settings.out)))
     rounds = []
     for i, r in enumerate(solution.rounds):
         first = r.drafts[0] if r.drafts else None
@@ -193,9 +190,10 @@ def _record(
         if llm.get("replan", "none") != "none"
         else 0,
         strategy=llm.get("replan", "none") if settings.planner == "llm" else "none",
-        backend=settings.backend,
+        backend=world_kind(episode, settings.backend),
         status=feedback.status.value,
         success=feedback.success,
+        env_success=feedback.env_success,
         executable=feedback.executable,
         reward=feedback.reward,
         explanation=feedback.explanation,

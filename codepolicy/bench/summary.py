@@ -53,6 +53,10 @@ class GroupStats(BaseModel):
     unpriced_models: list[str] = Field(description="Models with billed tokens but no price.")
     wall_time_s: float
     mean_sim_time_s: float
+    env_judged: int = Field(0, description="Episodes with an env's own success signal (adapters).")
+    env_disagreements: int = Field(
+        0, description="Of those, episodes where our success and the env's is_success differ."
+    )
 
 
 class Summary(BaseModel):
@@ -114,6 +118,10 @@ def group_stats(records: Sequence[EpisodeRecord], prices: Mapping[str, ModelPric
         unpriced_models=sorted(unpriced),
         wall_time_s=sum(r.wall_time for r in records),
         mean_sim_time_s=_mean([r.sim_time for r in records]),
+        env_judged=sum(r.env_success is not None for r in records),
+        env_disagreements=sum(
+            r.env_success is not None and r.env_success != r.success for r in records
+        ),
     )
 
 
@@ -183,9 +191,14 @@ def fmt_rate(p: Proportion) -> str:
 
 
 def fmt_cost(g: GroupStats) -> str:
-    """``"$1.23"``, with ``"+?"`` when some models have no price."""
+    """``"$1.23"``; ``"≥$1.23"`` when some models have no price (their cost is not counted),
+    ``"unpriced"`` when none has; ``"–"`` when no model was called."""
+    if g.llm_calls == 0 and g.cost_usd == 0 and not g.unpriced_models:
+        return "–"
     text = f"${g.cost_usd:.2f}" if g.cost_usd >= 0.01 or g.cost_usd == 0 else f"${g.cost_usd:.4f}"
-    return text + ("+?" if g.unpriced_models else "")
+    if g.unpriced_models:
+        return f"≥{text}" if g.cost_usd > 0 else "unpriced"
+    return text
 
 
 def fmt_tokens(n: int) -> str:
@@ -224,26 +237,44 @@ def row(g: GroupStats) -> list[str]:
         f"{g.mean_rounds:.2f}",
         str(g.llm_calls),
         str(g.cache_hits),
-        f"{fmt_tokens(g.tokens_in)}/{fmt_tokens(g.tokens_out)}",
+        f"{fmt_tokens(g.tokens_in)}/{fmt_tokens(g.tokens_out)}" if g.llm_calls else "–",
         latency,
         fmt_cost(g),
     ]
 
 
-def _table(title: str, groups: Mapping[str, GroupStats]) -> Table:
+MODEL_COLUMNS = ("LLM calls", "cache", "tok in/out", "latency", "cost")
+"""Columns about model usage, left out of printed tables of runs that called no model."""
+
+
+def _table(title: str, groups: Mapping[str, GroupStats], with_model: bool = True) -> Table:
     table = Table(title=title, title_justify="left")
     table.add_column("group", overflow="fold")
-    for name in COLUMNS:
-        table.add_column(name, justify="right")
+    keep = [i for i, name in enumerate(COLUMNS) if with_model or name not in MODEL_COLUMNS]
+    for i in keep:
+        table.add_column(COLUMNS[i], justify="right")
     for name, g in groups.items():
-        table.add_row(name, *row(g))
+        cells = row(g)
+        table.add_row(name, *(cells[i] for i in keep))
     return table
+
+
+def price_note(summary: Summary) -> str | None:
+    """Where the cost estimates come from, in a sentence (None when no model was called)."""
+    overall = summary.overall
+    if overall.llm_calls == 0 and not overall.unpriced_models:
+        return None
+    source = summary.price_source
+    if source == "the run's manifest.json":
+        source = "the price table saved in the run's manifest.json"
+    return f"costs are estimates from {source}, in USD per 1M tokens; --prices FILE overrides them"
 
 
 def print_summary(summary: Summary, console: Console | None = None) -> None:
     """Print the summary tables and comparison sentences."""
     console = console or Console()
-    console.print(_table("Overall", {"all": summary.overall}))
+    with_model = summary.overall.llm_calls > 0 or bool(summary.overall.unpriced_models)
+    console.print(_table("Overall", {"all": summary.overall}, with_model))
     for title, groups in (
         ("By variant", summary.by_variant),
         ("By family", summary.by_family),
@@ -251,11 +282,28 @@ def print_summary(summary: Summary, console: Console | None = None) -> None:
         ("By scenario", summary.by_scenario),
     ):
         if len(groups) > 1 or title == "By variant":
-            console.print(_table(title, groups))
+            console.print(_table(title, groups, with_model))
     for comparison in summary.comparisons:
         console.print(f"• {comparison.sentence}", highlight=False)
+    if summary.overall.env_judged:
+        o = summary.overall
+        console.print(
+            f"adapter worlds: the env's own is_success disagrees with ours in "
+            f"{o.env_disagreements} of {o.env_judged} episodes"
+        )
+    if not with_model:
+        console.print(
+            "No model was called (oracle or program-file run): model columns left out.", style="dim"
+        )
     if summary.overall.unpriced_models:
-        console.print(f"no price for: {', '.join(summary.overall.unpriced_models)}")
-    console.print(f"prices: {summary.price_source}", style="dim")
+        models = ", ".join(summary.overall.unpriced_models)
+        console.print(
+            f"No price is known for {models}: its cost is not counted (costs shown as ≥ or "
+            "'unpriced'). Give prices with --prices FILE (USD per 1M tokens).",
+            highlight=False,
+        )
+    note = price_note(summary)
+    if note is not None:
+        console.print(note, style="dim", highlight=False)
     for note in summary.warnings:
         console.print(f"warning: {note}", style="yellow")

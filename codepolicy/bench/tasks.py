@@ -70,18 +70,24 @@ class EpisodeTask:
 def select_scenarios(suites: list[str], splits: list[str]) -> list[tuple[str, str]]:
     """(name, source) of the scenarios chosen by ``--suite`` values and ``--split`` filters.
 
-    A suite is a scenario name, a family name, a glob over names (``stack-*``) or a scenario file;
-    no suite means every shipped scenario.
+    A suite is a scenario name, a family name, a glob over names (``stack-*``, ``panda-*``: the
+    adapter worlds' scenarios match too) or a scenario file; no suite means every shipped scenario
+    of our tabletop (adapter worlds need their extras installed, so they are chosen by name).
 
     Raises:
         ValueError: a suite matches nothing, or an unknown split (the message lists the options).
     """
-    from codepolicy.scenario.catalog import list_scenarios, load_scenario, looks_like_path
+    from codepolicy.scenario.catalog import (
+        adapter_scenarios,
+        list_scenarios,
+        load_scenario,
+        looks_like_path,
+    )
 
     for split in splits:
         if split not in SPLITS:
             raise ValueError(f"unknown split '{split}'; choose from: {', '.join(SPLITS)}")
-    catalog = list_scenarios()
+    catalog = [*list_scenarios(), *(adapter_scenarios() if suites else ())]
     chosen: dict[str, tuple[str, Any]] = {}
     for suite in suites or ["*"]:
         if looks_like_path(suite) and Path(suite).exists():

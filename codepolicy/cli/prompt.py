@@ -24,7 +24,7 @@ def prompt(
     """Print the exact messages for SCENARIO's episode and their token count."""
     from codepolicy.envs.backend import BACKENDS, make_world
     from codepolicy.llm.tokens import count_message_tokens, count_tokens
-    from codepolicy.pipeline import load_episode
+    from codepolicy.pipeline import episode_backend, load_episode
     from codepolicy.primitives.perception import PERCEPTION
     from codepolicy.primitives.profiles import get_profile
     from codepolicy.prompts.render import PromptTemplateError, render_prompt
@@ -37,7 +37,7 @@ def prompt(
         episode = load_episode(scenario, seed)
     with json_stdout(json_output) as emit:
         with config_errors():
-            world = make_world(backend)
+            world = make_world(episode_backend(episode, backend))
         try:
             executor = Executor(registry=registry, perception=perception)
             with config_errors():

@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from codepolicy.cli.common import fail
+from codepolicy.cli.console import output_console
 
 if TYPE_CHECKING:
     from codepolicy.bench.record import EpisodeRecord
@@ -30,7 +30,7 @@ def report(
     from codepolicy.bench.report import REPORT_NAME, RebuildError, rebuild
     from codepolicy.bench.summary import SUMMARY_NAME
 
-    console = Console()
+    console = output_console()
     try:
         rebuild(dir, prices_file=prices, console=None if quiet else console)
     except RebuildError as exc:
@@ -58,19 +58,48 @@ def _load(directory: Path) -> list[EpisodeRecord]:
 
 def compare(
     dir1: Path = typer.Argument(..., help="First run directory (A)."),
-    dir2: Path = typer.Argument(..., help="Second run directory (B)."),
+    dir2: Path | None = typer.Argument(
+        None, help="Second run directory (B); without it, compare variants of the first run."
+    ),
+    pair: list[str] | None = typer.Option(
+        None,
+        "--pair",
+        help="VARIANT_A=VARIANT_B: compare A (of DIR1) with B (of DIR2, or of DIR1); repeatable.",
+    ),
     alpha: float = typer.Option(0.05, "--alpha", help="Significance level of the McNemar test."),
     seed: int = typer.Option(0, "--seed", help="Seed of the paired bootstrap."),
 ) -> None:
-    """Compare two runs on their common scenario × seed episodes (McNemar exact test, bootstrap CI)."""
-    from codepolicy.bench.compare import compare_runs, run_labels
+    """Compare runs or variants on their common scenario × seed episodes (McNemar exact test,
+    bootstrap CI). Against an oracle run (reference programs), each variant is compared with the
+    oracle as the upper bound."""
+    from codepolicy.bench.compare import (
+        UPPER_BOUND,
+        compare_runs,
+        compare_variants,
+        compare_within,
+        parse_pairs,
+        run_labels,
+        upper_bound_sentence,
+    )
 
     if not 0 < alpha < 1:
         fail(f"--alpha must be in (0, 1), got {alpha}")
-    records1, records2 = _load(dir1), _load(dir2)
-    label1, label2 = run_labels(dir1, dir2)
     try:
-        comparisons = compare_runs(records1, records2, label1, label2, alpha=alpha, seed=seed)
+        pairs = parse_pairs(pair or [])
+        records1 = _load(dir1)
+        if dir2 is None:
+            if pairs:
+                comparisons = compare_within(records1, pairs, alpha=alpha, seed=seed)
+            else:
+                comparisons = compare_variants(records1, alpha=alpha, seed=seed)
+                if not comparisons:
+                    fail(f"{dir1} has a single variant: give a second run directory to compare")
+        else:
+            records2 = _load(dir2)
+            label1, label2 = run_labels(dir1, dir2)
+            comparisons = compare_runs(
+                records1, records2, label1, label2, pairs=pairs, alpha=alpha, seed=seed
+            )
     except ValueError as exc:
         fail(str(exc))
     table = Table(title="Paired comparison", title_justify="left")
@@ -87,13 +116,14 @@ def compare(
             f"{c.p_value:.4g}",
             f"{c.diff * 100:+.1f} [{c.ci_low * 100:+.1f}, {c.ci_high * 100:+.1f}]",
         )
-    console = Console()
+    console = output_console()
     console.print(table)
     for c in comparisons:
         extra = ""
         if c.unpaired_a or c.unpaired_b:
             extra = f" ({c.unpaired_a} of {c.a} and {c.unpaired_b} of {c.b} unpaired, left out)"
-        typer.echo(c.sentence + extra)
+        text = upper_bound_sentence(c) if c.b == UPPER_BOUND else c.sentence
+        typer.echo(text + extra)
 
 
 def export(
@@ -104,11 +134,24 @@ def export(
     ),
 ) -> None:
     """Export every planning attempt (messages, program, feedback, reward) as JSONL."""
-    from codepolicy.bench.export import write_export
+    from codepolicy.bench.export import count_exportable, write_export
 
     records = _load(dir)
+    found = count_exportable(records, only_success=only_success)
+    why = found.why_empty()
+    if why is not None and found.without_model and not found.not_successful:
+        fail(f"nothing to export from {dir}: {why}")
     try:
         count = write_export(records, out, only_success=only_success)
     except OSError as exc:
         fail(f"cannot write {out}: {exc.strerror or exc}")
     typer.echo(f"wrote {count} attempt{'s' if count != 1 else ''} to {out}")
+    if why is not None:
+        typer.echo(f"(0 attempts: {why})")
+    elif found.without_model or found.not_successful:
+        left = []
+        if found.without_model:
+            left.append(f"{found.without_model} rounds not written by a model")
+        if found.not_successful:
+            left.append(f"{found.not_successful} unsuccessful rounds (--only-success)")
+        typer.echo(f"left out: {', '.join(left)}")

@@ -92,7 +92,7 @@ def serve(
     max_accel: float = typer.Option(2.5, "--max-accel", help="TCP acceleration limit, m/s^2."),
     max_force: float = typer.Option(70.0, "--max-force", help="Gripper force limit, N."),
     heartbeat_timeout: float = typer.Option(
-        0.5,
+        1.0,
         "--heartbeat-timeout",
         help="Halt after this much silence from the controlling client, s.",
     ),
@@ -241,8 +241,22 @@ def keygen(path: Path = typer.Argument(..., help="Key file to create (mode 0600)
     typer.echo(f"wrote a new key to {path}; copy it to the robot server and its clients")
 
 
-def open_world(robot: str | None, key_file: Path | None) -> Any:
-    """The connected remote backend for ``run --backend remote`` (exit 2 on bad input)."""
+def open_world(
+    robot: str | None, key_file: Path | None, confirm: str = "none", max_step: float | None = None
+) -> Any:
+    """The connected, approved remote backend for ``run --backend remote`` (exit 2 on bad input).
+
+    Before any motion it checks that the robot offers what the primitives need, and wraps it in
+    the host-side approvers: clamp to the robot's box, the per-step limit, and ``confirm``.
+    """
+    from codepolicy.robot.approvers import (
+        ApprovedBackend,
+        Approver,
+        ClampToFrame,
+        MaxStep,
+        PersonConfirm,
+    )
+    from codepolicy.robot.compat import compatibility_problems
     from codepolicy.robot.errors import RobotError
     from codepolicy.robot.keys import KeyFileError
     from codepolicy.robot.remote import open_remote
@@ -252,9 +266,32 @@ def open_world(robot: str | None, key_file: Path | None) -> Any:
     check_address(robot)
     if key_file is None:
         fail("--backend remote needs --key-file FILE (the robot server's shared secret)")
+    if confirm not in ("each", "first", "none"):
+        fail(f"--confirm must be each, first or none, got '{confirm}'")
+    if max_step is not None and not max_step > 0:
+        fail(f"--max-step must be a positive number of metres, got {max_step}")
     try:
-        return open_remote(robot, key_file)
+        backend = open_remote(robot, key_file)
     except KeyFileError as exc:
         fail(str(exc))
     except RobotError as exc:
         fail(f"cannot use the robot at {robot}: {exc}")
+    problems = compatibility_problems(backend.client.info)
+    if problems:
+        backend.disconnect()
+        fail(f"the robot at {robot} cannot run these programs: " + "; ".join(problems))
+    if not backend.client.info.get("simulated", False):
+        from codepolicy.cli.doctor import apply_require_jail
+
+        try:
+            apply_require_jail(True)  # a program that can move hardware runs in the full jail
+        except BaseException:
+            backend.disconnect()
+            raise
+    box = backend.client.info["limits"]
+    approvers: list[Approver] = [ClampToFrame(tuple(box["x"]), tuple(box["y"]), tuple(box["z"]))]
+    if max_step is not None:
+        approvers.append(MaxStep(max_step))
+    if confirm != "none":
+        approvers.append(PersonConfirm(confirm, ask=lambda text: input(text)))
+    return ApprovedBackend(backend, approvers)

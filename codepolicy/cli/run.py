@@ -23,6 +23,7 @@ from codepolicy.cli.common import (
 )
 from codepolicy.cli.doctor import REQUIRE_JAIL_HELP, apply_require_jail
 from codepolicy.feedback.model import plain as plain_value
+from codepolicy.feedback.untrusted import one_line
 from codepolicy.llm.base import DEFAULT_MAX_TOKENS, DEFAULT_TIMEOUT_S
 from codepolicy.sandbox.result import CallEvent
 
@@ -35,9 +36,9 @@ if TYPE_CHECKING:
 
 def _step_line(event: CallEvent) -> str:
     args = ", ".join(repr(plain_value(v)) for v in event.args.values())
-    outcome = f"{event.error.code}: {event.error.message}" if event.error else "ok"
+    outcome = f"{event.error.code}: {one_line(event.error.message)}" if event.error else "ok"
     sim = f" [{event.sim_time:.1f} s]" if event.sim_time else ""
-    return f"  step {event.index + 1}: {event.primitive}({args}) -> {outcome}{sim}"
+    return one_line(f"  step {event.index + 1}: {event.primitive}({args}) -> {outcome}{sim}", 2000)
 
 
 def json_report(result: EpisodeResult) -> dict[str, Any]:
@@ -103,6 +104,11 @@ def run(
     require_jail: bool = typer.Option(False, "--require-jail", help=REQUIRE_JAIL_HELP),
     robot: str | None = typer.Option(None, "--robot", help="Robot server (--backend remote)."),
     key_file: Path | None = typer.Option(None, "--key-file", help="Robot server's key file."),
+    confirm: str = typer.Option("none", "--confirm", help="Remote robot: each, first or none."),
+    gate: str | None = typer.Option(None, "--gate", help="Remote robot: twin or none."),
+    max_step: float | None = typer.Option(
+        None, "--max-step", help="Remote robot: longest move, m."
+    ),
 ) -> None:
     """Run one episode of SCENARIO and print the instruction, each step and the feedback.
 
@@ -150,8 +156,6 @@ def run(
         source = read_text_file(program, "program") if program is not None else None
         episode = load_episode(scenario, seed)
         options: dict[str, Any] = {"gui": True} if gui else {}
-        if backend == "remote":
-            options.update(address=robot, key_file=key_file)
         settings = RunSettings(
             planner=chosen,
             backend=episode_backend(episode, backend),
@@ -162,12 +166,73 @@ def run(
             backend_options=options,
         )
         settings.check()
-    code = _execute(settings, episode, planner is None and program is None, video, json_output)
+    world, gate_mode = _remote(backend, episode, chosen, robot, key_file, confirm, max_step, gate)
+    defaulted = planner is None and program is None
+    code = _execute(settings, episode, defaulted, video, json_output, world, gate_mode)
     raise typer.Exit(code)
 
 
+def _remote(
+    backend: str,
+    episode: Episode,
+    planner: str,
+    robot: str | None,
+    key_file: Path | None,
+    confirm: str,
+    max_step: float | None,
+    gate: str | None,
+) -> tuple[Any, str]:
+    """The connected remote world and its gate for ``--backend remote`` (None, "none" otherwise)."""
+    if backend != "remote":
+        if robot or key_file or confirm != "none" or max_step is not None or gate is not None:
+            fail("--robot, --key-file, --confirm, --max-step and --gate need --backend remote")
+        return None, "none"
+    from codepolicy.cli.robot import open_world
+    from codepolicy.envs.roles import World
+
+    if episode.world != "tabletop":
+        fail(f"scenario '{episode.scenario}' runs in the {episode.world} world, not on a robot")
+    raw = open_world(robot, key_file, confirm, max_step)
+    simulated = bool(raw.client.info.get("simulated"))
+    chosen = gate or ("none" if simulated else "twin")
+    if chosen not in ("twin", "none"):
+        raw.disconnect()
+        fail(f"--gate must be twin or none, got '{chosen}'")
+    if chosen == "twin" and planner == "llm":
+        raw.disconnect()
+        fail(
+            "--gate twin runs a fixed program (a file or the oracle); with --planner llm use --gate none"
+        )
+    return World.of(raw), chosen
+
+
+def _gated(pipe: Any, episode: Episode, say: Any) -> EpisodeResult:
+    """Run the fixed program in a digital twin first; on the robot only if the twin passes."""
+    from codepolicy.oracle import oracle_program
+    from codepolicy.pipeline import EpisodeResult
+    from codepolicy.planning.strategies import Round, Solution
+    from codepolicy.robot.gate import twin_gate
+
+    source = pipe.settings.program or oracle_program(episode)
+    say("Gate: running the program in a digital twin first")
+    verdict = twin_gate(episode, source, pipe.world.robot.unwrapped)
+    say(f"Gate: {verdict.reason}")
+    if not verdict.passed:
+        rounds = [Round(0, "twin", source, verdict.twin, executed=False)]
+        return EpisodeResult(episode, Solution(verdict.twin, rounds), "twin-gate", pipe.usage)
+    feedback = pipe.execute(episode, source, reset=False)
+    solution = Solution(feedback, [Round(0, "program", source, feedback)])
+    return EpisodeResult(episode, solution, pipe.planner.name, pipe.usage)
+
+
 def _execute(
-    settings: RunSettings, episode: Episode, defaulted: bool, video: Path | None, json_output: bool
+    settings: RunSettings,
+    episode: Episode,
+    defaulted: bool,
+    video: Path | None,
+    json_output: bool,
+    world: Any = None,
+    gate: str = "none",
 ) -> int:
     from codepolicy.llm.retry import ModelError
     from codepolicy.pipeline import Pipeline
@@ -180,12 +245,18 @@ def _execute(
             say("No planner configured: running the scenario's reference program (oracle).")
         say(f"Instruction: {episode.instruction}")
         say(f"Scenario: {episode.scenario} (seed {episode.seed}, backend {settings.backend})")
-        with config_errors(), Pipeline(settings, on_event=lambda e: say(_step_line(e))) as pipe:
+
+        def live(event: CallEvent) -> None:
+            say(_step_line(event))
+
+        with config_errors(), Pipeline(settings, world=world, on_event=live) as pipe:
             source = getattr(pipe.world.robot.unwrapped, "scene_source", None)
             if source:
                 say(f"Scene knowledge: {source}")
             try:
-                result = pipe.run(episode, video=video)
+                result = (
+                    _gated(pipe, episode, say) if gate == "twin" else pipe.run(episode, video=video)
+                )
             except ModelError as exc:
                 fail(f"model request failed: {exc}")
             except PromptTemplateError as exc:
@@ -195,6 +266,9 @@ def _execute(
                 if json_output:
                     emit(_robot_failure(episode, exc))
                 return EXIT_NOT_ACHIEVED
+            finally:
+                if world is not None:
+                    world.close()
         if settings.planner == "llm":
             for r in result.solution.rounds:
                 what = "dry run" if not r.executed else "ran"

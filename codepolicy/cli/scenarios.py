@@ -12,7 +12,6 @@ Example:
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -21,7 +20,8 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
-from codepolicy.scenario.catalog import list_scenarios, load_scenario
+from codepolicy.cli.console import output_console
+from codepolicy.scenario.catalog import adapter_scenarios, list_scenarios, load_scenario
 from codepolicy.scenario.errors import Problem, SamplingError, ScenarioError, UnknownScenarioError
 from codepolicy.scenario.loader import Scenario, load_family
 from codepolicy.scenario.schema import scenario_json_schema_text
@@ -38,7 +38,7 @@ USAGE_ERROR = 2
 
 
 def _console() -> Console:
-    return Console(width=None if sys.stdout.isatty() else 160, highlight=False)
+    return output_console()
 
 
 def _fail(lines: list[str]) -> typer.Exit:
@@ -55,14 +55,20 @@ def _errors(exc: ScenarioError) -> typer.Exit:
 
 def _entry(scenario: Scenario) -> dict[str, Any]:
     low, high = scenario.object_count_range
+    gym_name, gym_id = scenario.gym_name, scenario.gym_id
+    if scenario.spec.is_adapter:  # the third-party env it runs
+        from codepolicy.envs.adapters.spec import get_spec
+
+        gym_name = gym_id = get_spec(scenario.spec.world).env_id
     return {
+        "world": scenario.spec.world,
         "name": scenario.name,
         "family": scenario.spec.family,
         "split": scenario.attribute_split,
         "attribute_split": scenario.attribute_split,
         "instruction_split": scenario.spec.instruction_split,
-        "gym_name": scenario.gym_name,
-        "gym_id": scenario.gym_id,
+        "gym_name": gym_name,
+        "gym_id": gym_id,
         "difficulty": scenario.spec.difficulty,
         "num_objects": str(low) if low == high else f"{low}-{high}",
         "min_objects": low,
@@ -78,9 +84,10 @@ def list_command(
         bool, typer.Option("--json", help="Print a JSON list instead of a table.")
     ] = False,
 ) -> None:
-    """List every shipped scenario (each family in its seen and unseen attribute split)."""
+    """List every shipped scenario (each family in its seen and unseen attribute split), then the
+    scenarios of adapter worlds (third-party envs)."""
     try:
-        entries = [_entry(s) for s in list_scenarios()]
+        entries = [_entry(s) for s in [*list_scenarios(), *adapter_scenarios()]]
     except ScenarioError as exc:
         raise _errors(exc) from None
     if as_json:
@@ -152,17 +159,31 @@ def show_command(
     )
 
 
-def _validate_one(path: Path, seeds: int) -> list[Problem]:
+def _validate_one(path: Path, seeds: int) -> tuple[list[Problem], list[str]]:
+    """The file's problems, and notes on what a valid file cannot do (no reference program)."""
+    from codepolicy.oracle import oracle_problem
+
     try:
         family = load_family(path)
         for scenario in family.scenarios():
             for seed in range(seeds):
                 scenario.sample(seed)
     except SamplingError as exc:
-        return exc.problems
+        return exc.problems, []
     except ScenarioError as exc:
-        return exc.problems
-    return []
+        return exc.problems, []
+    spec = family.spec
+    if spec.is_adapter:
+        return [], []
+    problem = oracle_problem(spec.oracle_name, spec.variables, spec.family)
+    if problem is None:
+        return [], []
+    return [], [
+        f"{problem}. The oracle planner cannot run it: use `codepolicy run {path} --program "
+        f"FILE` or `--planner llm`; `bench` with --planner oracle refuses it. To add one, write "
+        f"codepolicy/oracle/programs/{spec.oracle_name}.py starting with a '# uses: ...' line "
+        "naming the variables it reads (see docs/scenarios.md)"
+    ]
 
 
 @app.command("validate")
@@ -175,13 +196,15 @@ def validate_command(
     """Check scenario files; print "ok" per valid file, every problem otherwise (exit 2)."""
     failed = False
     for path in files:
-        problems = _validate_one(path, seeds)
+        problems, notes = _validate_one(path, seeds)
         if problems:
             failed = True
             for problem in problems:
                 typer.echo(str(problem), err=True)
         else:
-            typer.echo(f"{path}: ok")
+            typer.echo(f"{path}: ok" + (" (no reference program)" if notes else ""))
+            for note in notes:
+                typer.echo(f"{path}: note: {note}")
     if failed:
         raise typer.Exit(USAGE_ERROR)
 

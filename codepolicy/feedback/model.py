@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, Field
 
+from codepolicy.feedback.untrusted import block, clean, one_line
 from codepolicy.sandbox import codec
 from codepolicy.sandbox.result import CallEvent, ExecutionResult, Status
 from codepolicy.sandbox.vetting import VetReport
@@ -73,6 +74,9 @@ class Feedback(BaseModel):
             "side with ours; None in our own worlds."
         ),
     )
+    idle: str | None = Field(
+        None, description="Why the robot did nothing, when a finished program never moved it."
+    )
     sim_time: float = 0.0
     wall_time: float = 0.0
     jail: list[str] = Field(
@@ -81,16 +85,25 @@ class Feedback(BaseModel):
     )
 
     def to_text(self) -> str:
-        """Compact, deterministic text for a model to replan from."""
-        lines = [f"Instruction: {self.instruction}", f"Status: {self.status.value}"]
+        """Compact, deterministic text for a model to replan from.
+
+        Text that came from the program (its output, exception messages, values in call errors,
+        its source lines) is cleaned of control characters and escapes and kept on its own
+        indented lines (see :mod:`codepolicy.feedback.untrusted`), so it cannot forge the
+        feedback's own lines.
+        """
+        lines = [f"Instruction: {one_line(self.instruction)}", f"Status: {self.status.value}"]
+        if self.idle:
+            lines.append(f"Note: {self.idle}")
         if self.vet is not None and not self.vet.ok:
             lines.append("The program was rejected before running:")
-            lines += [f"  line {p.line}: {p.message}" for p in self.vet.problems]
+            lines += [f"  line {p.line}: {one_line(p.message)}" for p in self.vet.problems]
         if self.error is not None:
             where = f" at line {self.error.line}" if self.error.line else ""
-            lines.append(f"Error{where}: {self.error.type}: {self.error.message}")
+            kind = one_line(self.error.type, 100)
+            lines.append(f"Error{where}: {kind}: {one_line(self.error.message, 2000)}")
             if self.error.source_line:
-                lines.append(f"  {self.error.line} | {self.error.source_line.strip()}")
+                lines.append(f"  {self.error.line} | {one_line(self.error.source_line.strip())}")
         if self.steps:
             lines.append(f"Calls ({len(self.steps)}):")
             lines += [f"  {step_text(e)}" for e in _elide(self.steps)]
@@ -98,25 +111,19 @@ class Feedback(BaseModel):
             f"Task: {'achieved' if self.success else 'not achieved'} (reward {self.reward:.2f})"
         )
         if self.explanation:
-            lines += [f"  {line}" for line in self.explanation.splitlines()]
-        if self.env_success is not None:
-            agree = "agrees" if self.env_success == self.success else "disagrees"
-            lines.append(
-                f"The environment's own success signal: {'yes' if self.env_success else 'no'} "
-                f"({agree})"
-            )
+            lines += [f"  {clean(line)}" for line in self.explanation.splitlines()]
         if self.changes:
             lines.append("What changed:")
-            lines += [f"  {c}" for c in self.changes]
+            lines += [f"  {one_line(c)}" for c in self.changes]
         if self.scene:
             lines.append("Scene now:")
-            lines += [f"  {s}" for s in self.scene]
+            lines += [f"  {one_line(s)}" for s in self.scene]
         if self.output.strip():
             text = self.output.strip()
             if len(text) > MAX_TEXT_OUTPUT:
                 text = text[:MAX_TEXT_OUTPUT] + " …(truncated)"
-            lines.append("Program output:")
-            lines += [f"  {line}" for line in text.splitlines()]
+            lines.append("Program output (quoted):")
+            lines += block(text)
         return "\n".join(lines)
 
 
@@ -162,9 +169,10 @@ def step_text(event: CallEvent | None) -> str:
     args = ", ".join(f"{k}={_short(v)}" for k, v in event.args.items())
     where = f"line {event.line}: " if event.line else ""
     if event.error is not None:
-        return f"{where}{event.primitive}({args}) -> {event.error.code}: {event.error.message}"
+        text = f"{event.primitive}({args}) -> {event.error.code}: {event.error.message}"
+        return where + one_line(text, 1000)
     result = "" if event.result is None else f" -> {_short(event.result)}"
-    return f"{where}{event.primitive}({args}){result}"
+    return where + one_line(f"{event.primitive}({args}){result}", 1000)
 
 
 def status_from(execution: ExecutionResult, success: bool) -> FeedbackStatus:

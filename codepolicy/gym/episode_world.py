@@ -66,13 +66,13 @@ class EpisodeWorld:
     def reset(self, seed: int | None, rng: np.random.Generator) -> SceneState:
         """Sample the episode for ``seed`` (drawn from ``rng`` when None) and reset the scene."""
         from codepolicy.envs.backend import make_world
-        from codepolicy.runner.episode import spawns
+        from codepolicy.runner.episode import spawns, world_kind
         from codepolicy.scenario.sampler import sample_episode
 
         episode_seed = seed if seed is not None else int(rng.integers(2**31 - 1))
         self._episode = sample_episode(self.scenario, episode_seed)
         if self._world is None:
-            self._world = make_world(self.backend_kind)
+            self._world = make_world(world_kind(self._episode, self.backend_kind))
         return self._world.scene.reset(spawns(self._episode), seed=episode_seed)
 
     def close(self) -> None:

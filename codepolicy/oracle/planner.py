@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from importlib import resources
 from typing import Any
 
@@ -53,6 +54,40 @@ def _literal(value: Any) -> str:
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_literal(v) for v in value) + "]"
     raise OracleError(f"cannot write {value!r} as a program literal")
+
+
+def oracle_problem(name: str, variables: Iterable[str], scenario: str) -> str | None:
+    """Why scenario ``scenario`` has no runnable reference program, or None when it has one.
+
+    Args:
+        name: The reference program's name (the scenario's ``oracle``, else its family).
+        variables: Names of the variables the scenario defines.
+        scenario: The scenario's name, for the message.
+
+    Example:
+        >>> oracle_problem("pick-place", ["block", "target"], "pick-place-seen") is None
+        True
+        >>> print(oracle_problem("my-task", [], "my-task-seen"))
+        scenario 'my-task-seen' has no reference program: there is no oracle program named 'my-task'
+    """
+    try:
+        source = oracle_source(name)
+    except OracleError:
+        return (
+            f"scenario '{scenario}' has no reference program: there is no oracle program "
+            f"named '{name}'"
+        )
+    try:
+        needed = uses(source)
+    except OracleError as exc:
+        return f"scenario '{scenario}': reference program '{name}' is unusable: {exc}"
+    missing = [v for v in needed if v not in set(variables)]
+    if missing:
+        return (
+            f"scenario '{scenario}' cannot use reference program '{name}': it needs the "
+            f"variable(s) {', '.join(missing)}, which the scenario does not define"
+        )
+    return None
 
 
 def oracle_program(episode: Episode) -> str:

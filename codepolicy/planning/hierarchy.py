@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from codepolicy.planning.writer import Draft, ProgramWriter
@@ -58,16 +59,22 @@ def looks_like_typo(name: str, registry: Registry) -> bool:
     return best >= TYPO_SIMILARITY or ("_" not in name and best >= TYPO_SIMILARITY_ONE_WORD)
 
 
-def _missing(program: str, registry: Registry) -> list[UndefinedFunction]:
+def _missing(
+    program: str, registry: Registry, defined: Collection[str] = ()
+) -> list[UndefinedFunction]:
     try:
-        return vet_program(program, registry, allow_undefined=True).undefined_functions
+        report = vet_program(program, registry, allow_undefined=True, defined=defined)
     except SyntaxError:
         return []
+    return report.undefined_functions
 
 
-def undefined_functions(program: str, registry: Registry) -> list[str]:
-    """Names of the functions ``program`` calls but nobody defines."""
-    return [u.name for u in _missing(program, registry)]
+def undefined_functions(
+    program: str, registry: Registry, defined: Collection[str] = ()
+) -> list[str]:
+    """Names of the functions ``program`` calls but nobody defines (``defined``: names that exist
+    before it runs, e.g. functions an earlier program of the session defined)."""
+    return [u.name for u in _missing(program, registry, defined)]
 
 
 def function_definitions(source: str, wanted: str) -> str | None:
@@ -89,15 +96,17 @@ def expand_helpers(
     instruction: str,
     scene_lines: list[str],
     max_depth: int = MAX_DEPTH,
+    defined: Collection[str] = (),
 ) -> Expansion:
-    """Write every helper function ``program`` calls but does not define, recursively."""
+    """Write every helper function ``program`` calls but does not define, recursively
+    (``defined``: names that already exist when it runs)."""
     expansion = Expansion(program=program)
     definitions: list[str] = []
     attempted: set[str] = set()
     for _ in range(max_depth):
         pending = [
             u
-            for u in _missing(expansion.program, writer.registry)
+            for u in _missing(expansion.program, writer.registry, defined)
             if u.name not in attempted and not looks_like_typo(u.name, writer.registry)
         ]
         if not pending:
@@ -112,5 +121,5 @@ def expand_helpers(
             definitions.append(found)
             expansion.written.append(missing.name)
         expansion.program = "\n\n".join([*definitions, program]) + "\n"
-    expansion.missing = undefined_functions(expansion.program, writer.registry)
+    expansion.missing = undefined_functions(expansion.program, writer.registry, defined)
     return expansion

@@ -14,7 +14,7 @@ replay, retries), and every helper call is logged as an :class:`LMPCall`.
 from __future__ import annotations
 
 import importlib.resources
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -109,7 +109,12 @@ def helper_messages(helper: str, query: str, context: str, registry: Registry) -
 
 
 def define_missing_functions(
-    program: str, model: Model, registry: Registry, instruction: str, max_depth: int = 2
+    program: str,
+    model: Model,
+    registry: Registry,
+    instruction: str,
+    max_depth: int = 2,
+    defined: Collection[str] = (),
 ) -> str:
     """``program`` with the helper functions it calls but does not define written by ``model``
     (CaP's function generation) and placed before it; unchanged when nothing is missing.
@@ -119,10 +124,11 @@ def define_missing_functions(
         >>> define_missing_functions("say('hi')", None, get_profile("cap"), "greet")  # type: ignore[arg-type]
         "say('hi')"
     """
-    if not undefined_functions(program, registry):
+    if not undefined_functions(program, registry, defined):
         return program
     writer = ProgramWriter(model=model, registry=registry, prompt="cap")
-    return expand_helpers(program, writer, instruction, [], max_depth=max_depth).program
+    expansion = expand_helpers(program, writer, instruction, [], max_depth, defined)
+    return expansion.program
 
 
 @dataclass
@@ -223,9 +229,12 @@ class ModelHelp:
 
     model: Model
 
-    def complete(self, program: str, registry: Registry, instruction: str) -> str:
-        """``program`` with the functions it calls but does not define written by the model."""
-        return define_missing_functions(program, self.model, registry, instruction)
+    def complete(
+        self, program: str, registry: Registry, instruction: str, defined: list[str]
+    ) -> str:
+        """``program`` with the functions it calls but does not define (nor ``defined`` names,
+        which earlier programs of the session left) written by the model."""
+        return define_missing_functions(program, self.model, registry, instruction, defined=defined)
 
     def lmps(
         self,

@@ -54,9 +54,9 @@ class RobotClient:
         *,
         role: str = "control",
         name: str = "codepolicy",
-        connect_timeout: float = 3.0,
-        link_timeout: float = 1.0,
-        heartbeat_interval: float = 0.05,
+        connect_timeout: float = 5.0,
+        link_timeout: float = 2.0,
+        heartbeat_interval: float = 0.1,
     ) -> None:
         self.address, self.key, self.role, self.name = address, key, role, name
         self.connect_timeout = connect_timeout

@@ -13,11 +13,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-import secrets
 import threading
 import time
 from collections import deque
-from dataclasses import dataclass, field
 from typing import Any
 
 import zmq
@@ -29,7 +27,8 @@ from codepolicy.robot.driver import RobotDriver
 from codepolicy.robot.executor import DriverExecutor, Job
 from codepolicy.robot.limits import RobotLimits
 from codepolicy.robot.log import CommandLog
-from codepolicy.robot.protocol import PROTOCOL_VERSION, SERVER, ReplayGuard
+from codepolicy.robot.protocol import PROTOCOL_VERSION, SERVER
+from codepolicy.robot.sessions import Refused, Session, Sessions
 
 INSECURE_KEY = b"codepolicy-insecure-localhost-key"
 """The publicly known key of ``--insecure-localhost`` (loopback only; no real authentication)."""
@@ -37,19 +36,6 @@ INSECURE_KEY = b"codepolicy-insecure-localhost-key"
 
 class ServerError(RuntimeError):
     """The server cannot start with this configuration; the message says why."""
-
-
-@dataclass
-class Session:
-    """One authenticated client."""
-
-    sid: bytes
-    role: str
-    client: str
-    guard: ReplayGuard = field(default_factory=ReplayGuard)
-    rids: dict[int, bytes] = field(default_factory=dict)
-    last_heard: float = field(default_factory=time.monotonic)
-    in_flight: bool = False
 
 
 def check_limits(driver: RobotDriver, limits: RobotLimits) -> None:
@@ -87,7 +73,7 @@ class RobotServer:
         address: str,
         *,
         limits: RobotLimits | None = None,
-        heartbeat_timeout: float = 0.5,
+        heartbeat_timeout: float = 1.0,
         log: CommandLog | None = None,
     ) -> None:
         self.driver = driver
@@ -96,11 +82,8 @@ class RobotServer:
         self.key = key
         self.heartbeat_timeout = heartbeat_timeout
         self.log = log or CommandLog(None, None)
-        self.sessions: dict[bytes, Session] = {}
-        self.controller: bytes | None = None
+        self.sessions = Sessions()
         self.estop = False
-        self._nonces: dict[bytes, float] = {}
-        self._fds: dict[int, set[bytes]] = {}
         self._done: deque[Job] = deque()
         self._wake_r, self._wake_w = os.pipe()
         self._halts: list[tuple[float, str]] = []
@@ -129,7 +112,7 @@ class RobotServer:
         self.log.write("serving", address=self.address, driver=self.driver.name)
         try:
             while not self._closed.is_set() and not (stop is not None and stop.is_set()):
-                ready = dict(poller.poll(10))
+                ready = dict(poller.poll(50))
                 if self._wake_r in ready:
                     os.read(self._wake_r, 4096)
                 while self._done:
@@ -187,107 +170,34 @@ class RobotServer:
         if not isinstance(op, str) or not isinstance(args, dict):
             self._reply(rid, msg, error=(protocol.E_BAD, "op must be a string and a a map"))
             return
-        if op == "hello":
-            self._hello(rid, msg, args)
+        try:
+            if op == "hello":
+                session = self.sessions.open(rid, args)
+                self.log.write(
+                    "session", session=session.sid, role=session.role, client=session.client
+                )
+                result = {"session": session.sid, "nonce": args["nonce"], "role": session.role}
+                self._reply(rid, {**msg, "sid": session.sid}, result={**result, **self._info()})
+                return
+            session = self.sessions.check(rid, msg)
+        except Refused as exc:
+            self.log.write("refused", reason=str(exc), op=op, peer=rid, seq=msg.get("seq"))
+            self._reply(rid, msg, error=(exc.code, str(exc)))
             return
-        session = self.sessions.get(msg.get("sid"))  # type: ignore[arg-type]
-        if session is None:
-            self._reply(
-                rid, msg, error=(protocol.E_EXPIRED, "unknown or expired session; connect again")
-            )
-            return
-        ch, seq = msg.get("ch"), msg.get("seq")
-        if not isinstance(ch, int) or not isinstance(seq, int) or not session.guard.accept(ch, seq):
-            self.log.write(
-                "refused",
-                reason="replayed or out-of-order message",
-                op=op,
-                session=session.sid,
-                seq=seq,
-            )
-            self._reply(
-                rid,
-                msg,
-                error=(
-                    protocol.E_REPLAY,
-                    f"message seq {seq!r} on channel {ch!r} was already used (replay refused)",
-                ),
-            )
-            return
-        bound = session.rids.setdefault(ch, rid)
-        if bound != rid:
-            self._reply(
-                rid,
-                msg,
-                error=(protocol.E_AUTH, "this session channel belongs to another connection"),
-            )
-            return
-        session.last_heard = time.monotonic()
         self._dispatch(rid, session, msg, op, args)
 
     def _track(self, parts: list[zmq.Frame]) -> None:
         """Remember which TCP connection (file descriptor) each routing id arrives on."""
         if len(parts) > 1:
-            fd = parts[1].get(zmq.SRCFD)
-            self._fds.setdefault(int(fd), set()).add(parts[0].bytes)
+            self.sessions.track(parts[0].bytes, int(parts[1].get(zmq.SRCFD)))
 
     def _disconnects(self) -> None:
         """End the sessions of connections that closed (the client process died or left)."""
         while self.monitor.poll(0):
             event = recv_monitor_message(self.monitor)
-            if event["event"] != zmq.EVENT_DISCONNECTED:
-                continue
-            gone = self._fds.pop(int(event["value"]), set())
-            for session in [s for s in self.sessions.values() if gone & set(s.rids.values())]:
-                self._end_session(session, "client disconnected")
-
-    def _hello(self, rid: bytes, msg: dict[str, Any], args: dict[str, Any]) -> None:
-        nonce, ts, role = args.get("nonce"), args.get("ts"), args.get("role", "control")
-        now = time.time()
-        self._nonces = {
-            n: t for n, t in self._nonces.items() if now - t < 2 * protocol.HELLO_WINDOW
-        }
-        if not isinstance(nonce, bytes) or len(nonce) < 16 or not isinstance(ts, (int, float)):
-            self._reply(
-                rid, msg, error=(protocol.E_BAD, "hello needs a 16-byte nonce and a timestamp")
-            )
-            return
-        if abs(now - ts) > protocol.HELLO_WINDOW or nonce in self._nonces:
-            self.log.write("refused", reason="replayed or stale hello", peer=rid)
-            self._reply(
-                rid,
-                msg,
-                error=(protocol.E_REPLAY, "stale or replayed hello refused (check both clocks)"),
-            )
-            return
-        self._nonces[nonce] = now
-        if role not in ("control", "observe"):
-            self._reply(
-                rid, msg, error=(protocol.E_BAD, f"role must be control or observe, got {role!r}")
-            )
-            return
-        if role == "control" and self.controller is not None:
-            other = self.sessions[self.controller]
-            self._reply(
-                rid,
-                msg,
-                error=(
-                    protocol.E_BUSY,
-                    f"the robot is controlled by another client ({other.client}); connect read-only or wait",
-                ),
-            )
-            return
-        session = Session(secrets.token_bytes(16), role, str(args.get("client", "?"))[:100])
-        session.rids[protocol.COMMAND] = rid
-        self.sessions[session.sid] = session
-        if role == "control":
-            self.controller = session.sid
-        self.log.write("session", session=session.sid, role=role, client=session.client)
-        self._reply(
-            rid,
-            {**msg, "sid": session.sid},
-            result={"session": session.sid, "nonce": nonce, "role": role, **self._info()},
-        )
+            if event["event"] == zmq.EVENT_DISCONNECTED:
+                for session in self.sessions.disconnected(int(event["value"])):
+                    self._end_session(session, "client disconnected")
 
     def _info(self) -> dict[str, Any]:
         info = self.driver.info
@@ -319,7 +229,7 @@ class RobotServer:
         elif op == "bye":
             self._reply(rid, msg, result={})
             self._end_session(session, "client said goodbye")
-        elif session.sid != self.controller:
+        elif not self.sessions.is_controller(session):
             self._reply(
                 rid,
                 msg,
@@ -433,7 +343,7 @@ class RobotServer:
             "moving": s.moving,
             "joints": list(s.joints),
             "estop": self.estop,
-            "controlled": self.controller is not None,
+            "controlled": self.sessions.controller is not None,
         }
 
     # ------------------------------------------------------------------ halting
@@ -442,19 +352,14 @@ class RobotServer:
         self.executor.halt()
 
     def _end_session(self, session: Session, reason: str) -> None:
-        self.sessions.pop(session.sid, None)
-        if session.sid == self.controller:
-            self.controller = None
+        if self.sessions.end(session):
             self._halt(f"controlling client {session.client}: {reason}")
         self.log.write("session_end", session=session.sid, reason=reason)
 
     def _watchdog(self) -> None:
-        now = time.monotonic()
-        for session in list(self.sessions.values()):
-            if now - session.last_heard > self.heartbeat_timeout:
-                self._end_session(
-                    session, f"no message for {self.heartbeat_timeout} s (missed heartbeats)"
-                )
+        for session in self.sessions.silent(self.heartbeat_timeout):
+            reason = f"no message for {self.heartbeat_timeout} s (missed heartbeats)"
+            self._end_session(session, reason)
         held = self.executor.halted_at
         if held is not None and self._halts and not self.executor.busy:
             for requested, reason in self._halts:

@@ -21,9 +21,10 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from codepolicy.envs.roles import ObjectSpawn, World
+from codepolicy.envs.roles import ObjectSpawn, World, as_world
 from codepolicy.envs.state import SceneState
 from codepolicy.errors import ConfigError
+from codepolicy.feedback.idle import idle_note
 from codepolicy.feedback.model import ErrorReport, Feedback, status_from
 from codepolicy.feedback.scene import describe_changes, describe_scene
 from codepolicy.primitives.cap_lmps import HelperLMPs
@@ -32,7 +33,9 @@ from codepolicy.primitives.default import DEFAULT
 from codepolicy.primitives.perception import Perception, make_perception, perceived_scene
 from codepolicy.primitives.registry import Registry
 from codepolicy.runner.host import Budget, EpisodeHost
+from codepolicy.runner.state import ProgramState
 from codepolicy.sandbox.layers import active_layers
+from codepolicy.sandbox.layers import for_backend as jail_for_backend
 from codepolicy.sandbox.limits import SandboxLimits
 from codepolicy.sandbox.result import CallEvent, ErrorKind, ExecutionResult, ProgramError, Status
 from codepolicy.sandbox.session import Session
@@ -46,8 +49,11 @@ class ProgramHelp(Protocol):
     """What a model adds to a run (:class:`codepolicy.planning.lmp.ModelHelp`): Code as Policies'
     function generation before the run, and helper LMPs during it."""
 
-    def complete(self, program: str, registry: Registry, instruction: str) -> str:
-        """``program`` with the functions it calls but does not define written."""
+    def complete(
+        self, program: str, registry: Registry, instruction: str, defined: list[str]
+    ) -> str:
+        """``program`` with the functions it calls but does not define (nor ``defined`` names)
+        written."""
         ...
 
     def lmps(self, registry: Registry, dispatch: Any, seed: int) -> HelperLMPs | None:
@@ -82,7 +88,7 @@ def perceive(world: World, perception: Perception) -> SceneState:
 def run_program(
     episode: Episode,
     program: str,
-    world: World,
+    world: World | Any,
     *,
     registry: Registry = DEFAULT,
     perception: str = "privileged",
@@ -93,13 +99,15 @@ def run_program(
     before_run: Callable[[], None] | None = None,
     pause_on_failure: bool = False,
     helpers: ProgramHelp | None = None,
+    state: ProgramState | None = None,
 ) -> Feedback:
     """Reset the world to ``episode``, run ``program`` in the sandbox, judge the final scene.
 
     Args:
         episode: The concrete episode (objects, instruction, success condition, budget).
         program: Python source written against ``registry``.
-        world: The world; its robot is already guarded.
+        world: The world (its robot is guarded), or one object playing both roles (made into a
+            world with :meth:`~codepolicy.envs.roles.World.of`).
         registry: The primitives the program may call (a profile).
         perception: Perception kind the primitives and the feedback use.
         perception_options: Options of that kind (``noise_std`` for ``noisy``).
@@ -113,8 +121,12 @@ def run_program(
         helpers: Writes the functions the program calls but nobody defined (Code as Policies'
             function generation), and serves the profile's helper LMPs (``parse_position`` and
             friends) while the program runs; without it those fail with ``ModelRequired``.
+        state: The variables and functions earlier programs of the same session left; the
+            program starts with them and leaves its own there (see
+            :func:`codepolicy.planning.instructions.run_programs`).
     """
     started = time.perf_counter()
+    world = as_world(world)
     if episode.world != "tabletop" and world.name != episode.world:
         raise ConfigError(
             f"episode of '{episode.scenario}' runs in the adapter world '{episode.world}', "
@@ -128,16 +140,25 @@ def run_program(
         before_run()
     ctx = PrimitiveContext(robot=world.robot, perception=seen, frame=world.frame)
     host = EpisodeHost(ctx, Budget(episode.budget.max_calls, episode.budget.max_sim_seconds))
+    state = state if state is not None else ProgramState()
+    carry = dict(state.variables)
+    if registry.context is not None:
+        carry.update(registry.context([d.name for d in seen.detect()]))
     if helpers is not None:
-        program = helpers.complete(program, registry, episode.instruction)
+        program = helpers.complete(
+            program, registry, episode.instruction, defined=[*state.functions(), *carry]
+        )
         ctx.lmps = helpers.lmps(registry, host.dispatch, episode.seed)
     with Session(
         program,
         registry,
         host.dispatch,
-        limits=limits or default_limits(episode),
+        limits=jail_for_backend(limits or default_limits(episode), world.robot.unwrapped),
         seed=episode.seed,
         after_call=on_event,
+        carry=carry,
+        prelude=state.prelude(),
+        keep=True,
     ) as session:
         failed: CallEvent | None = None
         if pause_on_failure:
@@ -147,7 +168,17 @@ def run_program(
                     session.abort()
                     break
         execution = session.run() if failed is None else _paused(session, failed)
-    return judge(episode, execution, world, seen, initial, ctx.said, started)
+    state.update(program, execution.kept)
+    feedback = judge(episode, execution, world, seen, initial, ctx.said, started)
+    moving = {spec.name for spec in registry if spec.moves_robot}
+    note = idle_note(
+        program,
+        execution.events,
+        moving=moving,
+        succeeded=feedback.success,
+        completed=execution.ok,
+    )
+    return feedback.model_copy(update={"idle": note}) if note else feedback
 
 
 def _paused(session: Session, failed: CallEvent) -> ExecutionResult:

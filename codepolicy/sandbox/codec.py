@@ -29,6 +29,17 @@ import numpy as np
 MARKER = "$cp"
 MAX_DEPTH = 32
 MAX_ARRAY_BYTES = 64 * 1024 * 1024
+MAX_DIM = 1_000_000
+"""Largest length of one array dimension."""
+MAX_NDIM = 8
+MAX_ELEMENTS = 1_000_000
+"""Element budget of one decoded value tree: array cells (an empty dimension counts as 1, so
+``np.zeros((10**7, 0))`` costs 10**7), list/tuple/dict items and strings each count."""
+MAX_CALL_ELEMENTS = 20_000
+"""Element budget of the arguments of one primitive call (decoded and validated on the host):
+a call's arguments are positions, names and small arrays; more is an amplification attempt."""
+MAX_STRING = 100_000
+"""Longest string (characters) in a decoded value."""
 _ALLOWED_DTYPE_KINDS = frozenset("biuf")
 
 
@@ -164,14 +175,34 @@ def encode_value(value: Any, depth: int = 0) -> Any:
     raise CodecError(f"values of type {type(value).__name__} cannot be passed")
 
 
-def _decode_array(data: dict[str, Any], writable: bool) -> np.ndarray:
+class Budget:
+    """What one decode may still build (shared by all arguments of one call)."""
+
+    __slots__ = ("left", "limit")
+
+    def __init__(self, elements: int = MAX_ELEMENTS) -> None:
+        self.left = elements
+        self.limit = elements
+
+    def take(self, n: int) -> None:
+        """Spend ``n`` elements.
+
+        Raises:
+            CodecError: the budget is exhausted.
+        """
+        self.left -= n
+        if self.left < 0:
+            raise CodecError(f"value too large: more than {self.limit} elements in total")
+
+
+def _decode_array(data: dict[str, Any], writable: bool, budget: Budget) -> np.ndarray:
     if set(data) != {MARKER, "dtype", "shape", "b64"}:
         raise CodecError("malformed ndarray")
     dtype_text, shape, b64 = data["dtype"], data["shape"], data["b64"]
     if not isinstance(dtype_text, str) or not isinstance(b64, str) or not isinstance(shape, list):
         raise CodecError("malformed ndarray")
-    if len(dtype_text) > 8 or len(shape) > 8:
-        raise CodecError("malformed ndarray")
+    if len(dtype_text) > 8 or len(shape) > MAX_NDIM:
+        raise CodecError(f"malformed ndarray (at most {MAX_NDIM} dimensions)")
     try:
         dtype = np.dtype(dtype_text)
     except TypeError:
@@ -180,6 +211,9 @@ def _decode_array(data: dict[str, Any], writable: bool) -> np.ndarray:
         raise CodecError(f"dtype {dtype_text!r} not allowed")
     if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape):
         raise CodecError("bad ndarray shape")
+    if any(n > MAX_DIM for n in shape):
+        raise CodecError(f"ndarray dimension longer than {MAX_DIM}")
+    budget.take(math.prod(max(n, 1) for n in shape))
     count = math.prod(shape)
     if count * dtype.itemsize > MAX_ARRAY_BYTES or len(b64) > MAX_ARRAY_BYTES * 2:
         raise CodecError("ndarray too large")
@@ -195,8 +229,14 @@ def _decode_array(data: dict[str, Any], writable: bool) -> np.ndarray:
     return arr  # frombuffer over bytes: already read-only
 
 
-def decode_value(data: Any, *, records_as_dicts: bool = False, depth: int = 0) -> Any:
-    """Decode data made by :func:`encode_value`.
+def decode_value(
+    data: Any,
+    *,
+    records_as_dicts: bool = False,
+    depth: int = 0,
+    budget: Budget | None = None,
+) -> Any:
+    """Decode data made by :func:`encode_value`, within size limits.
 
     Args:
         data: Parsed JSON.
@@ -204,33 +244,41 @@ def decode_value(data: Any, *, records_as_dicts: bool = False, depth: int = 0) -
             pydantic can validate them against a primitive's parameter types. Worker side (false):
             rebuild them as :class:`Record` objects; arrays are then read-only.
         depth: Current nesting depth (internal).
+        budget: Element budget shared across several calls (default: a fresh one).
 
     Raises:
-        CodecError: malformed or oversized data.
+        CodecError: malformed or oversized data (depth, dimensions, elements, string length).
     """
+    return _decode(data, records_as_dicts, depth, budget or Budget())
+
+
+def _decode(data: Any, as_dicts: bool, depth: int, budget: Budget) -> Any:
     if depth > MAX_DEPTH:
-        raise CodecError("value is nested too deeply")
-    if data is None or isinstance(data, (bool, int, float, str)):
+        raise CodecError(f"value is nested too deeply (more than {MAX_DEPTH} levels)")
+    budget.take(1)
+    if isinstance(data, str):
+        if len(data) > MAX_STRING:
+            raise CodecError(f"string longer than {MAX_STRING} characters")
+        return data
+    if data is None or isinstance(data, (bool, int, float)):
         return data
     if isinstance(data, list):
-        return [decode_value(v, records_as_dicts=records_as_dicts, depth=depth + 1) for v in data]
+        budget.take(len(data))
+        return [_decode(v, as_dicts, depth + 1, budget) for v in data]
     if not isinstance(data, dict):
         raise CodecError(f"unexpected JSON type {type(data).__name__}")
+    budget.take(len(data))
     kind = data.get(MARKER)
     if kind is None:
-        return {
-            str(k): decode_value(v, records_as_dicts=records_as_dicts, depth=depth + 1)
-            for k, v in data.items()
-        }
+        return {_key(k): _decode(v, as_dicts, depth + 1, budget) for k, v in data.items()}
     if kind == "ndarray":
-        return _decode_array(data, writable=records_as_dicts)
+        return _decode_array(data, as_dicts, budget)
     if kind == "tuple":
         items = data.get("items")
         if set(data) != {MARKER, "items"} or not isinstance(items, list):
             raise CodecError("malformed tuple")
-        return tuple(
-            decode_value(v, records_as_dicts=records_as_dicts, depth=depth + 1) for v in items
-        )
+        budget.take(len(items))
+        return tuple(_decode(v, as_dicts, depth + 1, budget) for v in items)
     if kind == "record":
         type_name, fields = data.get("type"), data.get("fields")
         if (
@@ -240,23 +288,65 @@ def decode_value(data: Any, *, records_as_dicts: bool = False, depth: int = 0) -
             or len(type_name) > 100
         ):
             raise CodecError("malformed record")
-        decoded = {
-            str(k): decode_value(v, records_as_dicts=records_as_dicts, depth=depth + 1)
-            for k, v in fields.items()
-        }
-        return decoded if records_as_dicts else Record(type_name, decoded)
+        budget.take(len(fields))
+        decoded = {_key(k): _decode(v, as_dicts, depth + 1, budget) for k, v in fields.items()}
+        return decoded if as_dicts else Record(type_name, decoded)
     if kind == "dict":
         items = data.get("items")
         if set(data) != {MARKER, "items"} or not isinstance(items, list):
             raise CodecError("malformed dict")
+        budget.take(len(items))
         out: dict[Any, Any] = {}
         for pair in items:
             if not isinstance(pair, list) or len(pair) != 2:
                 raise CodecError("malformed dict item")
-            key = decode_value(pair[0], records_as_dicts=records_as_dicts, depth=depth + 1)
+            key = _decode(pair[0], as_dicts, depth + 1, budget)
             try:
-                out[key] = decode_value(pair[1], records_as_dicts=records_as_dicts, depth=depth + 1)
+                out[key] = _decode(pair[1], as_dicts, depth + 1, budget)
             except TypeError:
                 raise CodecError("unhashable dict key") from None
         return out
-    raise CodecError(f"unknown marker {kind!r}")
+    raise CodecError(f"unknown marker {str(kind)[:40]!r}")
+
+
+def _key(key: Any) -> str:
+    text = str(key)
+    if len(text) > MAX_STRING:
+        raise CodecError(f"string longer than {MAX_STRING} characters")
+    return text
+
+
+def check_size(data: Any, budget: Budget | None = None, depth: int = 0) -> None:
+    """Check encoded ``data`` against the decode limits without building anything.
+
+    The worker calls this before sending a call, so a program passing an oversized value gets a
+    catchable error instead of the host treating the message as a protocol violation.
+
+    Raises:
+        CodecError: the value would be refused by :func:`decode_value`.
+    """
+    budget = budget or Budget()
+    if depth > MAX_DEPTH:
+        raise CodecError(f"value is nested too deeply (more than {MAX_DEPTH} levels)")
+    budget.take(1)
+    if isinstance(data, str):
+        if len(data) > MAX_STRING:
+            raise CodecError(f"string longer than {MAX_STRING} characters")
+    elif isinstance(data, list):
+        budget.take(len(data))
+        for item in data:
+            check_size(item, budget, depth + 1)
+    elif isinstance(data, dict):
+        if data.get(MARKER) == "ndarray":
+            shape = data.get("shape") or []
+            if len(shape) > MAX_NDIM or any(n > MAX_DIM for n in shape):
+                raise CodecError(
+                    f"array shape {tuple(shape)} too large (at most {MAX_NDIM} dimensions "
+                    f"of at most {MAX_DIM})"
+                )
+            budget.take(math.prod(max(int(n), 1) for n in shape))
+            return
+        budget.take(len(data))
+        for key, value in data.items():
+            check_size(key, budget, depth + 1)
+            check_size(value, budget, depth + 1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,6 +34,17 @@ class DispatchResult:
     value: Any = None
     sim_time: float | None = None
     info: dict[str, Any] = field(default_factory=dict)
+
+
+MAX_MESSAGE = 500
+"""Longest error message built from program values that the host passes on."""
+
+
+def truncate(text: str, limit: int = MAX_MESSAGE) -> str:
+    """``text`` cut to ``limit`` characters, saying how much was cut."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text) - limit} more characters)"
 
 
 def json_safe(value: Any) -> Any:
@@ -89,12 +101,16 @@ def execute_call(
     dispatcher: Dispatcher,
     before_call: BeforeCall | None,
     on_output: Callable[[dict[str, Any]], None] | None = None,
+    timings: dict[str, float] | None = None,
 ) -> dict[str, Any] | Halt:
     """Validate and run one call on the host; fill ``event``; return the reply for the worker.
 
     A :class:`PrimitiveError` (including invalid arguments) becomes a ``raise`` reply the program
-    can catch; a :class:`ProgramHalt` or any other exception becomes a :class:`Halt`.
+    can catch; a :class:`ProgramHalt` or any other exception becomes a :class:`Halt`. Messages
+    built from program values are truncated to :data:`MAX_MESSAGE` characters. ``timings`` gets
+    ``"dispatch"``: the seconds spent in the hook and dispatcher (the rest is validation).
     """
+    timings = timings if timings is not None else {}
     try:
         checked = spec.validate_args(args, kwargs)
         event.args = json_safe(checked)
@@ -102,7 +118,11 @@ def execute_call(
             before_call(spec, checked)
         if on_output is not None:
             on_output(checked)
-        outcome = dispatcher(spec, checked)
+        started = time.perf_counter()
+        try:
+            outcome = dispatcher(spec, checked)
+        finally:
+            timings["dispatch"] = time.perf_counter() - started
         if isinstance(outcome, DispatchResult):
             event.sim_time = outcome.sim_time
             event.info = dict(outcome.info)
@@ -111,10 +131,11 @@ def execute_call(
         event.result = encoded
         return {"type": "return", "value": encoded}
     except PrimitiveError as exc:
-        event.error = CallError(code=exc.code, message=str(exc))
-        return {"type": "raise", "code": exc.code, "message": str(exc)}
+        message = truncate(str(exc))
+        event.error = CallError(code=exc.code, message=message)
+        return {"type": "raise", "code": exc.code, "message": message}
     except ProgramHalt as exc:
-        event.error = CallError(code=exc.code, message=str(exc))
+        event.error = CallError(code=exc.code, message=truncate(str(exc)))
         status = (
             Status.budget_exceeded
             if isinstance(exc, BudgetExceeded)
@@ -123,7 +144,7 @@ def execute_call(
         error = ProgramError(
             kind=ErrorKind.halt,
             type=type(exc).__name__,
-            message=str(exc),
+            message=truncate(str(exc)),
             line=event.line,
             source_line=event.source_line,
         )

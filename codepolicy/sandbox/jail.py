@@ -7,8 +7,8 @@ Layers, each applied where the kernel allows and recorded with the reason when n
 * ``pid_ns``, ``net_ns``, ``ipc_ns``, ``mount_ns``, ``uts_ns``: fresh namespaces. The worker is
   process 1 of its PID namespace, so when it ends the kernel kills everything it started; the new
   network namespace has no interface up (not even loopback).
-* ``filesystem``: in the mount namespace the root becomes an empty read-only tmpfs (``pivot_root``
-  onto the worker's empty directory); the host's files are not in the view at all.
+* ``filesystem``: in the mount namespace the root becomes an empty read-only tmpfs mounted on the
+  worker's empty directory (``chroot``); the host's files are not in the view at all.
 * ``uid_drop``: running as root, the worker becomes ``nobody`` with no supplementary groups.
 * ``user_ns``: a fresh user namespace (so nothing the worker owns maps to a real user), then every
   capability dropped.
@@ -58,7 +58,6 @@ _CLONE = {
 }
 _MS_RDONLY, _MS_NOSUID, _MS_NODEV, _MS_NOEXEC = 1, 2, 4, 8
 _MS_REMOUNT, _MS_BIND, _MS_REC, _MS_PRIVATE = 32, 4096, 16384, 1 << 18
-_MNT_DETACH = 2
 _PR_SET_PDEATHSIG, _PR_SET_DUMPABLE, _PR_CAPBSET_DROP, _PR_SET_NO_NEW_PRIVS = 1, 4, 24, 38
 _CAP_VERSION_3 = 0x20080522
 
@@ -92,10 +91,6 @@ class _Libc:
     def prctl(self, option: int, arg: int) -> None:
         result = self.lib.prctl(ctypes.c_int(option), ctypes.c_ulong(arg), 0, 0, 0)
         self.check(result, f"prctl({option})")
-
-    def pivot_root(self, nr: int) -> None:
-        self.check(self.lib.syscall(ctypes.c_long(nr), b".", b"."), "pivot_root")
-        self.check(self.lib.umount2(b".", ctypes.c_int(_MNT_DETACH)), "umount old root")
 
     def drop_capabilities(self) -> None:
         for cap in range(64):
@@ -162,29 +157,38 @@ def preload() -> None:
     for module in ("pyseccomp", "landlock"):
         with contextlib.suppress(Exception):
             __import__(module)
+    with contextlib.suppress(Exception):
+        from codepolicy.sandbox import syscalls
+
+        syscalls.prebuild()
 
 
-def _empty_root(libc: _Libc, layers: Layers, cwd: str) -> None:
-    """Make the (empty) working directory an empty read-only tmpfs and the root of the view."""
-    try:
-        from pyseccomp import Arch, resolve_syscall
-
-        nr = int(resolve_syscall(Arch.NATIVE, "pivot_root"))
-    except Exception as exc:  # no libseccomp to name the syscall
-        layers["filesystem"] = _off(f"cannot resolve pivot_root: {exc}"[:200])
-        return
+def _mount_empty(libc: _Libc, layers: Layers, cwd: str) -> bool:
+    """Mount an empty read-only tmpfs on the (empty) working directory and enter it."""
     try:
         libc.mount(None, "/", None, _MS_REC | _MS_PRIVATE)
-        flags = _MS_NOSUID | _MS_NODEV | _MS_NOEXEC
+        flags = _MS_NOSUID | _MS_NODEV | _MS_NOEXEC | _MS_RDONLY
         libc.mount("tmpfs", cwd, "tmpfs", flags)
         os.chdir(cwd)
-        libc.pivot_root(nr)
-        os.chdir("/")
-        libc.mount(None, "/", None, _MS_REMOUNT | _MS_BIND | _MS_RDONLY | flags)
     except OSError as exc:
         layers["filesystem"] = _off(_errno_reason(exc))
-        with contextlib.suppress(OSError):
-            os.chdir(cwd)
+        return False
+    return True
+
+
+def _chroot_here(layers: Layers) -> None:
+    """Make the tmpfs entered by :func:`_mount_empty` the root of the view.
+
+    ``chroot`` rather than ``pivot_root`` plus a lazy unmount of the old root: that unmount waits
+    for an RCU grace period (2-12 ms per worker here). The old tree stays in the namespace but is
+    unreachable: the root is the tmpfs, no descriptor points outside, and ``chroot``, ``mount``
+    and ``umount`` are denied by seccomp and by the dropped capabilities.
+    """
+    try:
+        os.chroot(".")
+        os.chdir("/")
+    except OSError as exc:
+        layers["filesystem"] = _off(_errno_reason(exc))
         return
     layers["filesystem"] = (True, "empty read-only root; the host's files are not in the view")
 
@@ -265,13 +269,14 @@ def enter(cwd: str) -> Layers:
         layers["uid_drop"] = (True, f"not root (uid {os.geteuid()})")
         _user_namespace(libc, layers, 0)
         _namespaces(libc, layers, others)
-    if layers["mount_ns"][0]:
-        _empty_root(libc, layers, cwd)
-    else:
+    mounted = layers["mount_ns"][0] and _mount_empty(libc, layers, cwd)
+    if not layers["mount_ns"][0]:
         layers["filesystem"] = _off("no mount namespace (see mount_ns)")
     if os.geteuid() == 0:
         _drop_uid(layers)
-        _user_namespace(libc, layers, 0)
+        _user_namespace(libc, layers, 0)  # before chroot: a chrooted process cannot create one
+    if mounted:
+        _chroot_here(layers)
     try:
         libc.drop_capabilities()
         layers["capabilities"] = (True, "none (bounding set emptied)")

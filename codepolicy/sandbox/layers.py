@@ -59,6 +59,19 @@ def probe(pool: Any = None, timeout: float = 10.0) -> Layers:
         worker.close()
 
 
+REAL_ROBOT_BACKENDS = frozenset({"remote"})
+"""Backend names that drive real hardware: programs for them always need the full jail."""
+
+
+def for_backend(limits: Any, backend: Any) -> Any:
+    """``limits`` with ``require_jail`` set when ``backend`` drives a real robot (its name is in
+    :data:`REAL_ROBOT_BACKENDS` or it has a true ``requires_jail`` attribute)."""
+    name = getattr(backend, "name", "")
+    if name in REAL_ROBOT_BACKENDS or getattr(backend, "requires_jail", False):
+        return limits.model_copy(update={"require_jail": True})
+    return limits
+
+
 def describe(layers: dict[str, Any]) -> list[str]:
     """One line per layer: ``on``/``off``, name, and what it is or why it is off."""
     lines = []

@@ -74,6 +74,8 @@ PRIMITIVE_ERROR_NAMES: tuple[str, ...] = (
     "CollisionError",
     "NotHolding",
     "AlreadyHolding",
+    "ModelRequired",
+    "HelperFailed",
 )
 """Names of the catchable primitive errors (``codepolicy.primitives.errors.CATCHABLE_ERRORS``)."""
 
@@ -121,8 +123,36 @@ SAFE_BUILTIN_FUNCTIONS: tuple[str, ...] = (
 
 SAFE_CONSTANTS: tuple[str, ...] = ("True", "False", "None")
 
+SHAPELY_GEOMETRY_NAMES: tuple[str, ...] = (
+    "Point",
+    "MultiPoint",
+    "LineString",
+    "MultiLineString",
+    "LinearRing",
+    "Polygon",
+    "MultiPolygon",
+    "GeometryCollection",
+    "box",
+)
+"""Shapely geometry constructors bound in every program (Code as Policies' shape code calls them
+unqualified, as its prompts import ``*`` from ``shapely.geometry``)."""
+SHAPELY_AFFINITY_NAMES: tuple[str, ...] = (
+    "affine_transform",
+    "rotate",
+    "scale",
+    "skew",
+    "translate",
+)
+"""Shapely's affine transforms, bound unqualified and as ``affinity.<name>``."""
+SHAPE_NAMES: tuple[str, ...] = (*SHAPELY_GEOMETRY_NAMES, *SHAPELY_AFFINITY_NAMES, "affinity")
+"""Every shape name a program may use without importing it."""
+
 SAFE_BUILTIN_NAMES: frozenset[str] = frozenset(
-    SAFE_BUILTIN_FUNCTIONS + SAFE_EXCEPTION_NAMES + PRIMITIVE_ERROR_NAMES + SAFE_CONSTANTS
+    SAFE_BUILTIN_FUNCTIONS
+    + SAFE_EXCEPTION_NAMES
+    + PRIMITIVE_ERROR_NAMES
+    + SAFE_CONSTANTS
+    + SHAPE_NAMES
 )
 """Every name a program may use without defining it (besides primitives and preloaded modules)."""
 
@@ -252,6 +282,20 @@ BANNED_ATTRIBUTES: frozenset[str] = frozenset(
         "show_config",
         "show_runtime",
         "get_include",
+        # numpy internals: memory layout, raw buffers, views over other memory
+        "strides",
+        "flags",
+        "data",
+        "base",
+        "view",
+        "itemset",
+        "newbyteorder",
+        "getfield",
+        "setfield",
+        "resize",
+        "byteswap",
+        "as_strided",
+        "from_dlpack",
         # common module-level escapes (defence in depth: these modules are not importable)
         "system",
         "popen",
@@ -261,6 +305,9 @@ BANNED_ATTRIBUTES: frozenset[str] = frozenset(
     }
 )
 """Attribute names that are refused on any object, whatever its type."""
+
+BANNED_KEYWORDS: frozenset[str] = frozenset({"buffer", "strides", "offset", "like"})
+"""Keyword arguments refused in any call (numpy constructors over raw memory or other types)."""
 
 FORMAT_METHODS: frozenset[str] = frozenset({"format", "format_map"})
 """String methods whose format fields could walk attributes; checked specially."""

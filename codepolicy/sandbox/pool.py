@@ -30,6 +30,8 @@ from codepolicy.sandbox.zygote import ForkHandle, Zygote, ZygoteError
 
 WORKER_MODULE = "codepolicy.sandbox.worker"
 _STDERR_CAP = 16_384
+_MAX_WAIT = 7 * 86_400.0
+"""Longest single wait on a worker pipe (an unbounded limit still waits finitely)."""
 
 
 def worker_env(jail: bool = True, testing: bool = False) -> dict[str, str]:
@@ -146,7 +148,7 @@ class WorkerProcess:
 
         The write never blocks indefinitely: a worker that stops reading cannot hang the host.
         """
-        deadline = time.perf_counter() + timeout
+        deadline = time.perf_counter() + min(max(timeout, 0.0), _MAX_WAIT)
         view = memoryview(data)
         try:
             while view:
@@ -174,7 +176,7 @@ class WorkerProcess:
         Raises:
             ProtocolViolation: a line longer than ``max_bytes``.
         """
-        deadline = time.perf_counter() + max(timeout, 0.0)
+        deadline = time.perf_counter() + min(max(timeout, 0.0), _MAX_WAIT)
         while True:
             idx = self._buffer.find(b"\n")
             if idx >= 0:

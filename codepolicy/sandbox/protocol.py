@@ -52,6 +52,9 @@ class DoneMsg(_Msg):
     """The program ran to its end."""
 
     type: Literal["done"]
+    kept: dict[Annotated[str, Field(max_length=200)], Any] = Field(
+        default_factory=dict, max_length=1000, description="Variables a session keeps (codec form)."
+    )
 
 
 class ErrorMsg(_Msg):

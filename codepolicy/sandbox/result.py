@@ -111,6 +111,11 @@ class ExecutionResult(BaseModel):
         default_factory=dict,
         description="The worker's OS jail layers: name -> (active, what it is or why it is off).",
     )
+    kept: dict[str, Any] = Field(
+        default_factory=dict,
+        exclude=True,
+        description="The program's variables at its end, when its session keeps them (decoded).",
+    )
 
     @property
     def ok(self) -> bool:

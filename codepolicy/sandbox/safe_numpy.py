@@ -48,22 +48,30 @@ class Facade:
         return sorted(self._names)
 
 
+REAL_NDARRAY: type = np.ndarray
+"""The real array type; never reachable from the stand-in (no attribute of it holds it)."""
+
+
 class _InstanceCheckMeta(type):
     """Metaclass making a stand-in class answer ``isinstance`` like a real numpy type."""
 
-    real: type
-
     def __instancecheck__(cls, obj: object) -> bool:
-        return isinstance(obj, cls.real)
+        return isinstance(obj, REAL_NDARRAY)
 
     def __call__(cls, *args: Any, **kwargs: Any) -> Any:
         raise TypeError("np.ndarray(...) is not available in the sandbox; use np.array(...)")
+
+    def __repr__(cls) -> str:
+        return "<class 'numpy.ndarray' (sandbox)>"
 
 
 class ndarray(metaclass=_InstanceCheckMeta):
     """Stand-in for ``numpy.ndarray``: usable with ``isinstance`` only."""
 
-    real = np.ndarray
+
+def _zeros_instead_of_empty(shape: Any, dtype: Any = float, order: Any = "C") -> Any:
+    """``np.empty`` without uninitialised memory (which can hold addresses): zeros."""
+    return np.zeros(shape, dtype=dtype, order=order)
 
 
 def _pick(module: Any, names: Iterable[str]) -> dict[str, Any]:
@@ -103,6 +111,7 @@ def make_numpy(seed: int) -> Facade:
     names = _pick(np, policy.NUMPY_FUNCTIONS + policy.NUMPY_CONSTANTS)
     names.update(_pick(np, (t for t in policy.NUMPY_TYPES if t != "ndarray")))
     names["ndarray"] = ndarray
+    names["empty"] = _zeros_instead_of_empty
     names["linalg"] = Facade("numpy.linalg", _pick(np.linalg, policy.NUMPY_LINALG))
     names["random"] = _numpy_random(seed)
     return Facade("numpy", names)
@@ -117,6 +126,19 @@ def make_random(seed: int) -> Facade:
     """A stand-in for :mod:`random`: bound methods of a ``random.Random(seed)`` instance."""
     gen = random.Random(seed)
     return Facade("random", {name: getattr(gen, name) for name in policy.RANDOM_NAMES})
+
+
+def make_shapes() -> dict[str, Any]:
+    """Shapely's geometry constructors and affine transforms (:data:`policy.SHAPE_NAMES`), or
+    nothing where shapely is not installed."""
+    try:
+        import shapely.affinity
+        import shapely.geometry
+    except ImportError:
+        return {}
+    names = _pick(shapely.geometry, policy.SHAPELY_GEOMETRY_NAMES)
+    transforms = _pick(shapely.affinity, policy.SHAPELY_AFFINITY_NAMES)
+    return {**names, **transforms, "affinity": Facade("shapely.affinity", transforms)}
 
 
 def warm_up(np_facade: Facade) -> None:

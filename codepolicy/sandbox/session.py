@@ -68,7 +68,7 @@ from codepolicy.sandbox.result import (
     ProgramError,
     Status,
 )
-from codepolicy.sandbox.vetting import VetReport, vet_program
+from codepolicy.sandbox.vetting import VetReport, defined_functions, vet_program
 
 __all__ = ["AfterCall", "BeforeCall", "DispatchResult", "Dispatcher", "Session", "run_program"]
 
@@ -91,6 +91,11 @@ class Session:
         after_call: ``hook(event)`` after each call.
         pool: Worker pool; defaults to the process-wide warm pool.
         vet: Vet the program first (a refused program gets status ``rejected`` and never runs).
+        carry: Variables (name -> value) set before the program runs: what an earlier program of
+            the same session left (see ``result.kept``).
+        prelude: Function definitions of earlier programs of the session, run before the program
+            under their own file name (vetted with it).
+        keep: Report the program's variables at its end in ``result.kept``.
     """
 
     def __init__(
@@ -104,6 +109,9 @@ class Session:
         after_call: AfterCall | None = None,
         pool: WorkerPool | None = None,
         vet: bool = True,
+        carry: dict[str, Any] | None = None,
+        prelude: str = "",
+        keep: bool = False,
     ) -> None:
         self.program = program
         self.registry = registry
@@ -113,6 +121,10 @@ class Session:
         self.before_call = before_call
         self.after_call = after_call
         self._pool = pool
+        self._carry = dict(carry or {})
+        self._prelude = prelude
+        self._keep = keep
+        self._kept: dict[str, Any] = {}
         self._lines = program.splitlines()
         self.events: list[CallEvent] = []
         self.vet_report: VetReport | None = None
@@ -127,7 +139,8 @@ class Session:
         self._abort_requested = False
         self._lock = threading.RLock()
         if vet:
-            self.vet_report = vet_program(program, registry)
+            defined = [*defined_functions(prelude), *self._carry]
+            self.vet_report = vet_program(program, registry, defined=defined)
             if not self.vet_report.ok:
                 self.result = ExecutionResult(status=Status.rejected, vet=self.vet_report)
 
@@ -223,6 +236,9 @@ class Session:
             "seed": self.seed,
             "primitives": self.registry.names(),
             "limits": self.limits.worker_view(),
+            "carry": {name: codec.encode_value(value) for name, value in self._carry.items()},
+            "prelude": self._prelude,
+            "keep": self._keep,
         }
 
     def _next_message(self) -> Any:
@@ -261,7 +277,7 @@ class Session:
             elif isinstance(msg, CallMsg):
                 return self._handle_call(msg)
             elif isinstance(msg, DoneMsg):
-                self._finish(Status.completed, None)
+                self._finish_done(msg)
             elif isinstance(msg, ErrorMsg):
                 self._handle_error(msg)
             elif isinstance(msg, LimitMsg):
@@ -297,13 +313,15 @@ class Session:
         if msg.name not in self.registry:
             self._violation(f"call to unknown primitive {msg.name!r}")
         spec = self.registry.get(msg.name)
+        budget = codec.Budget(codec.MAX_CALL_ELEMENTS)
         try:
-            args = [codec.decode_value(a, records_as_dicts=True) for a in msg.args]
+            args = [codec.decode_value(a, records_as_dicts=True, budget=budget) for a in msg.args]
             kwargs = {
-                k: codec.decode_value(v, records_as_dicts=True) for k, v in msg.kwargs.items()
+                k: codec.decode_value(v, records_as_dicts=True, budget=budget)
+                for k, v in msg.kwargs.items()
             }
         except (codec.CodecError, RecursionError) as exc:
-            self._violation(f"bad call arguments: {exc}")
+            self._violation(f"bad call arguments: {exc}"[:300])
         event = CallEvent(
             index=index,
             primitive=spec.name,
@@ -324,9 +342,18 @@ class Session:
                     source_line=source,
                 ),
             )
+        timings: dict[str, float] = {}
         outcome = execute_call(
-            spec, args, kwargs, event, self.dispatcher, self.before_call, self._output_hook(spec)
+            spec,
+            args,
+            kwargs,
+            event,
+            self.dispatcher,
+            self.before_call,
+            self._output_hook(spec),
+            timings,
         )
+        self._charge_validation(time.perf_counter() - t0 - timings.get("dispatch", 0.0), event)
         if isinstance(outcome, Halt):
             event.wall_time = time.perf_counter() - t0
             self._halting_event = event
@@ -347,6 +374,23 @@ class Session:
             self._finish_dead_worker()
         self._notify_after(event)
         return event
+
+    def _charge_validation(self, seconds: float, event: CallEvent) -> None:
+        """Host time spent decoding and validating a call counts toward the program's budget."""
+        self._program_time += seconds
+        if seconds > self.limits.call_seconds or self._program_time > self.limits.wall_seconds:
+            self._halting_event = event
+            self._finish(
+                Status.timeout,
+                ProgramError(
+                    kind=ErrorKind.timeout,
+                    message=f"checking the arguments of call {event.index + 1} "
+                    f"({event.primitive}) took {seconds:.1f} s (call_seconds "
+                    f"{self.limits.call_seconds:g} s, wall_seconds {self.limits.wall_seconds:g} s)",
+                    line=event.line,
+                    source_line=event.source_line,
+                ),
+            )
 
     def _output_hook(self, spec: PrimitiveSpec) -> Callable[[dict[str, Any]], None] | None:
         """Counts what output primitives (``say``) say towards the output cap."""
@@ -388,6 +432,22 @@ class Session:
                 trace=trace,
             ),
         )
+
+    def _finish_done(self, msg: DoneMsg) -> NoReturn:
+        """``done`` must be the worker's last word: it exits at once and sends nothing more."""
+        if self._keep:
+            try:
+                budget = codec.Budget()
+                self._kept = {k: codec.decode_value(v, budget=budget) for k, v in msg.kept.items()}
+            except (codec.CodecError, RecursionError) as exc:
+                self._violation(f"bad kept variables: {exc}"[:300])
+        worker = self.worker
+        assert worker is not None
+        if worker.wait(1.0) is None:
+            self._violation("the worker said 'done' but kept running; it was killed")
+        if worker.read_line(0.0, self.limits.max_message_bytes) is not None:
+            self._violation("the worker sent messages after 'done'")
+        self._finish(Status.completed, None)
 
     def _handle_limit(self, msg: LimitMsg) -> NoReturn:
         if msg.what == "cpu":
@@ -464,6 +524,7 @@ class Session:
                 worker_stderr=stderr,
                 worker_files=files,
                 jail=dict(self.jail),
+                kept=dict(self._kept),
             )
         self._release()
 

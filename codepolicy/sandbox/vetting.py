@@ -23,7 +23,7 @@ import builtins
 import difflib
 import inspect
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from codepolicy.primitives.errors import InvalidArgument
@@ -208,6 +208,12 @@ class _Vetter(ast.NodeVisitor):
 
     def visit_Attribute(self, node: ast.Attribute) -> None:
         attr = node.attr
+        if isinstance(node.ctx, ast.Store | ast.Del):
+            self.problem(
+                node,
+                "attribute_assignment",
+                f"setting or deleting attribute '{attr}' is not allowed (objects are read-only)",
+            )
         if attr.startswith("_"):
             self.problem(node, "underscore_attribute", f"attribute '{attr}' starts with '_'")
         elif attr in policy.BANNED_ATTRIBUTES:
@@ -251,6 +257,10 @@ class _Vetter(ast.NodeVisitor):
     def visit_keyword(self, node: ast.keyword) -> None:
         if node.arg is not None:
             self.check_identifier(node, node.arg, "keyword")
+            if node.arg in policy.BANNED_KEYWORDS:
+                self.problem(
+                    node, "banned_keyword", f"keyword argument '{node.arg}=' is not allowed"
+                )
         self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call) -> None:
@@ -352,7 +362,38 @@ class _Vetter(ast.NodeVisitor):
             return
 
 
-def vet_program(source: str, registry: Registry, *, allow_undefined: bool = False) -> VetReport:
+def defined_functions(source: str) -> list[str]:
+    """Names of the functions ``source`` defines at its top level (none if it does not parse).
+
+    Example:
+        >>> defined_functions("def f(x):\\n    return x\\ny = f(1)")
+        ['f']
+    """
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError):
+        return []
+    return [n.name for n in tree.body if isinstance(n, ast.FunctionDef)]
+
+
+def top_level_definitions(source: str) -> str:
+    """The source of the top-level function definitions of ``source`` (what a session carries
+    from one program to the next), or an empty string."""
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError):
+        return ""
+    parts = [ast.get_source_segment(source, n) for n in tree.body if isinstance(n, ast.FunctionDef)]
+    return "\n\n".join(p for p in parts if p)
+
+
+def vet_program(
+    source: str,
+    registry: Registry,
+    *,
+    allow_undefined: bool = False,
+    defined: Collection[str] = (),
+) -> VetReport:
     """Vet ``source`` against ``registry``; never raises for any input string.
 
     Args:
@@ -360,6 +401,8 @@ def vet_program(source: str, registry: Registry, *, allow_undefined: bool = Fals
         registry: The primitives the program may call.
         allow_undefined: If true, calls to unknown functions are listed in
             ``undefined_functions`` but are not problems (for hierarchical code generation).
+        defined: Names defined before the program runs (functions an earlier program of the
+            same session defined).
 
     Returns:
         A :class:`VetReport`; ``ok`` is true only if there are no problems.
@@ -393,6 +436,7 @@ def vet_program(source: str, registry: Registry, *, allow_undefined: bool = Fals
     vetter = _Vetter(source, registry, allow_undefined)
     try:
         vetter.bound, vetter.funcs = bound_names(tree)
+        vetter.bound |= set(defined)
         # First pass for imports so that module aliases are known wherever they are used.
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):

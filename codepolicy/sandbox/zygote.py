@@ -20,6 +20,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 ZYGOTE_MODULE = "codepolicy.sandbox.zygote"
@@ -152,13 +153,39 @@ class ForkHandle:
 
     def wait(self, timeout: float | None = None) -> int:
         """Wait for the exit code; raises ``subprocess.TimeoutExpired`` on timeout."""
+        limit = 3600.0 if timeout is None else timeout
         if self.returncode is None:
-            self.returncode = self.zygote.exit_status(
-                self.pid, 3600.0 if timeout is None else timeout
-            )
+            self.returncode = self.zygote.exit_status(self.pid, limit)
+        if self.returncode is None and not self.zygote.alive:
+            self.returncode = _wait_orphan(self.pid, limit)
         if self.returncode is None:
             raise subprocess.TimeoutExpired(str(self.pid), timeout or 0.0)
         return self.returncode
+
+
+def _gone(pid: int) -> bool:
+    """Whether ``pid`` has exited (no such process, or a zombie nobody has reaped yet)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b") ", 1)[-1][:1] in (b"Z", b"X")
+    except FileNotFoundError:
+        return True
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        return False
+
+
+def _wait_orphan(pid: int, timeout: float) -> int | None:
+    """Wait for a worker whose fork server died (its exit code is lost: -SIGKILL stands in)."""
+    deadline = time.monotonic() + max(timeout, 0.0)
+    while not _gone(pid):
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(0.005)
+    return -signal.SIGKILL
 
 
 # ---- the fork server process -------------------------------------------------------------------
@@ -168,6 +195,7 @@ def _serve(control_fd: int) -> None:
     from codepolicy.sandbox import worker
 
     worker.preload()
+    _become_subreaper()
     ctrl = socket.socket(fileno=control_fd)
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
@@ -197,6 +225,14 @@ def _serve(control_fd: int) -> None:
                 os.close(fd)
             ctrl.sendall(b"pid %d\n" % pid)
             _reap(ctrl)
+
+
+def _become_subreaper() -> None:
+    """Orphans of workers are re-parented to (and reaped by) the fork server, not the host's init."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
 
 
 def _reap(ctrl: socket.socket) -> None:

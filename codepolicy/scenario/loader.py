@@ -20,7 +20,7 @@ from codepolicy.scenario.binding import VarInfo, close_matches
 from codepolicy.scenario.checks import check_spec, color_domains, count_range
 from codepolicy.scenario.errors import PathItem, Problem, ScenarioError
 from codepolicy.scenario.schema import SPLITS, ScenarioFile, Split
-from codepolicy.scenario.yamlio import YamlDocument, read_yaml
+from codepolicy.scenario.yamlio import MAX_BYTES, YamlDocument, decode_bytes, read_yaml
 
 if TYPE_CHECKING:
     from codepolicy.scenario.sampler import Episode
@@ -101,7 +101,12 @@ class Scenario:
 
     @property
     def object_count_range(self) -> tuple[int, int]:
-        """Fewest and most objects an episode spawns."""
+        """Fewest and most objects an episode spawns (an adapter world: the objects its env has)."""
+        if self.spec.is_adapter:
+            from codepolicy.envs.adapters.spec import get_spec
+
+            count = len(get_spec(self.spec.world).objects)
+            return count, count
         ranges = [count_range(self.spec, kind) for kind in self.spec.objects]
         return sum(r[0] for r in ranges), sum(r[1] for r in ranges)
 
@@ -132,7 +137,8 @@ def load_family(path: str | Path) -> Family:
     """
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with open(path, "rb") as fh:
+            text = decode_bytes(fh.read(MAX_BYTES + 1), source)
     except FileNotFoundError:
         raise ScenarioError([Problem(source, None, "(file)", "no such file")]) from None
     except IsADirectoryError:
@@ -168,7 +174,13 @@ def family_from_document(doc: YamlDocument) -> Family:
     try:
         spec = ScenarioFile.model_validate(doc.data)
     except ValidationError as exc:
-        raise ScenarioError(_sorted(pydantic_problems(doc, exc))) from None
+        from codepolicy.scenario.salvage import cross_field_problems
+
+        shape = pydantic_problems(doc, exc)
+        seen = {(p.path, p.message) for p in shape}
+        more = [doc.problem(path, message) for path, message in cross_field_problems(doc.data, exc)]
+        more = [p for p in more if (p.path, p.message) not in seen]
+        raise ScenarioError(_sorted(shape + more)) from None
     infos: dict[str, VarInfo]
     if spec.is_adapter:
         from codepolicy.scenario.worlds import check_adapter_scenario

@@ -48,6 +48,10 @@ class _Strict(BaseModel):
 # ---- objects ---------------------------------------------------------------------------------------
 
 
+MAX_OBJECT_COUNT = 50
+"""Most objects of one kind (the table holds far fewer; the bound keeps sampling bounded)."""
+
+
 def _to_count_range(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError("count must be an integer or [min, max]")
@@ -63,6 +67,8 @@ def _to_count_range(value: Any) -> Any:
             raise ValueError(f"count must not be negative (got {low})")
         if low > high:
             raise ValueError(f"count range [{low}, {high}] is empty: min is larger than max")
+        if high > MAX_OBJECT_COUNT:
+            raise ValueError(f"count {high} is too large (at most {MAX_OBJECT_COUNT} objects)")
         return (low, high)
     raise ValueError("count must be an integer or [min, max]")
 
@@ -280,17 +286,17 @@ class Layout(_Strict):
 
 
 class CallsFormula(_Strict):
-    base: int = Field(ge=0)
-    per_object: int = Field(ge=0)
+    base: int = Field(ge=0, le=100_000)
+    per_object: int = Field(ge=0, le=10_000)
 
 
 class Budget(_Strict):
     """Limits for one episode."""
 
-    max_calls: Annotated[int, Field(gt=0)] | CallsFormula = Field(
+    max_calls: Annotated[int, Field(gt=0, le=100_000)] | CallsFormula = Field(
         description="Max primitive calls: an integer or {base, per_object}."
     )
-    max_sim_seconds: float = Field(gt=0)
+    max_sim_seconds: float = Field(gt=0, le=86_400, description="At most a day.")
 
 
 class ScenarioFile(_Strict):

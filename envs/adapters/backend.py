@@ -10,7 +10,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from codepolicy.envs.adapters.link import EnvLink
@@ -50,6 +50,7 @@ class AdapterBackend(LocalConnection):
         self.robot = AdapterRobot(self.link)
         self.scene = AdapterScene(self.link)
         self.name = self.spec.name
+        self._observed: tuple[tuple[int, bool], SceneState] | None = None
 
     def reset(self, objects: Sequence[ObjectSpawn] = (), seed: int = 0) -> SceneState:
         """Reset the env with ``seed``; the env places its objects itself, so ``objects`` (an
@@ -70,8 +71,12 @@ class AdapterBackend(LocalConnection):
         return self.observe()
 
     def observe(self) -> SceneState:
-        """The scene now (privileged poses; see :mod:`codepolicy.envs.adapters.scene`)."""
-        return self.scene.observe(self.robot.closed)
+        """The scene now (privileged poses; see :mod:`codepolicy.envs.adapters.scene`); read once
+        per env step and gripper state, however often primitives ask."""
+        key = (self.link.version, self.robot.closed)
+        if self._observed is None or self._observed[0] != key:
+            self._observed = (key, self.scene.observe(self.robot.closed))
+        return self._observed[1]
 
     def move_tcp(
         self, target: Vec3, *, speed: float = DEFAULT_SPEED, stop_on_contact: bool = False
@@ -106,6 +111,13 @@ class AdapterBackend(LocalConnection):
     def env_success(self) -> bool:
         """The env's own success signal now."""
         return self.link.env_success()
+
+    def set_frame_listener(
+        self, callback: Callable[[], None] | None, every_seconds: float = 1 / 12
+    ) -> None:
+        """Call ``callback()`` every ``every_seconds`` of env time, also during motions (video)."""
+        steps = max(1, round(every_seconds / self.spec.step_seconds))
+        self.link.set_listener(callback, steps)
 
     def render(self, width: int = 320, height: int = 240) -> CameraFrame:
         """A top-down drawing of the scene in the tabletop frame (no OpenGL needed)."""

@@ -11,6 +11,8 @@ effector less than a fifth of what it was asked, three steps running, means some
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from codepolicy.envs.adapters.link import EnvLink
@@ -55,7 +57,7 @@ class AdapterRobot:
             return 0.0
         if self.closed:
             return -1.0
-        return float(np.clip(gripper.gain * (self._open_width - self.link.width()), -1.0, 1.0))
+        return max(-1.0, min(1.0, gripper.gain * (self._open_width - self.link.width())))
 
     def move_tcp(
         self, target: Vec3, *, speed: float = DEFAULT_SPEED, stop_on_contact: bool = False
@@ -74,13 +76,13 @@ class AdapterRobot:
         for _ in range(spec.max_move_steps):
             ee = link.ee()
             delta = goal - ee
-            distance = float(np.linalg.norm(delta))
+            distance = math.hypot(*delta)
             if distance <= spec.tolerance:
                 break
             disp = delta if distance <= step_len else delta * (step_len / distance)
             link.step(disp, self.grip_command())
-            asked = float(np.linalg.norm(disp))
-            moved = float(np.linalg.norm(link.ee() - ee))
+            asked = min(distance, step_len)
+            moved = math.hypot(*(link.ee() - ee))
             blocked = blocked + 1 if asked > 0.004 and moved < 0.2 * asked else 0
             if blocked >= BLOCKED_STEPS:
                 contact = True
@@ -97,12 +99,14 @@ class AdapterRobot:
     def _settle(self) -> None:
         """Hold still until the end effector and every object stop moving (a held object swings
         behind the fingers while they move), at most :data:`SETTLE_STEPS` steps."""
-        link = self.link
+        link, still = self.link, np.zeros(3)
+        before = link.positions()
         for _ in range(SETTLE_STEPS):
-            before = link.positions()
-            link.step(np.zeros(3), self.grip_command())
-            if float(np.max(np.abs(link.positions() - before))) < SETTLED:
+            link.step(still, self.grip_command())
+            after = link.positions()
+            if float(np.max(np.abs(after - before))) < SETTLED:
                 break
+            before = after
 
     def set_gripper(self, open: bool, width: float | None = None) -> float:
         """Open to ``width`` (fully when None) or close until the fingers stop; returns seconds."""

@@ -107,7 +107,9 @@ class AdapterSpec(_Strict):
         0.006, gt=0, description="A move is done this close (m) to its target."
     )
     max_move_steps: int = Field(200, gt=0, description="Step budget of one move.")
-    settle_steps: int = Field(0, ge=0, description="Idle steps after reset.")
+    settle_steps: int = Field(
+        0, ge=0, description="Most idle steps after a reset while objects come to rest."
+    )
 
 
 class SpecError(ValueError):

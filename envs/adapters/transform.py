@@ -8,7 +8,7 @@ Example:
     >>> t = FrameTransform(origin=(-0.5, 0.0, 0.0), yaw_deg=-90)
     >>> [round(v, 3) for v in t.to_ours((0.0, 0.1, 0.02))]
     [0.1, -0.5, 0.02]
-    >>> [round(v, 3) for v in t.to_env(t.to_ours((0.3, -0.2, 0.1)))]
+    >>> [round(float(v), 3) for v in t.to_env(t.to_ours((0.3, -0.2, 0.1)))]
     [0.3, -0.2, 0.1]
 """
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -36,7 +37,7 @@ class FrameTransform:
     origin: Vec3
     yaw_deg: float = 0.0
 
-    @property
+    @cached_property
     def _cos_sin(self) -> tuple[float, float]:
         yaw = math.radians(self.yaw_deg)
         return math.cos(yaw), math.sin(yaw)
@@ -73,7 +74,7 @@ def make_reader(text: str) -> ObsReader:
     total = match["sum"] is not None
 
     def read(obs: Mapping[str, np.ndarray]) -> np.ndarray:
-        values = np.asarray(obs[key], dtype=float)[start:stop]
+        values = np.asarray(obs[key][start:stop], dtype=float)
         if len(values) != stop - start:
             raise ValueError(f"{text}: the observation's '{key}' has only {len(obs[key])} numbers")
         return np.array([values.sum()]) if total else values

@@ -128,8 +128,9 @@ def test_summary_json_and_printed_table(records: list[EpisodeRecord], tmp_path: 
     buf = io.StringIO()
     print_summary(s, Console(file=buf, width=200))
     text = buf.getvalue()
-    assert "80% [49–94]" in text and "90%" in text and "$0.96+?" in text
-    assert "no price for: mystery" in text
+    assert "80% [49–94]" in text and "90%" in text and "≥$0.96" in text
+    assert "No price is known for mystery: its cost is not counted" in text
+    assert "costs are estimates from test prices" in text
 
 
 def test_default_prices_apply_by_prefix(make_record: Make) -> None:
@@ -137,3 +138,12 @@ def test_default_prices_apply_by_prefix(make_record: Make) -> None:
     g = summarize([rec]).overall
     assert g.cost_usd == pytest.approx(0.15 + 0.60)
     assert g.unpriced_models == []
+
+
+def test_runs_without_a_model_leave_the_model_columns_out(make_record: Make) -> None:
+    records = [make_record(seed=i, success=True, planner="oracle", model=None) for i in range(3)]
+    buf = io.StringIO()
+    print_summary(summarize(records, resamples=100), Console(file=buf, width=200))
+    text = buf.getvalue()
+    assert "tok in/out" not in text and "$0.00" not in text and "cost" not in text
+    assert "No model was called (oracle or program-file run)" in text

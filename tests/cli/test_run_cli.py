@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -87,3 +89,30 @@ def test_video_is_written(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert video.stat().st_size > 1000
     assert json.loads(proc.stdout)["success"] is True
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("gymnasium_robotics") is None,
+    reason="needs the 'fetch' extra: pip install 'codepolicy[fetch]'",
+)
+def test_run_an_adapter_world_reports_both_successes_as_json() -> None:
+    proc = codepolicy("run", "fetch-pick-and-place", "--seed", "4", "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["scenario"] == "fetch-pick-and-place" and data["success"] is True
+    assert data["env_success"] is True and data["backend"] == "fetch-pick-and-place"
+
+
+def test_run_an_adapter_world_without_its_extra_exits_2(tmp_path: Path) -> None:
+    blocker = tmp_path / "panda_gym.py"
+    blocker.write_text("raise ImportError('not installed here')\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "codepolicy", "run", "panda-reach"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+    )
+    assert proc.returncode == 2
+    assert "pip install 'codepolicy[panda-gym]'" in proc.stderr + proc.stdout
+    assert "Traceback" not in proc.stderr

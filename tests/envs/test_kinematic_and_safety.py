@@ -52,12 +52,13 @@ def test_unreachable_target_is_reported_not_raised() -> None:
     assert not result.ok and result.reason == "unreachable"
 
 
-def test_simulated_time_follows_distance_and_speed() -> None:
+def test_simulated_time_follows_the_physics_arms_speed_profile() -> None:
     backend = _backend()
     start = backend.sim_time
     here = backend.observe().gripper_position
     backend.move_tcp((here[0], here[1], here[2] - 0.2), speed=0.5)
-    assert backend.sim_time - start == pytest.approx(0.2 / 0.5)
+    # Cruise 0.2 m at 0.5 m/s, plus ramping up and down at 2 m/s^2 (0.5 / 2 s).
+    assert backend.sim_time - start == pytest.approx(0.2 / 0.5 + 0.5 / 2.0)
 
 
 def test_guard_refuses_targets_outside_the_envelope_and_overspeed() -> None:

@@ -777,4 +777,31 @@ CASES: tuple[CapCase, ...] = (
             ]
         },
     ),
+    CapCase(
+        "line-with-shapes",
+        "a line made with shapely in a helper's code",
+        SCENE_E,
+        (
+            "block_names = parse_obj_name('the blocks', f'objects = {get_obj_names()}')\n"
+            "pts = parse_position('a 20cm horizontal line at the bottom with 3 points')\n"
+            "for name, pt in zip(block_names, pts):\n"
+            "    put_first_on_second(name, pt)\n",
+        ),
+        helpers={
+            r"^the blocks$": "ret_val = [n for n in get_obj_names() if 'block' in n]",
+            "horizontal line at the bottom": (
+                "middle = denormalize_xy([0.5, 0.1])\n"
+                "line = LineString([middle + [-0.1, 0], middle + [0.1, 0]])\n"
+                "ret_val = [np.array(line.interpolate(t, normalized=True).coords[0]) "
+                "for t in np.linspace(0, 1, 3)]"
+            ),
+        },
+        success={
+            "all": [
+                _at("pink block", (-0.1, -0.7), 0.02),
+                _at("gray block", (0.0, -0.7), 0.02),
+                _at("orange block", (0.1, -0.7), 0.02),
+            ]
+        },
+    ),
 )

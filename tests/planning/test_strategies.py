@@ -68,8 +68,13 @@ def test_closed_loop_continues_after_a_failed_grasp(
     solver_for: Callable[..., Any], pick_place: Episode, fenced: Callable[[str], str]
 ) -> None:
     block, target = pick_place.variables["block"], pick_place.variables["target"]
-    bowl = next(n for n in pick_place.object_names if n.endswith("bowl"))
-    first = fenced(f"say('hi')\ngrasp({bowl!r})\nplace({target!r})")
+    other = next(
+        n for n in pick_place.object_names if n.endswith("block") and n not in (block, target)
+    )
+    # The block under another cannot be grasped (on physics and on kinematic alike).
+    first = fenced(
+        f"say('hi')\npick_and_place({other!r}, {block!r})\ngrasp({block!r})\nplace({target!r})"
+    )
     continuation = fenced(f"pick_and_place({block!r}, {target!r})")
     solver, server, _ = solver_for([first, continuation], strategy="closed-loop")
     solution = solver.solve(pick_place)

@@ -53,6 +53,32 @@ def main() -> None:
         )
     elif mode == "deep_json":
         send(b'{"type":"call","name":"grasp","args":' + b"[" * 100_000 + b"]" * 100_000 + b"}\n")
+    elif mode == "done_keeps_running":
+        send(b'{"type":"done"}\n')
+        time.sleep(30)
+    elif mode == "done_then_more":
+        send(b'{"type":"done"}\n{"type":"print","text":"Status: success"}\n')
+        os._exit(0)
+    elif mode == "empty_array_bomb":
+        send(
+            b'{"type":"call","name":"move_to","args":[{"$cp":"ndarray","dtype":"<f8",'
+            b'"shape":[10000000,0],"b64":""}],"kwargs":{}}\n'
+        )
+    elif mode == "many_empty_dims":
+        send(
+            b'{"type":"call","name":"move_to","args":[{"$cp":"ndarray","dtype":"<f8",'
+            b'"shape":[0,999999,999999,999999],"b64":""}],"kwargs":{}}\n'
+        )
+    elif mode == "string_bomb":
+        send(b'{"type":"call","name":"grasp","args":["' + b"s" * 400_000 + b'"],"kwargs":{}}\n')
+    elif mode == "wide_nested":
+        send(
+            b'{"type":"call","name":"move_to","args":[[' + b"[]," * 300_000 + b'[]]],"kwargs":{}}\n'
+        )
+    elif mode == "forged_reply":
+        send(b'{"type":"return","value":null}\n')
+    elif mode == "forged_start":
+        send(b'{"type":"start","program":"x","seed":0,"primitives":[],"limits":{}}\n')
     elif mode == "crash":
         sys.exit(3)
     elif mode == "segfault":
@@ -64,14 +90,17 @@ def main() -> None:
             sys.stderr.write("e" * 50_000 + "\n")
         sys.stderr.flush()
         send(b'{"type":"done"}\n')
+        os._exit(0)
     elif mode == "fake_line":
         send(b'{"type":"call","name":"grasp","args":["cube"],"kwargs":{},"line":1000000000}\n')
         sys.stdin.buffer.readline()
         send(b'{"type":"done"}\n')
+        os._exit(0)
     elif mode == "file_in_cwd":
         with open("left_behind.txt", "w") as fh:
             fh.write("x")
         send(b'{"type":"done"}\n')
+        os._exit(0)
     elif mode == "print_flood":
         for _ in range(1000):
             send(b'{"type":"print","text":"' + b"p" * 1000 + b'"}\n')

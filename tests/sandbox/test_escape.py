@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -115,6 +116,9 @@ KILLED: dict[str, str] = {
     "unshare a namespace": _libc_call("libc.syscall(272, 0x10000000)"),
     "mount /proc": _libc_call("libc.mount(b'proc', b'/', b'proc', 0, None)"),
     "setns": _libc_call("libc.syscall(308, 0, 0)"),
+    "break out of the chroot": "os.chroot('.')\nos.chdir('..')",
+    "io_uring": _libc_call("libc.syscall(425, 8, (ctypes.c_uint8 * 120)())"),
+    "bpf": _libc_call("libc.syscall(321, 0, 0, 0)"),
     "read another process's memory": _libc_call("libc.syscall(310, 2, 0, 1, 0, 1, 0)"),
 }
 
@@ -181,9 +185,18 @@ def test_nothing_outlives_the_episode(jailed: WorkerPool) -> None:
         result = session.run()
     assert result.status is Status.timeout
     assert len(session.pids) == 2, "the outer half and the worker, nothing else"
-    for pid in session.pids:
-        with pytest.raises(ProcessLookupError):
-            os.kill(pid, 0)
+    deadline = time.monotonic() + 5.0
+    while any(_exists(pid) for pid in session.pids) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not any(_exists(pid) for pid in session.pids)
+
+
+def _exists(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(") ")[-1][:1] != "Z"
+    except FileNotFoundError:
+        return False
 
 
 def test_every_layer_is_reported_with_a_reason(jailed: WorkerPool) -> None:
@@ -200,3 +213,24 @@ def test_the_host_survives_a_kill_attempt_on_its_process_group(jailed: WorkerPoo
     result = run_escaped(code, jailed)
     assert result.output.startswith("blocked")
     assert signal.SIGKILL  # still here
+
+
+FORGED: dict[str, bytes] = {
+    "a 'done' while it keeps running": b'{"type":"done"}\n',
+    "a second 'ready'": b'{"type":"ready"}\n',
+    "a host reply": b'{"type":"return","value":null}\n',
+    "a call to an unknown primitive": b'{"type":"call","name":"rm","args":[],"kwargs":{}}\n',
+    "an empty array with 10**7 rows": (
+        b'{"type":"call","name":"grasp","args":[{"$cp":"ndarray","dtype":"<f8",'
+        b'"shape":[10000000,0],"b64":""}],"kwargs":{}}\n'
+    ),
+    "a line that never ends": b"x" * 2_000_000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(FORGED))
+def test_forged_protocol_messages_end_the_run_as_a_violation(jailed: WorkerPool, name: str) -> None:
+    code = f"os.write(3, {FORGED[name]!r})\nwhile True:\n    pass\n"
+    result = run_escaped(code, jailed, SandboxLimits(wall_seconds=5, cpu_seconds=4))
+    assert result.status is Status.error, (result.status, result.error)
+    assert result.error is not None and result.error.kind is ErrorKind.protocol_violation

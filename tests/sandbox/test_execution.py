@@ -45,7 +45,7 @@ try:
 except ValueError:
     print("read-only")
 try:
-    o.name = "x"
+    o.update(name="x")
 except AttributeError:
     print("record read-only")
 move_to([0.1, 0.2, 0.3], speed=0.2)

@@ -53,3 +53,16 @@ def test_the_result_records_the_layers_of_a_jailed_run(
         )
     assert result.status is Status.completed
     assert all(result.jail[name][0] for name in LAYER_NAMES), result.jail
+
+
+def test_a_real_robot_backend_always_requires_the_jail() -> None:
+    from codepolicy.sandbox.layers import for_backend
+
+    class Remote:
+        name = "remote"
+
+    class Sim:
+        name = "kinematic"
+
+    assert for_backend(SandboxLimits(), Remote()).require_jail is True
+    assert for_backend(SandboxLimits(require_jail=False), Sim()).require_jail is False

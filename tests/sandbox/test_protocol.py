@@ -54,6 +54,13 @@ def run_fake(mode: str, registry: Registry) -> ExecutionResult:
         "huge_ndarray",
         "deep_json",
         "ready_again",
+        "done_keeps_running",
+        "done_then_more",
+        "empty_array_bomb",
+        "many_empty_dims",
+        "string_bomb",
+        "forged_reply",
+        "forged_start",
     ],
 )
 def test_protocol_violations(mode: str, registry: Registry) -> None:

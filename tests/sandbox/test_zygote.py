@@ -15,7 +15,7 @@ from codepolicy.sandbox.zygote import ForkHandle
 def _run(pool: WorkerPool, program: str = "print(int(np.arange(4).sum()))") -> str:
     with Session(program, Registry(), lambda spec, args: None, pool=pool) as session:
         result = session.run()
-    assert result.status.value == "completed", result
+    assert result.status.value == "completed", result.error
     return result.output
 
 

@@ -92,3 +92,45 @@ def test_a_missing_env_package_says_which_extra_to_install(monkeypatch: pytest.M
     spec = get_spec("fetch-push").model_copy(update={"module": "no_such_robotics_package"})
     with pytest.raises(MissingExtraError, match=r"pip install 'codepolicy\[fetch\]'"):
         make_env(spec)
+
+
+def test_the_code_as_action_env_runs_adapter_scenarios_and_passes_check_env(
+    panda_pick: AdapterBackend,  # skips without the panda-gym extra
+) -> None:
+    import gymnasium as gym
+    from gymnasium.utils.env_checker import check_env
+
+    import codepolicy.envs  # noqa: F401 (registers the ids)
+
+    env = gym.make("codepolicy/CodeAsAction-v0", scenario="panda-pick-and-place")
+    try:
+        env.reset(seed=2)
+        _, reward, terminated, _, info = env.step('grasp("cube")\nplace("target")\n')
+        assert reward == 1.0 and terminated and info["success"]
+        check_env(env.unwrapped, skip_render_check=True)
+    finally:
+        env.close()
+
+
+def test_objects_dropped_by_the_env_have_landed_when_a_program_starts(
+    panda_pick: AdapterBackend,  # skips without the panda-gym extra
+) -> None:
+    stack = AdapterBackend("panda-stack")  # its env spawns the green cube 6 cm above the table
+    try:
+        scene = stack.reset([], seed=9)
+        assert scene.objects["green cube"].position[2] == pytest.approx(0.02, abs=0.002)
+        assert stack.sim_time == 0.0
+    finally:
+        stack.close()
+
+
+def test_video_frames_arrive_during_motions(panda_pick: AdapterBackend) -> None:
+    frames: list[float] = []
+    panda_pick.reset([], seed=3)
+    panda_pick.set_frame_listener(lambda: frames.append(panda_pick.sim_time), every_seconds=0.2)
+    try:
+        result = panda_pick.move_tcp((0.1, -0.5, 0.1))
+    finally:
+        panda_pick.set_frame_listener(None)
+    assert len(frames) == int(result.sim_seconds / 0.2 + 1e-9)
+    assert panda_pick.render(64, 48).rgb.shape == (48, 64, 3)

@@ -1,0 +1,2 @@
+# expect: error
+move_to(np.zeros((0, 999999, 999999, 999999)))

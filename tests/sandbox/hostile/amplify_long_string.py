@@ -1,0 +1,2 @@
+# expect: error
+grasp('x' * 500_000)

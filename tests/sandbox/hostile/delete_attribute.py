@@ -1,0 +1,3 @@
+# expect: rejected
+# codes: attribute_assignment
+del np.linalg.norm

@@ -1,0 +1,3 @@
+# expect: error
+h = hash(grasp)
+print(h)

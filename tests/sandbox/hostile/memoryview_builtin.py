@@ -1,0 +1,3 @@
+# expect: rejected
+m = memoryview(b'abc')
+print(m)

@@ -1,0 +1,3 @@
+# expect: error
+t = type(np.zeros(1))
+print(t.real)
