@@ -13,10 +13,9 @@ import argparse
 import fnmatch
 import time
 
-from codepolicy.envs.backend import make_backend
+from codepolicy.compat import make_backend, run_episode
 from codepolicy.oracle.tier_programs import tier_episode, tier_program
 from codepolicy.primitives.tiers import TIERS
-from codepolicy.runner.episode import run_episode
 from codepolicy.scenario.catalog import list_scenarios
 from codepolicy.scenario.sampler import sample_episode
 

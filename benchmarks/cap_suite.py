@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from codepolicy.envs.backend import make_backend
+from codepolicy.compat import make_backend
 from tests.planning.cap_suite import CASES
 from tests.planning.test_cap_suite import achieved, run_case
 

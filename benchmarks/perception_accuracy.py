@@ -25,6 +25,7 @@ from collections import Counter
 
 import numpy as np
 
+from codepolicy.compat import run_episode, spawns
 from codepolicy.envs.backend import CameraFrame
 from codepolicy.envs.camera import CameraSpec, SegmentedFrame
 from codepolicy.envs.physics import PhysicsBackend
@@ -37,7 +38,6 @@ from codepolicy.primitives.default import grasp
 from codepolicy.primitives.perception import Perception
 from codepolicy.primitives.perception_kinds import make_perception
 from codepolicy.primitives.perception_score import Score, score
-from codepolicy.runner.episode import run_episode, spawns
 from codepolicy.sandbox.result import CallEvent
 from codepolicy.scenario.catalog import list_scenarios
 from codepolicy.scenario.sampler import Episode, sample_episode

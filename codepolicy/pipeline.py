@@ -14,7 +14,7 @@ Example:
     >>> codepolicy.run_episode("pick-place", profile="bogus")
     Traceback (most recent call last):
     ...
-    codepolicy.errors.ConfigError: unknown profile 'bogus'; choose one of: default, cap
+    codepolicy.errors.ConfigError: unknown profile 'bogus'; choose one of: default, cap, ...
 """
 
 from __future__ import annotations
@@ -102,6 +102,7 @@ class EpisodeResult:
         planner: Name of the planner that produced it.
         usage: Model usage (empty for planners without a model).
         video_frames: Frames written to the video, when one was asked for.
+        video: The video file, when one was written.
     """
 
     episode: Episode
@@ -109,6 +110,7 @@ class EpisodeResult:
     planner: str
     usage: UsageLog
     video_frames: int = 0
+    video: Path | None = None
 
     @property
     def feedback(self) -> Feedback:
@@ -164,18 +166,13 @@ class Pipeline:
         )
 
     def run(
-        self,
-        episode: Episode,
-        *,
-        video: str | Path | None = None,
-        keep_video: Callable[[bool], bool] | None = None,
+        self, episode: Episode, *, video: str | Path | None = None, keep_video: str = "all"
     ) -> EpisodeResult:
         """Plan, execute and judge ``episode``; record an MP4 to ``video`` if given.
 
         Args:
-            video: Where to write the episode's MP4.
-            keep_video: Given whether the task was achieved, whether to keep the video; frames are
-                only rendered and encoded for a kept one (default: always keep).
+            keep_video: ``"all"`` writes the video whatever the outcome; ``"failures"`` only when
+                the task was not achieved (nothing is rendered otherwise).
 
         Raises:
             ConfigError: the video cannot be written, or the planner's configuration is bad.
@@ -184,18 +181,26 @@ class Pipeline:
         if recording is not None:
             self.executor.before_run.append(recording.start)
             self.executor.on_event.append(recording.on_event)
-        solution = None
+        solution: Solution | None = None
         try:
             solution = self.planner.solve(episode, self.world)
         finally:
             if recording is not None:
-                feedback = solution.feedback if solution is not None else None
-                success = feedback is not None and feedback.success
-                recording.close(_outcome(feedback), keep_video(success) if keep_video else True)
+                success = solution is not None and solution.feedback.success
+                keep = solution is not None and (keep_video == "all" or not success)
+                recording.close(keep, _outcome(solution.feedback if solution is not None else None))
                 self.executor.before_run.remove(recording.start)
                 self.executor.on_event.remove(recording.on_event)
-        frames = recording.frames if recording is not None else 0
-        return EpisodeResult(episode, solution, self.planner.name, self.usage, frames)
+        assert solution is not None
+        kept = recording is not None and recording.kept
+        return EpisodeResult(
+            episode,
+            solution,
+            self.planner.name,
+            self.usage,
+            recording.frames if recording is not None else 0,
+            Path(video) if kept and video is not None else None,
+        )
 
     def execute(self, episode: Episode, program: str, *, reset: bool = True) -> Feedback:
         """Run one given program through the pipeline's executor and judge it (the code-as-action
@@ -231,6 +236,7 @@ class _Video:
             raise ConfigError(str(exc)) from None
         self.world = world
         self.started = False
+        self.kept = False
 
     @property
     def frames(self) -> int:
@@ -245,10 +251,11 @@ class _Video:
         if self.started:
             self.recorder.step(event)
 
-    def close(self, outcome: str, keep: bool) -> None:
+    def close(self, keep: bool, outcome: str) -> None:
         if not self.started:
             self.start()
         self.recorder.close(keep=keep, outcome=outcome)
+        self.kept = keep
 
 
 def _outcome(feedback: Feedback | None) -> str:

@@ -121,15 +121,3 @@ def make_world(kind: str, **options: Any) -> World:
     """
     built = BACKENDS.get(kind)(**options)
     return built if isinstance(built, World) else World.of(built)
-
-
-def make_backend(kind: str, **options: Any) -> Any:
-    """The one object that plays both roles of a built-in world (physics, kinematic, an adapter
-    world), unguarded: ``make_world(kind).scene``. Code that runs programs on it goes through
-    :func:`codepolicy.runner.episode.run_episode`, which makes it a guarded world again.
-
-    Example:
-        >>> make_backend("kinematic").name
-        'kinematic'
-    """
-    return make_world(kind, **options).scene

@@ -16,8 +16,8 @@ from importlib import resources
 
 import gymnasium as gym
 
-ENTRY_POINT = "codepolicy.envs.gym_env:TabletopEnv"
-CODE_ENTRY_POINT = "codepolicy.envs.code_env:CodeAsActionEnv"
+ENTRY_POINT = "codepolicy.gym.tabletop_env:TabletopEnv"
+CODE_ENTRY_POINT = "codepolicy.gym.code_env:CodeAsActionEnv"
 CODE_ENV_ID = "codepolicy/CodeAsAction-v0"
 """One id for code-as-action; pick the scenario with ``gym.make(CODE_ENV_ID, scenario=...)``."""
 MAX_EPISODE_STEPS = 200

@@ -300,3 +300,9 @@ class World:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def as_world(backend: Any) -> World:
+    """``backend`` as a world: a :class:`World` as it is, one object playing both roles wrapped
+    with :meth:`World.of` (its robot guarded)."""
+    return backend if isinstance(backend, World) else World.of(backend)

@@ -116,6 +116,15 @@ class PrimitiveContext:
         notes, self.notes = self.notes, {}
         return notes
 
+    @classmethod
+    def for_backend(cls, backend: Any, noise_std: float = 0.0, seed: int = 0) -> PrimitiveContext:
+        """A context on one object playing both roles (a simulator), its robot guarded:
+        :meth:`for_world` on ``World.of(backend)``, privileged (or noisy) perception."""
+        world = World.of(backend)
+        if noise_std > 0:
+            return cls.for_world(world, "noisy", seed, noise_std=noise_std)
+        return cls.for_world(world, "privileged", seed)
+
     def detections(self) -> dict[str, DetectedObject]:
         """Current detections by name."""
         return {d.name: d for d in self.perception.detect()}

@@ -145,20 +145,6 @@ def _noisy(
     return PrivilegedPerception(world.scene, float(noise_std), seed)
 
 
-@PERCEPTION.register("mask")
-def _mask(world: World, *, seed: int = 0, **options: Any) -> Perception:
-    from codepolicy.primitives.perception_kinds import mask_kind
-
-    return mask_kind(world, seed=seed, **options)
-
-
-@PERCEPTION.register("camera")
-def _camera(world: World, *, seed: int = 0, **options: Any) -> Perception:
-    from codepolicy.primitives.perception_kinds import camera_kind
-
-    return camera_kind(world, seed=seed, **options)
-
-
 def make_perception(kind: str, world: World, *, seed: int = 0, **options: Any) -> Perception:
     """Perception of kind ``kind`` for ``world``, seeded.
 
@@ -178,3 +164,24 @@ def perceived_scene(detections: list[DetectedObject], state: RobotState) -> Scen
         held=state.held,
         sim_time=state.sim_time,
     )
+
+
+def _camera_kind(kind: str) -> PerceptionFactory:
+    """A camera-based kind of :mod:`codepolicy.primitives.perception_kinds` as a registry entry
+    (options: ``width``, ``height``, ``shadows`` of the camera rig)."""
+
+    def factory(world: World, *, seed: int = 0, **options: Any) -> Perception:
+        from codepolicy.primitives.perception_kinds import make_perception as make_kind
+        from codepolicy.primitives.perception_kinds import rig_from_options
+
+        try:
+            scene: Any = world.scene
+            return make_kind(kind, scene, seed=seed, rig=rig_from_options(kind, options))
+        except ValueError as exc:  # PerceptionUnavailable, bad options
+            raise ConfigError(str(exc)) from None
+
+    return factory
+
+
+for _kind in ("mask", "camera"):
+    PERCEPTION.register(_kind, _camera_kind(_kind))

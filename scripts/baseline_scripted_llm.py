@@ -1,6 +1,6 @@
 """Baseline of the whole LLM path with a scripted local model (no real model involved).
 
-A local OpenAI-compatible server (codepolicy.llm.scripted_server) plays the model. It reads the
+A local OpenAI-compatible server (codepolicy.testing.scripted_server) plays the model. It reads the
 instruction from the prompt and answers with the scenario's reference program, except that for
 zero-shot prompts its first answer misspells a primitive (`pick_and_plce`); with few-shot prompts,
 or once the feedback of a failed attempt is in the prompt, it answers correctly. So the run
@@ -18,10 +18,10 @@ import subprocess
 import sys
 from typing import Any
 
-from codepolicy.llm.scripted_server import ScriptedServer
 from codepolicy.oracle import oracle_program
 from codepolicy.scenario.catalog import list_scenarios
 from codepolicy.scenario.sampler import sample_episode
+from codepolicy.testing.scripted_server import ScriptedServer
 
 
 def programs_by_instruction(seeds: int) -> dict[str, str]:

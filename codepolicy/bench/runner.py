@@ -127,12 +127,11 @@ def _run(
     video = None
     if settings.video != "none":
         video = _video_path(settings, f"{episode.scenario}|{task.seed}|{task.variant}")
-    keep_all = settings.video == "all"
-    result = pipeline.run(episode, video=video, keep_video=lambda success: keep_all or not success)
+    result = pipeline.run(episode, video=video, keep_video=settings.video)
     solution = result.solution
     relative = None
-    if video is not None and result.video_frames:
-        relative = str(video.relative_to(Path(settings.out)))
+    if result.video is not None:
+        relative = str(result.video.relative_to(Path(settings.out)))
     rounds = []
     for i, r in enumerate(solution.rounds):
         first = r.drafts[0] if r.drafts else None

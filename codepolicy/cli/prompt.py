@@ -23,12 +23,11 @@ def prompt(
 ) -> None:
     """Print the exact messages for SCENARIO's episode and their token count."""
     from codepolicy.envs.backend import BACKENDS, make_world
-    from codepolicy.pipeline import load_episode
+    from codepolicy.llm.tokens import count_message_tokens, count_tokens
+    from codepolicy.pipeline import episode_backend, load_episode
     from codepolicy.primitives.perception import PERCEPTION
     from codepolicy.primitives.profiles import get_profile
     from codepolicy.prompts.render import PromptTemplateError, render_prompt
-    from codepolicy.prompts.tokens import count_message_tokens, count_tokens
-    from codepolicy.runner.episode import world_kind
     from codepolicy.runner.executor import Executor
 
     with config_errors():
@@ -43,7 +42,7 @@ def prompt(
         typer.echo(note.replace("; running", "; showing"), err=True)
     with json_stdout(json_output) as emit:
         with config_errors():
-            world = make_world(world_kind(episode, backend))
+            world = make_world(episode_backend(episode, backend))
         try:
             executor = Executor(registry=registry, perception=perception)
             with config_errors():

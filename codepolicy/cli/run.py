@@ -200,14 +200,6 @@ def run(
             _check_oracle(episode, scenario)
         _say_choice(scenario, json_output)
         options: dict[str, Any] = {"gui": True} if gui else {}
-        world = None
-        if backend == "remote":
-            if episode.world != "tabletop":
-                fail(
-                    f"scenario '{episode.scenario}' runs in the {episode.world} world, not on a robot"
-                )
-            world = _remote_world(robot, key_file, confirm, max_step)
-            gate = _gate_for(world.robot.unwrapped, gate, chosen)
         settings = RunSettings(
             planner=chosen,
             backend=episode_backend(episode, backend),
@@ -218,14 +210,65 @@ def run(
             backend_options=options,
         )
         settings.check()
-    try:
-        code = _execute(
-            settings, episode, planner is None and not programs, video, json_output, world, gate
-        )
-    finally:
-        if world is not None:
-            world.close()
+    world, gate_mode = _remote(backend, episode, chosen, robot, key_file, confirm, max_step, gate)
+    defaulted = planner is None and not programs
+    code = _execute(settings, episode, defaulted, video, json_output, world, gate_mode)
     raise typer.Exit(code)
+
+
+def _remote(
+    backend: str,
+    episode: Episode,
+    planner: str,
+    robot: str | None,
+    key_file: Path | None,
+    confirm: str,
+    max_step: float | None,
+    gate: str | None,
+) -> tuple[Any, str]:
+    """The connected remote world and its gate for ``--backend remote`` (None, "none" otherwise)."""
+    if backend != "remote":
+        if robot or key_file or confirm != "none" or max_step is not None or gate is not None:
+            fail("--robot, --key-file, --confirm, --max-step and --gate need --backend remote")
+        return None, "none"
+    from codepolicy.cli.robot import open_world
+    from codepolicy.envs.roles import World
+
+    if episode.world != "tabletop":
+        fail(f"scenario '{episode.scenario}' runs in the {episode.world} world, not on a robot")
+    raw = open_world(robot, key_file, confirm, max_step)
+    simulated = bool(raw.client.info.get("simulated"))
+    chosen = gate or ("none" if simulated else "twin")
+    if chosen not in ("twin", "none"):
+        raw.disconnect()
+        fail(f"--gate must be twin or none, got '{chosen}'")
+    if chosen == "twin" and planner == "llm":
+        raw.disconnect()
+        fail(
+            "--gate twin runs a fixed program (a file or the oracle); with --planner llm use --gate none"
+        )
+    return World.of(raw), chosen
+
+
+def _gated(pipe: Any, episode: Episode, say: Any) -> EpisodeResult:
+    """Run the fixed program in a digital twin first; on the robot only if the twin passes."""
+    from codepolicy.oracle import oracle_program
+    from codepolicy.pipeline import EpisodeResult
+    from codepolicy.planning.strategies import Round, Solution
+    from codepolicy.robot.gate import twin_gate
+
+    source = pipe.settings.program or oracle_program(episode)
+    if not isinstance(source, str):
+        fail("--gate twin runs one program; run a session of several programs with --gate none")
+    say("Gate: running the program in a digital twin first")
+    verdict = twin_gate(episode, source, pipe.world.robot.unwrapped)
+    say(f"Gate: {verdict.reason}")
+    if not verdict.passed:
+        rounds = [Round(0, "twin", source, verdict.twin, executed=False)]
+        return EpisodeResult(episode, Solution(verdict.twin, rounds), "twin-gate", pipe.usage)
+    feedback = pipe.execute(episode, source, reset=False)
+    solution = Solution(feedback, [Round(0, "program", source, feedback)])
+    return EpisodeResult(episode, solution, pipe.planner.name, pipe.usage)
 
 
 def _execute(
@@ -235,7 +278,7 @@ def _execute(
     video: Path | None,
     json_output: bool,
     world: Any = None,
-    gate: str | None = None,
+    gate: str = "none",
 ) -> int:
     from codepolicy.llm.retry import ModelError
     from codepolicy.pipeline import Pipeline
@@ -248,17 +291,18 @@ def _execute(
             say("No planner configured: running the scenario's reference program (oracle).")
         say(f"Instruction: {episode.instruction}")
         say(f"Scenario: {episode.scenario} (seed {episode.seed}, backend {settings.backend})")
-        on_event = lambda e: say(_step_line(e))  # noqa: E731
-        with config_errors(), Pipeline(settings, on_event=on_event, world=world) as pipe:
-            scene_source = getattr(pipe.world.robot.unwrapped, "scene_source", None)
-            if scene_source:
-                say(f"Scene knowledge: {scene_source}")
+
+        def live(event: CallEvent) -> None:
+            say(_step_line(event))
+
+        with config_errors(), Pipeline(settings, world=world, on_event=live) as pipe:
+            source = getattr(pipe.world.robot.unwrapped, "scene_source", None)
+            if source:
+                say(f"Scene knowledge: {source}")
             try:
-                if gate == "twin":
-                    verdict = _twin_gate(episode, settings, pipe, say)
-                    if verdict is not None:
-                        return _gated_out(verdict, json_output, say, emit)
-                result = pipe.run(episode, video=video)
+                result = (
+                    _gated(pipe, episode, say) if gate == "twin" else pipe.run(episode, video=video)
+                )
             except ModelError as exc:
                 fail(f"model request failed: {exc}")
             except PromptTemplateError as exc:
@@ -268,6 +312,9 @@ def _execute(
                 if json_output:
                     emit(_robot_failure(episode, exc))
                 return EXIT_NOT_ACHIEVED
+            finally:
+                if world is not None:
+                    world.close()
         if settings.planner == "llm":
             for r in result.solution.rounds:
                 what = "dry run" if not r.executed else "ran"
@@ -278,8 +325,8 @@ def _execute(
             say(f"Video: {video} ({result.video_frames} frames)")
         if json_output:
             report = json_report(result)
-            if scene_source:
-                report["scene_source"] = scene_source
+            if source:
+                report["scene_source"] = source
             emit(report)
         else:
             say(result.feedback.to_text(instruction=False))
@@ -327,53 +374,3 @@ def _robot_failure(episode: Episode, exc: RobotError) -> dict[str, Any]:
         "success": False,
         "error": {"type": type(exc).__name__, "message": str(exc)},
     }
-
-
-def _remote_world(
-    robot: str | None, key_file: Path | None, confirm: str, max_step: float | None
-) -> Any:
-    """The connected remote robot, behind the host-side approvers, as a world."""
-    from codepolicy.cli.robot import open_world
-    from codepolicy.envs.roles import World
-
-    return World.of(open_world(robot, key_file, confirm, max_step), name="remote")
-
-
-def _gate_for(world: Any, gate: str | None, planner: str | None) -> str:
-    """The gate of a remote run: ``twin`` by default for every robot that is not simulated."""
-    simulated = bool(world.client.info.get("simulated"))
-    chosen = gate or ("none" if simulated else "twin")
-    if chosen not in ("twin", "none"):
-        world.disconnect()
-        fail(f"--gate must be twin or none, got '{chosen}'")
-    if chosen == "twin" and planner == "llm":
-        world.disconnect()
-        fail(
-            "--gate twin runs a fixed program (a file or the oracle); with --planner llm use --gate none"
-        )
-    return chosen
-
-
-def _twin_gate(episode: Episode, settings: RunSettings, pipe: Any, say: Any) -> Any:
-    """Run the program in a digital twin first; the twin's verdict if it did not pass, else None."""
-    from codepolicy.oracle import oracle_program
-    from codepolicy.robot.gate import twin_gate
-
-    program = settings.program if settings.program is not None else oracle_program(episode)
-    if not isinstance(program, str):
-        fail("--gate twin runs one program; run a session of several with --gate none")
-    say("Gate: running the program in a digital twin first")
-    verdict = twin_gate(episode, program, pipe.world.robot.unwrapped)
-    say(f"Gate: {verdict.reason}")
-    return None if verdict.passed else verdict
-
-
-def _gated_out(verdict: Any, json_output: bool, say: Any, emit: Any) -> int:
-    """Report a twin run that stopped the program before it reached the robot."""
-    if json_output:
-        data = verdict.twin.model_dump(mode="json")
-        data["gate"] = {"passed": False, "reason": verdict.reason}
-        emit(data)
-    else:
-        say(verdict.twin.to_text())
-    return EXIT_NOT_ACHIEVED

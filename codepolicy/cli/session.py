@@ -52,11 +52,12 @@ def session(
     from codepolicy.envs.backend import make_world
     from codepolicy.llm.usage import UsageLog
     from codepolicy.pipeline import episode_backend, load_episode
+    from codepolicy.planning.interactive import InstructionSession
+    from codepolicy.planning.lmp import ModelHelp
     from codepolicy.planning.planners import LLMOptions, build_model
     from codepolicy.planning.writer import ProgramWriter
     from codepolicy.primitives.profiles import get_profile
     from codepolicy.runner.executor import Executor
-    from codepolicy.runner.interactive import InstructionSession
 
     usage = UsageLog()
     with config_errors():
@@ -79,7 +80,7 @@ def session(
             )
             options.check()
             built = build_model(options, usage)
-            executor.model = built
+            executor.helpers = ModelHelp(built)
             writer = ProgramWriter(model=built, registry=registry, prompt=prompt)
         world = make_world(episode_backend(episode, backend))
     sources = [(str(path), read_text_file(path, "program")) for path in program or []]
@@ -106,7 +107,7 @@ def session(
 
 def _loop(chat: Any) -> None:
     from codepolicy.llm.retry import ModelError
-    from codepolicy.runner.interactive import NoModel
+    from codepolicy.planning.interactive import NoModel
 
     while True:
         try:

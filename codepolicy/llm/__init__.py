@@ -10,6 +10,7 @@ cache and usage tracking::
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from codepolicy.llm.base import (
@@ -27,6 +28,7 @@ from codepolicy.llm.openai_compat import Progress
 from codepolicy.llm.replay import RecordingModel, ReplayModel
 from codepolicy.llm.retry import ModelError, RetryPolicy
 from codepolicy.llm.usage import TrackedModel, UsageLog, UsageTotals
+from codepolicy.registry import Registry
 
 __all__ = [
     "DEFAULT_MAX_TOKENS",
@@ -51,7 +53,15 @@ __all__ = [
     "request_key",
 ]
 
-PROVIDERS: dict[str, str] = {
+ProviderFactory = Callable[..., Model]
+"""A plugin provider: ``factory(model, *, base_url, api_key, timeout, retry) -> Model``."""
+
+PROVIDERS: Registry[str | ProviderFactory] = Registry("provider", group="codepolicy.providers")
+"""Accepted provider names. Ours map to the implementation they use: the local servers all speak
+OpenAI's API (``llamacpp`` is llama.cpp's server); ``llama-cpp`` runs a GGUF file in-process
+(``--model-path``). A separately installed package registers a :data:`ProviderFactory` in the
+``codepolicy.providers`` entry-point group."""
+for _name, _kind in {
     "openai": "openai-compat",
     "openai-compat": "openai-compat",
     "vllm": "openai-compat",
@@ -61,9 +71,8 @@ PROVIDERS: dict[str, str] = {
     "anthropic": "anthropic",
     "replay": "replay",
     "llama-cpp": "llama-cpp",
-}
-"""Accepted provider names and what they map to. The local servers all speak OpenAI's API
-(``llamacpp`` is llama.cpp's server); ``llama-cpp`` runs a GGUF file in-process (``--model-path``)."""
+}.items():
+    PROVIDERS.register(_name, _kind)
 
 
 def make_model(
@@ -110,13 +119,15 @@ def make_model(
         ModelError: kind ``"config"`` for an unknown provider, a missing key or SDK, or a missing
             replay or model file.
     """
-    kind = PROVIDERS.get(provider.lower())
-    if kind is None:
+    if provider.lower() not in PROVIDERS:
         raise ModelError(
             f"unknown provider {provider!r}; choose one of {sorted(PROVIDERS)}", kind="config"
         )
+    kind = PROVIDERS.get(provider.lower())
     inner: Model
-    if kind == "replay":
+    if callable(kind):
+        inner = kind(model, base_url=base_url, api_key=api_key, timeout=timeout, retry=retry)
+    elif kind == "replay":
         if replay_file is None:
             raise ModelError("the replay provider needs a replay file", kind="config")
         inner = ReplayModel(Path(replay_file), model=model or None)

@@ -1,7 +1,7 @@
 """Models behind any OpenAI-compatible chat-completions endpoint, via the official ``openai`` SDK.
 
 Works with OpenAI itself and with local servers (vLLM, Ollama, llama.cpp, LM Studio, and
-:class:`~codepolicy.llm.scripted_server.ScriptedServer`). Configuration, in order of precedence:
+:class:`~codepolicy.testing.scripted_server.ScriptedServer`). Configuration, in order of precedence:
 explicit arguments, then ``OPENAI_BASE_URL`` / ``OPENAI_API_KEY``. When a base URL is set but no
 key, a dummy key is used (local servers ignore it).
 
@@ -282,7 +282,7 @@ class OpenAICompatModel(ModelBase):
                 close()
         streamed = _Streamed("".join(parts), finish, usage, chunks, model)
         if not streamed.tokens_in:  # llama.cpp's server sends no usage in streams: estimate
-            from codepolicy.prompts.tokens import count_message_tokens
+            from codepolicy.llm.tokens import count_message_tokens
 
             streamed.tokens_in = count_message_tokens(m.content for m in messages).n
         return streamed

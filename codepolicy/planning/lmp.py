@@ -216,3 +216,33 @@ class ModelLMPs:
             why = execution.error.message if execution.error else execution.status.value
             raise HelperFailed(f"{name}({query!r}): the model's code failed: {why}")
         return box["value"]
+
+
+@dataclass
+class ModelHelp:
+    """What a model adds to a program run: its undefined functions written, and the profile's
+    helper LMPs served (:class:`~codepolicy.runner.episode.ProgramHelp` for the executor).
+
+    Args:
+        model: The model stack to ask.
+    """
+
+    model: Model
+
+    def complete(
+        self, program: str, registry: Registry, instruction: str, defined: list[str]
+    ) -> str:
+        """``program`` with the functions it calls but does not define (nor ``defined`` names,
+        which earlier programs of the session left) written by the model."""
+        return define_missing_functions(program, self.model, registry, instruction, defined=defined)
+
+    def lmps(
+        self,
+        registry: Registry,
+        dispatch: Callable[[PrimitiveSpec, dict[str, Any]], DispatchResult],
+        seed: int,
+    ) -> ModelLMPs | None:
+        """Helper LMPs for a run, when the profile has any."""
+        if not any(name in registry for name in HELPER_NAMES):
+            return None
+        return ModelLMPs(self.model, registry, dispatch, seed=seed)

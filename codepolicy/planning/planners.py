@@ -33,6 +33,7 @@ from codepolicy.errors import ConfigError
 from codepolicy.feedback.levels import DEFAULT_FEEDBACK_LEVEL, FEEDBACK_LEVELS
 from codepolicy.llm.base import DEFAULT_MAX_TOKENS, DEFAULT_TIMEOUT_S
 from codepolicy.llm.usage import TrackedModel, UsageLog
+from codepolicy.planning.lmp import ModelHelp
 from codepolicy.planning.strategies import REFINE_FROM, STRATEGIES, Round, Solution, Solver
 from codepolicy.planning.writer import ProgramWriter
 from codepolicy.registry import Registry
@@ -85,10 +86,7 @@ class LLMOptions:
 
         if not self.model:
             raise ConfigError("the llm planner needs a model name (--model NAME)")
-        if self.provider not in PROVIDERS:
-            raise ConfigError(
-                f"unknown provider '{self.provider}'; choose one of: {', '.join(PROVIDERS)}"
-            )
+        PROVIDERS.check(self.provider)
         PROFILES.check(self.profile)
         STRATEGIES.check(self.replan)
         if self.refine_from not in REFINE_FROM:
@@ -243,7 +241,7 @@ def _program(setup: PlannerSetup) -> Planner:
         raise ConfigError("the program planner needs a program (--program FILE)")
     if setup.llm is not None:
         setup.llm.check()
-        setup.executor.model = build_model(setup.llm, setup.usage)
+        setup.executor.helpers = ModelHelp(build_model(setup.llm, setup.usage))
     return ProgramPlanner(setup.executor, setup.program)
 
 
@@ -254,7 +252,7 @@ def _llm(setup: PlannerSetup) -> Planner:
         raise ConfigError("the llm planner needs a model (--model NAME)")
     options.check()
     model = build_model(options, setup.usage)
-    setup.executor.model = model
+    setup.executor.helpers = ModelHelp(model)
     writer = ProgramWriter(
         model=model,
         registry=setup.executor.registry,

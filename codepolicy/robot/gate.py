@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from codepolicy.compat import run_episode, spawns
 from codepolicy.envs.backend import ObjectSpawn
 from codepolicy.envs.state import SceneState
 from codepolicy.feedback.model import Feedback, FeedbackStatus
-from codepolicy.runner.episode import run_episode, spawns
 from codepolicy.sandbox.result import CallEvent
 from codepolicy.scenario.sampler import Episode
 

@@ -19,17 +19,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
-from codepolicy.envs.roles import ObjectSpawn, World
+from codepolicy.envs.roles import ObjectSpawn, World, as_world
 from codepolicy.envs.state import SceneState
 from codepolicy.errors import ConfigError
 from codepolicy.feedback.idle import idle_note
 from codepolicy.feedback.model import ErrorReport, Feedback, status_from
 from codepolicy.feedback.scene import describe_changes, describe_scene
-from codepolicy.llm.base import Model
-from codepolicy.planning.lmp import ModelLMPs, define_missing_functions
-from codepolicy.primitives.cap_lmps import HELPER_NAMES
+from codepolicy.primitives.cap_lmps import HelperLMPs
 from codepolicy.primitives.context import PrimitiveContext
 from codepolicy.primitives.default import DEFAULT
 from codepolicy.primitives.perception import Perception, make_perception, perceived_scene
@@ -45,6 +43,22 @@ from codepolicy.scenario.sampler import Episode
 from codepolicy.success import evaluate
 
 JUDGED_FROM_PERCEPTION = "judged from perception: this scene has no ground truth"
+
+
+class ProgramHelp(Protocol):
+    """What a model adds to a run (:class:`codepolicy.planning.lmp.ModelHelp`): Code as Policies'
+    function generation before the run, and helper LMPs during it."""
+
+    def complete(
+        self, program: str, registry: Registry, instruction: str, defined: list[str]
+    ) -> str:
+        """``program`` with the functions it calls but does not define (nor ``defined`` names)
+        written."""
+        ...
+
+    def lmps(self, registry: Registry, dispatch: Any, seed: int) -> HelperLMPs | None:
+        """The helper LMPs of a run on ``dispatch``, or None when the profile has none."""
+        ...
 
 
 def world_kind(episode: Episode, backend: str) -> str:
@@ -74,7 +88,7 @@ def perceive(world: World, perception: Perception) -> SceneState:
 def run_program(
     episode: Episode,
     program: str,
-    world: World,
+    world: World | Any,
     *,
     registry: Registry = DEFAULT,
     perception: str = "privileged",
@@ -84,7 +98,7 @@ def run_program(
     reset: bool = True,
     before_run: Callable[[], None] | None = None,
     pause_on_failure: bool = False,
-    model: Model | None = None,
+    helpers: ProgramHelp | None = None,
     state: ProgramState | None = None,
 ) -> Feedback:
     """Reset the world to ``episode``, run ``program`` in the sandbox, judge the final scene.
@@ -92,7 +106,8 @@ def run_program(
     Args:
         episode: The concrete episode (objects, instruction, success condition, budget).
         program: Python source written against ``registry``.
-        world: The world; its robot is already guarded.
+        world: The world (its robot is guarded), or one object playing both roles (made into a
+            world with :meth:`~codepolicy.envs.roles.World.of`).
         registry: The primitives the program may call (a profile).
         perception: Perception kind the primitives and the feedback use.
         perception_options: Options of that kind (``noise_std`` for ``noisy``).
@@ -103,14 +118,15 @@ def run_program(
         pause_on_failure: Stop the program at its first failed primitive call (status
             ``aborted``, with that call's error), leaving the world as it is — closed-loop
             replanning continues from there.
-        model: Writes the functions the program calls but nobody defined (Code as Policies'
+        helpers: Writes the functions the program calls but nobody defined (Code as Policies'
             function generation), and serves the profile's helper LMPs (``parse_position`` and
-            friends) while the program runs; without one those fail with ``ModelRequired``.
+            friends) while the program runs; without it those fail with ``ModelRequired``.
         state: The variables and functions earlier programs of the same session left; the
             program starts with them and leaves its own there (see
-            :func:`codepolicy.runner.instructions.run_programs`).
+            :func:`codepolicy.planning.instructions.run_programs`).
     """
     started = time.perf_counter()
+    world = as_world(world)
     if episode.world != "tabletop" and world.name != episode.world:
         raise ConfigError(
             f"episode of '{episode.scenario}' runs in the adapter world '{episode.world}', "
@@ -128,17 +144,16 @@ def run_program(
     carry = dict(state.variables)
     if registry.context is not None:
         carry.update(registry.context([d.name for d in seen.detect()]))
-    if model is not None:
-        program = define_missing_functions(
-            program, model, registry, episode.instruction, defined=[*state.functions(), *carry]
+    if helpers is not None:
+        program = helpers.complete(
+            program, registry, episode.instruction, defined=[*state.functions(), *carry]
         )
-        if any(name in registry for name in HELPER_NAMES):
-            ctx.lmps = ModelLMPs(model, registry, host.dispatch, seed=episode.seed)
+        ctx.lmps = helpers.lmps(registry, host.dispatch, episode.seed)
     with Session(
         program,
         registry,
         host.dispatch,
-        limits=jail_for_backend(limits or default_limits(episode), world),
+        limits=jail_for_backend(limits or default_limits(episode), world.robot.unwrapped),
         seed=episode.seed,
         after_call=on_event,
         carry=carry,
@@ -160,38 +175,6 @@ def run_program(
         program, execution.events, moving=moving, succeeded=feedback.success, completed=execution.ok
     )
     return feedback.model_copy(update={"idle": note}) if note else feedback
-
-
-def run_episode(
-    episode: Episode,
-    program: str,
-    *,
-    backend: Any,
-    perception: str = "privileged",
-    noise_std: float = 0.0,
-    **options: Any,
-) -> Feedback:
-    """:func:`run_program` on ``backend``: a :class:`~codepolicy.envs.roles.World`, or one object
-    playing both roles (the physics and kinematic backends), which is made a world here.
-
-    Args:
-        perception: Perception kind; ``privileged`` with ``noise_std`` > 0 means ``noisy``.
-        noise_std: Position noise of the ``noisy`` kind, metres (0: its default).
-        **options: Everything else :func:`run_program` takes.
-    """
-    world = backend if isinstance(backend, World) else World.of(backend)
-    kind = "noisy" if perception == "privileged" and noise_std > 0 else perception
-    perception_options = dict(options.pop("perception_options", None) or {})
-    if kind == "noisy" and noise_std > 0:
-        perception_options.setdefault("noise_std", noise_std)
-    return run_program(
-        episode,
-        program,
-        world,
-        perception=kind,
-        perception_options=perception_options,
-        **options,
-    )
 
 
 def _paused(session: Session, failed: CallEvent) -> ExecutionResult:

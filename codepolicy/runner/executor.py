@@ -27,11 +27,10 @@ from typing import Any
 from codepolicy.envs.roles import World
 from codepolicy.feedback.model import Feedback
 from codepolicy.feedback.scene import describe_scene
-from codepolicy.llm.base import Model
 from codepolicy.primitives.default import DEFAULT
 from codepolicy.primitives.perception import make_perception
 from codepolicy.primitives.registry import Registry
-from codepolicy.runner.episode import judge, perceive, run_program, spawns
+from codepolicy.runner.episode import ProgramHelp, judge, perceive, run_program, spawns
 from codepolicy.runner.state import ProgramState
 from codepolicy.sandbox.limits import SandboxLimits
 from codepolicy.sandbox.result import CallEvent, ExecutionResult, Status
@@ -50,8 +49,9 @@ class Executor:
         limits: Sandbox limits (default: from each episode's budget).
         on_event: Hooks called with every executed primitive call, in order.
         before_run: Hooks called after a reset, just before a program starts.
-        model: Writes functions programs call but do not define, and serves the profile's helper
-            LMPs (Code as Policies); None: those fail with ``ModelRequired``.
+        helpers: Writes functions programs call but do not define, and serves the profile's
+            helper LMPs (Code as Policies' function generation; e.g.
+            :class:`codepolicy.planning.lmp.ModelHelp`); None: those fail with ``ModelRequired``.
     """
 
     registry: Registry = DEFAULT
@@ -60,7 +60,7 @@ class Executor:
     limits: SandboxLimits | None = None
     on_event: list[Callable[[CallEvent], None]] = field(default_factory=list)
     before_run: list[Callable[[], None]] = field(default_factory=list)
-    model: Model | None = None
+    helpers: ProgramHelp | None = None
 
     def scene_lines(self, world: World, seed: int = 0) -> list[str]:
         """The perceived scene as text lines (what prompts show a model)."""
@@ -103,7 +103,7 @@ class Executor:
             before_run=None if quiet else self._before_run,
             reset=reset,
             pause_on_failure=pause_on_failure,
-            model=self.model,
+            helpers=self.helpers,
             state=state,
         )
 

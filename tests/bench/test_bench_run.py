@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from codepolicy.llm.scripted_server import ScriptedServer
+from codepolicy.testing.scripted_server import ScriptedServer
 
 
 def bench(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:

@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 
 from codepolicy.llm.base import Message
-from codepolicy.llm.scripted_server import ScriptedServer
 from codepolicy.scenario.catalog import get_scenario
 from codepolicy.scenario.sampler import sample_episode
+from codepolicy.testing.scripted_server import ScriptedServer
 
 EPISODE = sample_episode(get_scenario("pick-place"), 0)
 BLOCK, TARGET = EPISODE.variables["block"], EPISODE.variables["target"]

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from codepolicy.llm.scripted_server import ScriptedServer
+from codepolicy.testing.scripted_server import ScriptedServer
 from tests.llm.one_choice_server import OneChoiceServer
 
 LLM = ["--planner", "llm", "--model", "m", "--backend", "kinematic", "--no-cache"]

@@ -11,11 +11,11 @@ import pytest
 from codepolicy.envs.backend import make_world
 from codepolicy.envs.errors import NoGroundTruth, RobotNotConnected, SafetyStop
 from codepolicy.envs.frame import TABLETOP
-from codepolicy.envs.gym_env import TabletopEnv
 from codepolicy.envs.kinematic import KinematicBackend
 from codepolicy.envs.roles import ObjectSpawn, Robot, Scene, World
 from codepolicy.envs.safety import GuardedRobot, SafetyLimits
 from codepolicy.errors import ConfigError
+from codepolicy.gym.tabletop_env import TabletopEnv
 from codepolicy.primitives.perception import make_perception
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from codepolicy.envs.backend import make_backend
-from codepolicy.runner.episode import run_episode
+from codepolicy.compat import make_backend, run_episode
 from codepolicy.scenario.catalog import get_scenario
 from codepolicy.scenario.sampler import sample_episode
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from codepolicy.compat import run_episode
 from codepolicy.envs.kinematic import KinematicBackend
 from codepolicy.feedback.untrusted import block, clean, one_line, quote
-from codepolicy.runner.episode import run_episode
 from codepolicy.scenario.catalog import get_scenario
 from codepolicy.scenario.sampler import sample_episode
 

@@ -14,8 +14,8 @@ from codepolicy.llm.cache import CachedModel, DiskCache, request_key
 from codepolicy.llm.openai_compat import OpenAICompatModel
 from codepolicy.llm.replay import RecordingModel, ReplayModel
 from codepolicy.llm.retry import ModelError, RetryPolicy
-from codepolicy.llm.scripted_server import Fault, ScriptedServer
 from codepolicy.llm.usage import UsageLog
+from codepolicy.testing.scripted_server import Fault, ScriptedServer
 
 MESSAGES = [Message("system", "You write robot programs."), Message("user", "stack the blocks")]
 NO_SLEEP = RetryPolicy(max_retries=2, sleep=lambda s: None, seed=0)

@@ -11,8 +11,8 @@ import pytest
 from codepolicy.llm.base import Message
 from codepolicy.llm.openai_compat import DUMMY_API_KEY, OpenAICompatModel
 from codepolicy.llm.retry import ModelError, RetryPolicy
-from codepolicy.llm.scripted_server import Fault, ScriptedServer
-from codepolicy.prompts.tokens import count_tokens
+from codepolicy.llm.tokens import count_tokens
+from codepolicy.testing.scripted_server import Fault, ScriptedServer
 
 MESSAGES = [Message("system", "You write robot programs."), Message("user", "stack the blocks")]
 

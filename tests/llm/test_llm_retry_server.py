@@ -20,7 +20,7 @@ from codepolicy.llm.retry import (
     classify_builtin,
     parse_retry_after,
 )
-from codepolicy.llm.scripted_server import Fault, ScriptedServer
+from codepolicy.testing.scripted_server import Fault, ScriptedServer
 
 
 def post(server: ScriptedServer, body: Any, path: str = "/v1/chat/completions") -> Any:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from codepolicy.envs.backend import make_backend
+from codepolicy.compat import make_backend, run_episode
 from codepolicy.oracle.planner import OracleError
 from codepolicy.oracle.tier_programs import tier_episode, tier_program
 from codepolicy.primitives.tiers import TIERS
-from codepolicy.runner.episode import run_episode
 from codepolicy.sandbox.vetting import vet_program
 from codepolicy.scenario.catalog import list_scenarios
 from codepolicy.scenario.sampler import sample_episode

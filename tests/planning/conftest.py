@@ -12,7 +12,6 @@ from codepolicy.envs.backend import make_world
 from codepolicy.envs.roles import World
 from codepolicy.llm import make_model
 from codepolicy.llm.retry import RetryPolicy
-from codepolicy.llm.scripted_server import ScriptedServer
 from codepolicy.llm.usage import TrackedModel, UsageLog
 from codepolicy.planning.strategies import Solution, Solver
 from codepolicy.planning.writer import ProgramWriter
@@ -20,6 +19,7 @@ from codepolicy.primitives.profiles import get_profile
 from codepolicy.runner.executor import Executor
 from codepolicy.scenario.catalog import get_scenario
 from codepolicy.scenario.sampler import Episode, sample_episode
+from codepolicy.testing.scripted_server import ScriptedServer
 
 
 class BoundSolver:

@@ -9,11 +9,11 @@ import sys
 import pytest
 
 from codepolicy.envs.backend import make_world
-from codepolicy.llm.scripted_server import ScriptedServer
 from codepolicy.primitives.profiles import get_profile
 from codepolicy.runner.episode import run_program
 from codepolicy.scenario.catalog import get_scenario
 from codepolicy.scenario.sampler import Episode, sample_episode
+from codepolicy.testing.scripted_server import ScriptedServer
 
 CAP_PROGRAMS = {
     "pick-place": """

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import pytest
 
-from codepolicy.envs.backend import Backend, make_backend
+from codepolicy.compat import make_backend
+from codepolicy.envs.backend import Backend
+from codepolicy.planning.instructions import ProgramsResult, run_programs
 from codepolicy.primitives.profiles import get_profile
-from codepolicy.runner.instructions import ProgramsResult, run_programs
 from codepolicy.scenario.sampler import Episode, EpisodeBudget, SpawnSpec
 from codepolicy.success.spec import parse_condition
 from tests.planning.cap_suite import CASES, CapCase, ScriptedLMPModel

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from codepolicy.compat import make_backend, run_episode
 from codepolicy.feedback.levels import FEEDBACK_LEVELS, hidden_names, model_feedback
 from codepolicy.primitives.profiles import get_profile
-from codepolicy.runner.episode import make_backend, run_episode
 from codepolicy.scenario.catalog import get_scenario, list_scenarios
 from codepolicy.scenario.sampler import Episode, sample_episode
 

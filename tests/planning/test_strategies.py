@@ -6,8 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from codepolicy.llm.base import Message
-from codepolicy.llm.scripted_server import Fault
 from codepolicy.scenario.sampler import Episode
+from codepolicy.testing.scripted_server import Fault
 
 
 def last_user(messages: list[dict[str, Any]] | list[Message]) -> str:

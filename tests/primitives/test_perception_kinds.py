@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from codepolicy.compat import run_episode
 from codepolicy.envs.physics import PhysicsBackend
 from codepolicy.oracle import oracle_program
 from codepolicy.primitives.camera_perception import CameraPerception, MaskPerception
@@ -14,7 +15,6 @@ from codepolicy.primitives.perception_kinds import (
     make_perception,
     mask_kind,
 )
-from codepolicy.runner.episode import run_episode
 from codepolicy.scenario.catalog import get_scenario
 from codepolicy.scenario.sampler import sample_episode
 

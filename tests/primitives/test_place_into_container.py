@@ -6,9 +6,8 @@ import math
 
 import pytest
 
-from codepolicy.envs.backend import make_backend
+from codepolicy.compat import make_backend, run_episode
 from codepolicy.primitives.container import GAP, Item, free_spot, slots
-from codepolicy.runner.episode import run_episode
 from codepolicy.scenario.catalog import get_scenario
 from codepolicy.scenario.sampler import sample_episode
 

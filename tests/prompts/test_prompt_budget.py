@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from codepolicy.compat import make_backend
 from codepolicy.feedback.scene import describe_scene
+from codepolicy.llm.tokens import count_message_tokens
 from codepolicy.primitives.default import DEFAULT
 from codepolicy.prompts.render import render_prompt
-from codepolicy.prompts.tokens import count_message_tokens
-from codepolicy.runner.episode import make_backend, spawns
+from codepolicy.runner.episode import spawns
 from codepolicy.scenario.catalog import list_scenarios
 from codepolicy.scenario.sampler import sample_episode
 

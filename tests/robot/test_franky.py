@@ -23,12 +23,12 @@ import pytest
 pytest.importorskip("franky", reason="needs franky-control: pip install 'codepolicy[franky]'")
 pytest.importorskip("franky_sim", reason="needs franky-sim from PyPI")
 
+from codepolicy.compat import run_episode
 from codepolicy.envs.backend import GripperResult, MoveResult
 from codepolicy.envs.kinematic import KinematicBackend
 from codepolicy.robot.client import RobotClient
 from codepolicy.robot.drivers.franky import HOME_Q, FrankyDriver, make
 from codepolicy.robot.errors import RobotError
-from codepolicy.runner.episode import run_episode
 from codepolicy.scenario.catalog import get_scenario
 from codepolicy.scenario.sampler import sample_episode
 from tests.robot.helpers import CLI, free_port

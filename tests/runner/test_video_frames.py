@@ -9,12 +9,12 @@ import imageio.v2 as imageio
 import numpy as np
 import pytest
 
-from codepolicy.envs.backend import ObjectSpawn, make_backend
+from codepolicy.compat import make_backend, run_episode
+from codepolicy.envs.backend import ObjectSpawn
 from codepolicy.envs.camera import VIDEO_CAMERA, extrinsics, intrinsics
 from codepolicy.envs.kinematic import KinematicBackend
 from codepolicy.envs.state import ObjectState, SceneState
 from codepolicy.oracle import oracle_program
-from codepolicy.runner.episode import run_episode
 from codepolicy.runner.schematic import draw_scene
 from codepolicy.runner.snapshots import PoseSource
 from codepolicy.runner.video import VideoRecorder

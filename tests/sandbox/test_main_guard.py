@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from codepolicy.compat import make_backend, run_episode
 from codepolicy.primitives.profiles import get_profile
-from codepolicy.runner.episode import make_backend, run_episode
 from codepolicy.sandbox.vetting import vet_program
 from codepolicy.scenario.catalog import load_scenario
 from codepolicy.scenario.sampler import sample_episode

@@ -45,8 +45,8 @@ def test_programs_continue_from_the_current_scene_and_truncate() -> None:
 def test_the_code_env_runs_programs_with_its_profile() -> None:
     import pytest
 
-    from codepolicy.envs.code_env import CodeAsActionEnv
     from codepolicy.errors import ConfigError
+    from codepolicy.gym.code_env import CodeAsActionEnv
 
     env = CodeAsActionEnv("pick-place", backend="kinematic", profile="cap")
     _, info = env.reset(seed=0)

@@ -23,8 +23,8 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from codepolicy.envs.episode_world import EpisodeWorld
-from codepolicy.envs.gym_env import object_positions
+from codepolicy.gym.episode_world import EpisodeWorld
+from codepolicy.gym.tabletop_env import object_positions
 
 MAX_PROGRAM_CHARS = 8000
 MAX_FEEDBACK_CHARS = 8000

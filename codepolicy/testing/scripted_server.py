@@ -35,7 +35,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 
-from codepolicy.prompts.tokens import count_message_tokens, count_tokens
+from codepolicy.llm.tokens import count_message_tokens, count_tokens
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
 """Larger request bodies are refused with 413."""

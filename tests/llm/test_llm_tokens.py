@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from codepolicy.prompts import tokens
-from codepolicy.prompts.tokens import TokenCount, count_message_tokens, count_tokens
+from codepolicy.llm import tokens
+from codepolicy.llm.tokens import TokenCount, count_message_tokens, count_tokens
 
 
 @pytest.fixture

@@ -24,9 +24,9 @@ import gymnasium as gym
 import numpy as np
 from gymnasium import spaces
 
-from codepolicy.envs.episode_world import EpisodeWorld
 from codepolicy.envs.roles import MAX_SPEED
 from codepolicy.envs.state import SceneState
+from codepolicy.gym.episode_world import EpisodeWorld
 
 STEP_SIZE = 0.05
 """Metres the gripper moves for an action component of 1."""

@@ -26,11 +26,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from codepolicy.envs.backend import Backend
+from codepolicy.envs.roles import as_world
 from codepolicy.feedback.model import Feedback
 from codepolicy.llm.base import Model
+from codepolicy.planning.lmp import ModelHelp
 from codepolicy.primitives.default import DEFAULT
 from codepolicy.primitives.registry import Registry
-from codepolicy.runner.episode import run_episode
+from codepolicy.runner.episode import run_program
 from codepolicy.runner.state import ProgramState
 from codepolicy.sandbox.result import CallEvent
 from codepolicy.scenario.sampler import Episode
@@ -89,15 +91,15 @@ def run_programs(
         raise ValueError("run_programs needs at least one program")
     result = ProgramsResult(state=state if state is not None else ProgramState())
     for index, program in enumerate(programs):
-        feedback = run_episode(
+        feedback = run_program(
             episode,
             program,
-            backend=backend,
+            as_world(backend),
             registry=registry,
             on_event=on_event,
             reset=index == 0 and state is None,
             before_run=before_run if index == 0 else None,
-            model=model,
+            helpers=ModelHelp(model) if model is not None else None,
             state=result.state,
         )
         result.feedbacks.append(feedback)
