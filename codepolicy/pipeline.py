@@ -166,7 +166,12 @@ class Pipeline:
         )
 
     def run(
-        self, episode: Episode, *, video: str | Path | None = None, keep_video: str = "all"
+        self,
+        episode: Episode,
+        *,
+        video: str | Path | None = None,
+        keep_video: str = "all",
+        overlay: bool = True,
     ) -> EpisodeResult:
         """Plan, execute and judge ``episode``; record an MP4 to ``video`` if given.
 
@@ -177,7 +182,9 @@ class Pipeline:
         Raises:
             ConfigError: the video cannot be written, or the planner's configuration is bad.
         """
-        recording = _Video(video, self.world, episode.instruction) if video is not None else None
+        recording = (
+            _Video(video, self.world, episode.instruction, overlay) if video is not None else None
+        )
         if recording is not None:
             self.executor.before_run.append(recording.start)
             self.executor.on_event.append(recording.on_event)
@@ -227,11 +234,13 @@ class _Video:
     """An MP4 of an episode, started when its first program starts (after the reset); rendered and
     encoded at the end only if it is kept."""
 
-    def __init__(self, path: str | Path, world: World, instruction: str) -> None:
+    def __init__(
+        self, path: str | Path, world: World, instruction: str, overlay: bool = True
+    ) -> None:
         from codepolicy.runner.video import VideoError, VideoRecorder
 
         try:
-            self.recorder: Any = VideoRecorder(Path(path), instruction=instruction)
+            self.recorder: Any = VideoRecorder(Path(path), instruction=instruction, overlay=overlay)
         except VideoError as exc:
             raise ConfigError(str(exc)) from None
         self.world = world

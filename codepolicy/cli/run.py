@@ -93,6 +93,9 @@ def run(
     planner: str | None = typer.Option(None, "--planner", help="Who writes it: oracle or llm."),
     backend: opts.Backend = "physics",
     video: Path | None = typer.Option(None, "--video", help="Write an MP4 of the episode here."),
+    no_overlay: bool = typer.Option(
+        False, "--no-overlay", help="Video without the instruction and step captions."
+    ),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON object on stdout."),
     gui: bool = typer.Option(False, "--gui", help="Show the PyBullet window (physics only)."),
     model: opts.Model = None,
@@ -212,7 +215,9 @@ def run(
         settings.check()
     world, gate_mode = _remote(backend, episode, chosen, robot, key_file, confirm, max_step, gate)
     defaulted = planner is None and not programs
-    code = _execute(settings, episode, defaulted, video, json_output, world, gate_mode)
+    code = _execute(
+        settings, episode, defaulted, video, json_output, world, gate_mode, not no_overlay
+    )
     raise typer.Exit(code)
 
 
@@ -279,6 +284,7 @@ def _execute(
     json_output: bool,
     world: Any = None,
     gate: str = "none",
+    overlay: bool = True,
 ) -> int:
     from codepolicy.llm.retry import ModelError
     from codepolicy.pipeline import Pipeline
@@ -301,7 +307,9 @@ def _execute(
                 say(f"Scene knowledge: {source}")
             try:
                 result = (
-                    _gated(pipe, episode, say) if gate == "twin" else pipe.run(episode, video=video)
+                    _gated(pipe, episode, say)
+                    if gate == "twin"
+                    else pipe.run(episode, video=video, overlay=overlay)
                 )
             except ModelError as exc:
                 fail(f"model request failed: {exc}")
