@@ -205,11 +205,12 @@ def place(ctx: PrimitiveContext, target: Target) -> np.ndarray:
     """Put the held object down on a target and retreat upwards.
 
     Args:
-        target: An object name ("red block": on top of it; "blue bowl": into it, beside what is
-            already in it — a bowl's floor holds up to 3 blocks side by side, about 2.5 cm from
-            its centre, the slot nearest the robot first), a location name ("top left corner"),
-            [x, y] (lowered until it touches what is below), or [x, y, z] (released with the
-            gripper at height z).
+        target: An object name ("red block": on top of it; "blue bowl": into it, in free room), a
+            location name ("top left corner"), [x, y] (lowered until it touches what is below),
+            or [x, y, z] (released with the gripper at height z).
+
+    Into a bowl, the object goes beside what is already there: a bowl's floor holds up to 3
+    blocks side by side, about 2.5 cm from its centre, the free slot nearest the robot first.
 
     Returns:
         Where the released object came to rest, [x, y, z].

@@ -17,9 +17,9 @@ import json
 import time
 
 from codepolicy.envs.backend import make_world
+from codepolicy.feedback.diagnose import diagnose
 from codepolicy.feedback.scene import describe_scene
 from codepolicy.llm import make_model
-from codepolicy.planning.diagnose import diagnose
 from codepolicy.planning.extract import extract_program
 from codepolicy.planning.writer import ProgramWriter
 from codepolicy.primitives.profiles import get_profile

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 
+from codepolicy.feedback.diagnose import diagnose
 from codepolicy.feedback.model import MAX_TEXT_OUTPUT, Feedback, FeedbackStatus, step_text
-from codepolicy.planning.diagnose import diagnose
 from codepolicy.scenario.sampler import Episode
 
 FEEDBACK_LEVELS = ("binary", "errors", "explain", "explain+scene")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import inspect
 import re
 
+from codepolicy.primitives.cap_lmps import HELPER_NAMES
 from codepolicy.primitives.errors import CATCHABLE_ERRORS
 from codepolicy.primitives.registry import PrimitiveSpec, Registry
 
@@ -93,6 +94,14 @@ def call_reference(registry: Registry) -> str:
     return "\n".join(lines)
 
 
-def error_names() -> str:
-    """The errors a program may catch, as a comma-separated list of names."""
-    return ", ".join(cls.__name__ for cls in CATCHABLE_ERRORS)
+HELPER_ERRORS = frozenset({"ModelRequired", "HelperFailed"})
+"""Errors only the helper-LMP primitives raise (Code as Policies' profile)."""
+
+
+def error_names(registry: Registry | None = None) -> str:
+    """The errors a program may catch, as a comma-separated list of names (the helper-LMP errors
+    only for a registry that has helper LMPs)."""
+    helpers = registry is None or any(name in registry for name in HELPER_NAMES)
+    return ", ".join(
+        cls.__name__ for cls in CATCHABLE_ERRORS if helpers or cls.__name__ not in HELPER_ERRORS
+    )

@@ -236,7 +236,7 @@ def render_prompt(
         "extra": extra,
         "api_reference": api_reference(registry),
         "api_calls": call_reference(registry),
-        "error_names": error_names(),
+        "error_names": error_names(registry),
         "location_names": ", ".join(f'"{name}"' for name in LOCATIONS),
         "errors_reference": errors_reference(),
         "allowed_imports": allowed_imports_text(),

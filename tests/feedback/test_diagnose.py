@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from codepolicy.planning.diagnose import diagnose
+from codepolicy.feedback.diagnose import diagnose
 
 PRIMITIVES = {"grasp", "place", "move_to", "perceive", "say"}
 
