@@ -5,8 +5,10 @@ A worker reports its layers with ``ready``, before any program code runs in it (
 doctor``, bench manifests); :func:`jail_gaps` lists what is off and why.
 
 Example:
-    >>> jail_gaps({"seccomp": (False, "not installed")})[0]
-    'seccomp: not installed'
+    >>> layers = {name: (True, "on") for name in LAYER_NAMES}
+    >>> layers["seccomp"] = (False, "not installed")
+    >>> jail_gaps(layers)
+    ['seccomp: not installed']
 """
 
 from __future__ import annotations

@@ -13,12 +13,12 @@ from codepolicy.envs.backend import make_world
 from codepolicy.envs.roles import World
 from codepolicy.llm import make_model
 from codepolicy.llm.retry import RetryPolicy
+from codepolicy.testing.scripted_server import ScriptedServer
 from codepolicy.planning.strategies import Solver
 from codepolicy.planning.writer import ProgramWriter
 from codepolicy.primitives.profiles import get_profile
 from codepolicy.runner.executor import Executor
 from codepolicy.scenario.catalog import get_scenario
-from codepolicy.testing.scripted_server import ScriptedServer
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("panda_gym") is None,
@@ -50,7 +50,7 @@ class _Bound:
 def solver_for(tmp_path: Path, world: World) -> Iterator[Callable[..., Any]]:
     servers: list[ScriptedServer] = []
 
-    def make(script: list[str], **kwargs: Any) -> tuple[Any, ScriptedServer]:
+    def make(script: list[str], **kwargs: Any) -> tuple[_Bound, ScriptedServer]:
         server = ScriptedServer(script)
         server.start()
         servers.append(server)
@@ -61,15 +61,10 @@ def solver_for(tmp_path: Path, world: World) -> Iterator[Callable[..., Any]]:
             cache_dir=tmp_path / "cache",
             retry=RetryPolicy(max_retries=1, base_delay=0.01, max_delay=0.05, sleep=lambda s: None),
         )
-        writer = ProgramWriter(model=model, registry=get_profile("default"))
-        solver = Solver(writer=writer, executor=Executor(), **kwargs)
-        bound = World.of(world)
-
-        class Bound:
-            def solve(self, episode: Any) -> Any:
-                return solver.solve(episode, bound)
-
-        return Bound(), server
+        registry = get_profile("default")
+        writer = ProgramWriter(model=model, registry=registry)
+        solver = Solver(writer=writer, executor=Executor(registry=registry), **kwargs)
+        return _Bound(solver, world), server
 
     yield make
     for server in servers:

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from codepolicy.compat import make_backend, run_episode
-from codepolicy.envs.backend import Backend, make_world
+from codepolicy.envs.backend import make_world
+from codepolicy.envs.roles import World as AWorld
 from codepolicy.oracle import oracle_source
 from codepolicy.runner.episode import run_program
 from codepolicy.scenario.catalog import get_scenario
@@ -17,7 +17,7 @@ from codepolicy.scenario.loader import load_family_text
 
 PROGRAM = oracle_source("cube-on-target")
 """The shipped reference program of both pick-and-place worlds: one file, ``grasp`` + ``place``."""
-World = tuple[str, Backend]
+World = tuple[str, AWorld]
 
 
 def _needs(module: str, extra: str) -> None:
@@ -31,7 +31,7 @@ def world(request: pytest.FixtureRequest) -> Iterator[World]:
         _needs("panda_gym", "panda-gym")
     else:
         _needs("gymnasium_robotics", "fetch")
-    backend = make_backend(request.param)
+    backend = make_world(request.param)
     yield request.param, backend
     backend.close()
 
@@ -40,7 +40,7 @@ def test_one_program_file_succeeds_unchanged_in_both_worlds(world: World) -> Non
     name, backend = world
     program = PROGRAM
     for seed in range(3):
-        feedback = run_episode(get_scenario(name).sample(seed), program, backend=backend)
+        feedback = run_program(get_scenario(name).sample(seed), program, backend)
         assert feedback.status.value == "success", feedback.to_text()
         assert feedback.env_success is True
         assert "The environment's own success signal: yes (agrees)" in feedback.to_text()
@@ -48,7 +48,7 @@ def test_one_program_file_succeeds_unchanged_in_both_worlds(world: World) -> Non
 
 def test_a_wrong_name_gets_the_same_feedback_as_in_our_world(world: World) -> None:
     name, backend = world
-    feedback = run_episode(get_scenario(name).sample(0), 'grasp("cub")\n', backend=backend)
+    feedback = run_program(get_scenario(name).sample(0), 'grasp("cub")\n', backend)
     assert feedback.status.value == "error" and feedback.error is not None
     assert feedback.error.line == 1
     assert "unknown object 'cub'; did you mean 'cube'?" in feedback.error.message
@@ -57,7 +57,7 @@ def test_a_wrong_name_gets_the_same_feedback_as_in_our_world(world: World) -> No
 
 def test_an_unfinished_program_is_told_how_far_it_got(world: World) -> None:
     name, backend = world
-    feedback = run_episode(get_scenario(name).sample(1), 'grasp("cube")\n', backend=backend)
+    feedback = run_program(get_scenario(name).sample(1), 'grasp("cube")\n', backend)
     assert feedback.status.value == "failed" and not feedback.success
     assert feedback.env_success is False
     assert (
@@ -69,7 +69,7 @@ def test_an_unfinished_program_is_told_how_far_it_got(world: World) -> None:
 
 def test_the_target_is_a_place_not_an_object(world: World) -> None:
     name, backend = world
-    feedback = run_episode(get_scenario(name).sample(0), 'grasp("target")\n', backend=backend)
+    feedback = run_program(get_scenario(name).sample(0), 'grasp("target")\n', backend)
     assert feedback.error is not None and "cannot be grasped" in feedback.error.message
 
 
@@ -94,11 +94,11 @@ def test_ours_and_the_envs_success_are_side_by_side_and_may_disagree(world: Worl
     text = get_scenario(name).family.source
     strict = Path(text).read_text().replace("distance: 0.05", "distance: 0.0001")
     scenario = load_family_text(strict, "strict.yaml").scenario()
-    feedback = run_episode(scenario.sample(0), PROGRAM, backend=backend)
+    feedback = run_program(scenario.sample(0), PROGRAM, backend)
     assert feedback.success is False and feedback.env_success is True
     assert "The environment's own success signal: yes (disagrees)" in feedback.to_text()
 
 
 def test_a_tabletop_backend_cannot_stand_in_for_an_adapter_world() -> None:
     with pytest.raises(ValueError, match="runs in the adapter world 'panda-reach'"):
-        run_episode(get_scenario("panda-reach").sample(0), "", backend=make_backend("kinematic"))
+        run_program(get_scenario("panda-reach").sample(0), "", make_world("kinematic"))
