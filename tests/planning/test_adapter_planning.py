@@ -13,12 +13,12 @@ from codepolicy.envs.backend import make_world
 from codepolicy.envs.roles import World
 from codepolicy.llm import make_model
 from codepolicy.llm.retry import RetryPolicy
-from codepolicy.testing.scripted_server import ScriptedServer
 from codepolicy.planning.strategies import Solver
 from codepolicy.planning.writer import ProgramWriter
 from codepolicy.primitives.profiles import get_profile
 from codepolicy.runner.executor import Executor
 from codepolicy.scenario.catalog import get_scenario
+from codepolicy.testing.scripted_server import ScriptedServer
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("panda_gym") is None,
