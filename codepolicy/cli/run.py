@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
+from click.core import ParameterSource
 
+from codepolicy.cli import operator as op
 from codepolicy.cli import options as opts
 from codepolicy.cli.common import (
     EXIT_NOT_ACHIEVED,
@@ -31,7 +33,11 @@ if TYPE_CHECKING:
     from codepolicy.pipeline import EpisodeResult, RunSettings
     from codepolicy.planning.strategies import Solution
     from codepolicy.robot.errors import RobotError
+    from codepolicy.robot.operator import OperatorScene
     from codepolicy.scenario.sampler import Episode
+
+
+_EXPLICIT = ParameterSource.COMMANDLINE
 
 
 def _step_line(event: CallEvent) -> str:
@@ -109,6 +115,12 @@ def run(
     max_step: float | None = typer.Option(
         None, "--max-step", help="Remote robot: longest move, m."
     ),
+    scene_file: Path | None = typer.Option(
+        None, "--scene-file", help="Remote robot: the operator's scene file (YAML)."
+    ),
+    grade: str | None = typer.Option(
+        None, "--grade", help="No ground truth: operator (ask) or auto (perception)."
+    ),
 ) -> None:
     """Run one episode of SCENARIO and print the instruction, each step and the feedback.
 
@@ -129,8 +141,15 @@ def run(
             f"planner '{chosen}' would ignore them"
         )
     remote_flags = robot or key_file or confirm != "none" or max_step is not None or gate
-    if backend != "remote" and remote_flags:
-        fail("--robot, --key-file, --confirm, --max-step and --gate need --backend remote")
+    if backend != "remote" and (remote_flags or scene_file or grade):
+        fail(
+            "--robot, --key-file, --confirm, --max-step, --gate, --scene-file and --grade "
+            "need --backend remote"
+        )
+    grading = op.grade_mode(grade)
+    operator_scene = op.load_operator_scene(scene_file) if scene_file is not None else None
+    if operator_scene is not None and ctx.get_parameter_source("perception") is not _EXPLICIT:
+        perception = "operator"
     with config_errors():
         llm = None
         if chosen == "llm":
@@ -163,8 +182,10 @@ def run(
                 fail(
                     f"scenario '{episode.scenario}' runs in the {episode.world} world, not on a robot"
                 )
-            world = _remote_world(robot, key_file, confirm, max_step)
+            world = _remote_world(robot, key_file, confirm, max_step, operator_scene)
             gate = _gate_for(world.robot.unwrapped, gate, chosen)
+            if operator_scene is not None:
+                op.confirm_or_stop(operator_scene, world)
         settings = RunSettings(
             planner=chosen,
             backend=episode_backend(episode, backend),
@@ -177,7 +198,14 @@ def run(
         settings.check()
     try:
         code = _execute(
-            settings, episode, planner is None and program is None, video, json_output, world, gate
+            settings,
+            episode,
+            planner is None and program is None,
+            video,
+            json_output,
+            world,
+            gate,
+            grading,
         )
     finally:
         if world is not None:
@@ -193,7 +221,9 @@ def _execute(
     json_output: bool,
     world: Any = None,
     gate: str | None = None,
+    grading: str = "auto",
 ) -> int:
+    from codepolicy.envs.errors import NoGroundTruth
     from codepolicy.llm.retry import ModelError
     from codepolicy.pipeline import Pipeline
     from codepolicy.prompts.render import PromptTemplateError
@@ -207,7 +237,7 @@ def _execute(
         say(f"Scenario: {episode.scenario} (seed {episode.seed}, backend {settings.backend})")
         on_event = lambda e: say(_step_line(e))  # noqa: E731
         with config_errors(), Pipeline(settings, on_event=on_event, world=world) as pipe:
-            scene_source = getattr(pipe.world.robot.unwrapped, "scene_source", None)
+            scene_source = getattr(pipe.world.scene, "scene_source", None)
             if scene_source:
                 say(f"Scene knowledge: {scene_source}")
             try:
@@ -220,11 +250,16 @@ def _execute(
                 fail(f"model request failed: {exc}")
             except PromptTemplateError as exc:
                 fail(str(exc))
+            except NoGroundTruth as exc:
+                fail(f"perception '{settings.perception}' cannot be used here: {exc}")
             except RobotError as exc:
                 say(f"Episode ended: {exc}")
                 if json_output:
                     emit(_robot_failure(episode, exc))
                 return EXIT_NOT_ACHIEVED
+            result, graded = op.grade(result, pipe.world.scene, grading)
+        if graded:
+            say(f"Graded by: {graded['graded_by']}")
         if settings.planner == "llm":
             for r in result.solution.rounds:
                 what = "dry run" if not r.executed else "ran"
@@ -237,6 +272,7 @@ def _execute(
             report = json_report(result)
             if scene_source:
                 report["scene_source"] = scene_source
+            report.update(graded)
             emit(report)
         else:
             say(result.feedback.to_text(instruction=False))
@@ -266,13 +302,21 @@ def _robot_failure(episode: Episode, exc: RobotError) -> dict[str, Any]:
 
 
 def _remote_world(
-    robot: str | None, key_file: Path | None, confirm: str, max_step: float | None
+    robot: str | None,
+    key_file: Path | None,
+    confirm: str,
+    max_step: float | None,
+    scene: OperatorScene | None = None,
 ) -> Any:
-    """The connected remote robot, behind the host-side approvers, as a world."""
+    """The connected remote robot, behind the host-side approvers, as a world; its scene is the
+    operator's when there is one, else the server's."""
     from codepolicy.cli.robot import open_world
     from codepolicy.envs.roles import World
 
-    return World.of(open_world(robot, key_file, confirm, max_step), name="remote")
+    backend = open_world(robot, key_file, confirm, max_step, needs_scene=scene is None)
+    if scene is not None:
+        return op.operator_world(backend, scene)
+    return World.of(backend, name="remote")
 
 
 def _gate_for(world: Any, gate: str | None, planner: str | None) -> str:
@@ -297,7 +341,7 @@ def _twin_gate(episode: Episode, settings: RunSettings, pipe: Any, say: Any) -> 
 
     program = settings.program if settings.program is not None else oracle_program(episode)
     say("Gate: running the program in a digital twin first")
-    verdict = twin_gate(episode, program, pipe.world.robot.unwrapped)
+    verdict = twin_gate(episode, program, pipe.world.scene)
     say(f"Gate: {verdict.reason}")
     return None if verdict.passed else verdict
 
