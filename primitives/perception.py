@@ -8,6 +8,8 @@ parameter (``privileged`` by default):
 
 - ``privileged``: the scene's ground truth, exactly (needs a scene with ground truth).
 - ``noisy``: ground truth with seeded Gaussian noise on x and y (option ``noise_std``, metres).
+- ``operator``: the objects of an operator-confirmed scene file (a real robot's ``--scene-file``;
+  no ground truth, positions as the operator wrote them: :mod:`codepolicy.robot.operator`).
 
 A kind is a factory ``factory(world, *, seed, **options) -> Perception``; camera-based kinds render
 ``world.scene.render(...)`` and never touch a primitive or a program.
@@ -157,6 +159,13 @@ def _camera(world: World, *, seed: int = 0, **options: Any) -> Perception:
     from codepolicy.primitives.perception_kinds import camera_kind
 
     return camera_kind(world, seed=seed, **options)
+
+
+@PERCEPTION.register("operator")
+def _operator(world: World, *, seed: int = 0, **options: Any) -> Perception:
+    from codepolicy.robot.operator import operator_kind
+
+    return operator_kind(world, seed=seed, **options)
 
 
 def make_perception(kind: str, world: World, *, seed: int = 0, **options: Any) -> Perception:

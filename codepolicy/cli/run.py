@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from click.core import ParameterSource
 
 from codepolicy.cli import operator as op
 from codepolicy.cli import options as opts
@@ -35,9 +34,6 @@ if TYPE_CHECKING:
     from codepolicy.robot.errors import RobotError
     from codepolicy.robot.operator import OperatorScene
     from codepolicy.scenario.sampler import Episode
-
-
-_EXPLICIT = ParameterSource.COMMANDLINE
 
 
 def _step_line(event: CallEvent) -> str:
@@ -129,6 +125,7 @@ def run(
     """
     from codepolicy.pipeline import RunSettings, episode_backend, load_episode
     from codepolicy.planning.planners import LLMOptions
+    from codepolicy.runner.episode import spawns
 
     apply_require_jail(require_jail)
     if program is not None and planner is not None:
@@ -148,7 +145,7 @@ def run(
         )
     grading = op.grade_mode(grade)
     operator_scene = op.load_operator_scene(scene_file) if scene_file is not None else None
-    if operator_scene is not None and ctx.get_parameter_source("perception") is not _EXPLICIT:
+    if operator_scene is not None and not opts.given(ctx, ["perception"]):
         perception = "operator"
     with config_errors():
         llm = None
@@ -182,6 +179,8 @@ def run(
                 fail(
                     f"scenario '{episode.scenario}' runs in the {episode.world} world, not on a robot"
                 )
+            if operator_scene is not None:
+                operator_scene.reset(spawns(episode))  # the file lists the task's objects?
             world = _remote_world(robot, key_file, confirm, max_step, operator_scene)
             gate = _gate_for(world.robot.unwrapped, gate, chosen)
             if operator_scene is not None:
