@@ -49,8 +49,11 @@ class RunSettings:
         profile: Primitive profile programs are vetted against and may call.
         perception: Perception kind of the primitives, prompts and feedback.
         perception_options: Options of that kind (``{"noise_std": 0.01}`` for ``noisy``).
-        program: Program source, for the ``program`` planner.
-        llm: Model options, for the ``llm`` planner (its ``profile`` follows :attr:`profile`).
+        program: Program source for the ``program`` planner; a list runs several programs one
+            after another on one world, in one namespace.
+        llm: Model options, for the ``llm`` planner (its ``profile`` follows :attr:`profile`);
+            with the ``program`` planner, the model that writes missing functions and serves the
+            profile's helper LMPs (Code as Policies).
         backend_options: Options of the backend's factory (``{"gui": True}``).
         limits: Sandbox limits (default: from the episode budget).
     """
@@ -60,7 +63,7 @@ class RunSettings:
     profile: str = "default"
     perception: str = "privileged"
     perception_options: dict[str, Any] = field(default_factory=dict)
-    program: str | None = None
+    program: str | list[str] | None = None
     llm: LLMOptions | None = None
     backend_options: dict[str, Any] = field(default_factory=dict)
     limits: SandboxLimits | None = None
@@ -78,10 +81,10 @@ class RunSettings:
             )
         if self.planner == "program" and self.program is None:
             raise ConfigError("planner 'program' needs a program (--program FILE)")
-        if self.llm is not None and self.planner != "llm":
+        if self.llm is not None and self.planner not in ("llm", "program"):
             raise ConfigError(
-                f"model options (--model, --provider, ...) need --planner llm; they would be "
-                f"ignored by planner '{self.planner}'"
+                f"model options (--model, --provider, ...) need --planner llm or --program; they "
+                f"would be ignored by planner '{self.planner}'"
             )
         if self.planner == "llm":
             if self.llm is None:

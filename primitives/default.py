@@ -24,6 +24,7 @@ from codepolicy.primitives.container import Item, free_spot
 from codepolicy.primitives.context import Grip, PrimitiveContext
 from codepolicy.primitives.errors import AlreadyHolding, GraspMissed, InvalidArgument, NotHolding
 from codepolicy.primitives.manipulation import (
+    carried_with,
     carry,
     grasp_pose,
     held_offset,
@@ -232,7 +233,8 @@ def place(ctx: PrimitiveContext, target: Target) -> np.ndarray:
     if len(resolved) == 3:
         release_z = float(resolved[2])
     else:
-        surface = support_height(found.values(), xy, exclude=held, table_z=ctx.frame.table_z)
+        carried = carried_with(found.values(), held)
+        surface = support_height(found.values(), xy, exclude=carried, table_z=ctx.frame.table_z)
         release_z = surface + tcp_above_bottom + ctx.motion.release_gap
     move(ctx, (tcp_xy[0], tcp_xy[1], release_z), stop_on_contact=True)
     release = (

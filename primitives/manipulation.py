@@ -34,16 +34,36 @@ def _grip_height(ctx: PrimitiveContext) -> float:
     return ctx.grip.size[2] if ctx.grip is not None else 0.0
 
 
+def carried_with(objects: Iterable[DetectedObject], held: str) -> set[str]:
+    """``held`` and what rides in it: objects inside a held bowl's rim, at or above its bottom."""
+    found = {o.name: o for o in objects}
+    bowl = found.get(held)
+    names = {held}
+    if bowl is None or bowl.kind != "bowl":
+        return names
+    for obj in found.values():
+        dx, dy = obj.position[0] - bowl.position[0], obj.position[1] - bowl.position[1]
+        inside = dx * dx + dy * dy <= (bowl.size[0] / 2) ** 2
+        if obj.name != held and inside and obj.bottom_z >= bowl.bottom_z - 0.005:
+            names.add(obj.name)
+    return names
+
+
 def support_height(
-    objects: Iterable[DetectedObject], xy: tuple[float, float], exclude: str | None, table_z: float
+    objects: Iterable[DetectedObject],
+    xy: tuple[float, float],
+    exclude: str | Iterable[str] | None,
+    table_z: float,
 ) -> float:
-    """Height of the surface under ``xy``: the table, a bowl's floor, or the top of a block.
+    """Height of the surface under ``xy``: the table, a bowl's floor, or the top of a block
+    (``exclude``: the held object, and what it carries).
 
     Goals (kind ``"target"``, in adapter worlds) are places, not surfaces: nothing rests on them.
     """
+    skip = {exclude} if isinstance(exclude, str) else set(exclude or ())
     height = table_z
     for obj in objects:
-        if obj.name == exclude or obj.kind == "target":
+        if obj.name in skip or obj.kind == "target":
             continue
         dx, dy = obj.position[0] - xy[0], obj.position[1] - xy[1]
         radius = obj.size[0] / 2 if obj.kind == "bowl" else SUPPORT_RADIUS

@@ -34,21 +34,21 @@ def rendering_world(backend: Any) -> Any:
     """The object that renders perception cameras behind ``backend`` (through wrappers), or None.
 
     A backend offers them itself or through its ``world`` (the PyBullet world) or ``scene`` (a
-    world's scene role) attribute; guards and other wrappers are looked through via ``inner`` /
-    ``unwrapped``.
+    world's scene role) attribute, at any depth; guards and other wrappers are looked through via
+    ``inner`` / ``unwrapped``.
     """
     seen: set[int] = set()
-    current = backend
-    while current is not None and id(current) not in seen:
+    frontier = [backend]
+    while frontier:
+        current = frontier.pop(0)
+        if current is None or id(current) in seen:
+            continue
         seen.add(id(current))
-        for candidate in (
-            current,
-            getattr(current, "world", None),
-            getattr(current, "scene", None),
-        ):
-            if candidate is not None and callable(getattr(candidate, "render_camera", None)):
-                return candidate
-        current = getattr(current, "inner", None) or getattr(current, "unwrapped", None)
+        if callable(getattr(current, "render_camera", None)):
+            return current
+        frontier.extend(
+            getattr(current, attr, None) for attr in ("world", "scene", "inner", "unwrapped")
+        )
     return None
 
 

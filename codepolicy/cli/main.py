@@ -53,6 +53,7 @@ def _mount() -> None:
     app.command("compare")(report_cmd.compare)
     app.command("export")(report_cmd.export)
     app.command("doctor")(doctor_cmd.doctor)
+    app.command("session")(__import__("codepolicy.cli.session").cli.session.session)
     app.add_typer(__import__("codepolicy.cli.robot").cli.robot.app, name="robot")
 
 

@@ -52,6 +52,33 @@ LLM_FLAGS: dict[str, str] = {
 }
 """Parameters that only configure model-written programs, and their flags."""
 
+HELPER_MODEL_FLAGS: frozenset[str] = frozenset(
+    {
+        "--model",
+        "--base-url",
+        "--provider",
+        "--no-cache",
+        "--replay-file",
+        "--record",
+        "--timeout",
+        "--max-tokens",
+        "--model-path",
+        "--helper-depth",
+    }
+)
+"""Model flags that also apply to ``--program`` runs: the model writes the functions a program
+calls but does not define, and serves the profile's helper LMPs (Code as Policies)."""
+HELPER_MODEL_FLAGS_PARAMS: tuple[str, ...] = (
+    "base_url",
+    "provider",
+    "no_cache",
+    "replay_file",
+    "record",
+    "timeout",
+    "max_tokens",
+)
+"""Parameters of :data:`HELPER_MODEL_FLAGS` that mean nothing without a model."""
+
 
 def given(ctx: typer.Context, names: Iterable[str]) -> list[str]:
     """The flags among ``names`` the user really passed (not left at their defaults)."""

@@ -43,14 +43,19 @@ def _step_line(event: CallEvent) -> str:
     return one_line(f"  step {event.index + 1}: {event.primitive}({args}) -> {outcome}{sim}", 2000)
 
 
+def _json_step(event: CallEvent) -> dict[str, Any]:
+    return {
+        **event.model_dump(mode="json"),
+        "args": plain_value(event.args),
+        "result": plain_value(event.result),
+    }
+
+
 def json_report(result: EpisodeResult) -> dict[str, Any]:
     """The ``--json`` object: the feedback, the program of each round and model usage."""
     feedback = result.feedback
     data = feedback.model_dump(mode="json")
-    data["steps"] = [
-        {**e.model_dump(mode="json"), "args": plain_value(e.args), "result": plain_value(e.result)}
-        for e in feedback.steps
-    ]
+    data["steps"] = [_json_step(e) for e in feedback.steps]
     data["planner"] = result.planner
     data["rounds"] = [
         {
@@ -61,6 +66,8 @@ def json_report(result: EpisodeResult) -> dict[str, Any]:
             "status": r.feedback.status.value,
             "success": r.feedback.success,
             "reward": r.feedback.reward,
+            "said": list(r.feedback.said),
+            "steps": [_json_step(e) for e in r.feedback.steps],
         }
         for r in result.solution.rounds
     ]
@@ -79,7 +86,11 @@ def run(
     ctx: typer.Context,
     scenario: str = typer.Argument(..., help="A shipped scenario name or a scenario YAML file."),
     seed: int = typer.Option(0, "--seed", help="Episode seed: picks objects, layout, wording."),
-    program: Path | None = typer.Option(None, "--program", help="Run this program file."),
+    program: list[Path] | None = typer.Option(
+        None,
+        "--program",
+        help="Run this program file; several run one after another in one namespace (a session).",
+    ),
     planner: str | None = typer.Option(None, "--planner", help="Who writes it: oracle or llm."),
     backend: opts.Backend = "physics",
     video: Path | None = typer.Option(None, "--video", help="Write an MP4 of the episode here."),
@@ -128,15 +139,29 @@ def run(
     from codepolicy.runner.episode import spawns
 
     apply_require_jail(require_jail)
-    if program is not None and planner is not None:
+    if program and planner is not None:
         fail("--program and --planner exclude each other: a program file needs no planner")
-    chosen = "program" if program is not None else (planner or "oracle")
+    programs = list(program or [])
+    chosen = "program" if programs else (planner or "oracle")
     model_flags = opts.given(ctx, opts.LLM_FLAGS)
+    if chosen == "program":
+        model_flags = [f for f in model_flags if f not in opts.HELPER_MODEL_FLAGS]
     if chosen != "llm" and model_flags:
-        fail(
-            f"{', '.join(model_flags)} only configure model-written programs (--planner llm); "
-            f"planner '{chosen}' would ignore them"
+        why = (
+            "with --program a model only writes missing functions and serves helper LMPs"
+            if chosen == "program"
+            else f"planner '{chosen}' would ignore them"
         )
+        fail(
+            f"{', '.join(model_flags)} only configure model-written programs (--planner llm); {why}"
+        )
+    if (
+        chosen == "program"
+        and model is None
+        and model_path is None
+        and opts.given(ctx, opts.HELPER_MODEL_FLAGS_PARAMS)
+    ):
+        fail("--base-url, --provider and the other model options need --model NAME")
     remote_flags = robot or key_file or confirm != "none" or max_step is not None or gate
     if backend != "remote" and (remote_flags or scene_file or grade):
         fail(
@@ -149,7 +174,7 @@ def run(
         perception = "operator"
     with config_errors():
         llm = None
-        if chosen == "llm":
+        if chosen == "llm" or (chosen == "program" and (model or model_path)):
             llm = LLMOptions(
                 model=model or (model_path.stem if model_path else ""),
                 provider=provider,
@@ -170,7 +195,10 @@ def run(
                 model_path=model_path,
                 show_progress=not json_output and sys.stderr.isatty(),
             )
-        source = read_text_file(program, "program") if program is not None else None
+        sources = [read_text_file(path, "program") for path in programs]
+        source: str | list[str] | None = (
+            None if not sources else sources[0] if len(sources) == 1 else sources
+        )
         episode = load_episode(scenario, seed)
         options: dict[str, Any] = {"gui": True} if gui else {}
         world = None
@@ -199,7 +227,7 @@ def run(
         code = _execute(
             settings,
             episode,
-            planner is None and program is None,
+            planner is None and not programs,
             video,
             json_output,
             world,
@@ -339,6 +367,8 @@ def _twin_gate(episode: Episode, settings: RunSettings, pipe: Any, say: Any) -> 
     from codepolicy.robot.gate import twin_gate
 
     program = settings.program if settings.program is not None else oracle_program(episode)
+    if not isinstance(program, str):
+        fail("--gate twin runs one program; run a session of several with --gate none")
     say("Gate: running the program in a digital twin first")
     verdict = twin_gate(episode, program, pipe.world.scene)
     say(f"Gate: {verdict.reason}")

@@ -23,7 +23,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol, runtime_checkable
@@ -36,6 +36,7 @@ from codepolicy.planning.strategies import REFINE_FROM, STRATEGIES, Round, Solut
 from codepolicy.planning.writer import ProgramWriter
 from codepolicy.registry import Registry
 from codepolicy.runner.executor import Executor
+from codepolicy.runner.state import ProgramState
 from codepolicy.scenario.sampler import Episode
 
 
@@ -125,13 +126,14 @@ class PlannerSetup:
     Attributes:
         executor: Runs the planner's programs.
         usage: Where model usage is recorded.
-        program: Source of the ``program`` planner.
-        llm: Options of the ``llm`` planner.
+        program: Source of the ``program`` planner (several: run one after another).
+        llm: Options of the ``llm`` planner; with the ``program`` planner, the model that writes
+            missing functions and serves helper LMPs.
     """
 
     executor: Executor
     usage: UsageLog = field(default_factory=UsageLog)
-    program: str | None = None
+    program: str | Sequence[str] | None = None
     llm: LLMOptions | None = None
 
 
@@ -142,16 +144,27 @@ PLANNERS: Registry[PlannerFactory] = Registry("planner", group="codepolicy.plann
 
 @dataclass
 class ProgramPlanner:
-    """Runs one fixed program (a file the user wrote, or any source)."""
+    """Runs fixed programs (files the user wrote, or any source): one, or several one after another
+    on the same world and in one namespace (a Code-as-Policies session, see
+    :class:`~codepolicy.runner.state.ProgramState`); the scenario is judged after the last."""
 
     executor: Executor
-    source: str
+    source: str | Sequence[str]
     name: str = "program"
 
+    @property
+    def sources(self) -> list[str]:
+        """The programs, in order."""
+        return [self.source] if isinstance(self.source, str) else list(self.source)
+
     def solve(self, episode: Episode, world: World) -> Solution:
-        """Run the program once on a freshly reset world."""
-        feedback = self.executor.execute(episode, self.source, world)
-        return Solution(feedback, [Round(0, "program", self.source, feedback)])
+        """Run the programs on a freshly reset world, each from where the previous one left it."""
+        state = ProgramState()
+        rounds: list[Round] = []
+        for index, source in enumerate(self.sources):
+            feedback = self.executor.execute(episode, source, world, reset=index == 0, state=state)
+            rounds.append(Round(index, "program", source, feedback))
+        return Solution(rounds[-1].feedback, rounds)
 
 
 @dataclass
@@ -210,8 +223,11 @@ def _oracle(setup: PlannerSetup) -> Planner:
 
 @PLANNERS.register("program")
 def _program(setup: PlannerSetup) -> Planner:
-    if setup.program is None:
+    if not setup.program:
         raise ConfigError("the program planner needs a program (--program FILE)")
+    if setup.llm is not None:
+        setup.llm.check()
+        setup.executor.model = build_model(setup.llm, setup.usage)
     return ProgramPlanner(setup.executor, setup.program)
 
 
@@ -221,8 +237,10 @@ def _llm(setup: PlannerSetup) -> Planner:
     if options is None:
         raise ConfigError("the llm planner needs a model (--model NAME)")
     options.check()
+    model = build_model(options, setup.usage)
+    setup.executor.model = model
     writer = ProgramWriter(
-        model=build_model(options, setup.usage),
+        model=model,
         registry=setup.executor.registry,
         prompt=options.prompt,
         temperature=options.temperature,

@@ -32,6 +32,7 @@ from codepolicy.primitives.default import DEFAULT
 from codepolicy.primitives.perception import make_perception
 from codepolicy.primitives.registry import Registry
 from codepolicy.runner.episode import judge, perceive, run_program, spawns
+from codepolicy.runner.state import ProgramState
 from codepolicy.sandbox.limits import SandboxLimits
 from codepolicy.sandbox.result import CallEvent, ExecutionResult, Status
 from codepolicy.sandbox.vetting import VetProblem, VetReport
@@ -80,6 +81,7 @@ class Executor:
         reset: bool = True,
         pause_on_failure: bool = False,
         quiet: bool = False,
+        state: ProgramState | None = None,
     ) -> Feedback:
         """Run ``program`` and judge it.
 
@@ -87,6 +89,7 @@ class Executor:
             reset: Reset the world to the episode first (``False``: continue from the scene).
             pause_on_failure: Stop at the first failed primitive call (closed-loop replanning).
             quiet: Do not call the hooks (dry runs of candidate programs).
+            state: Variables and functions of earlier programs of the same session.
         """
         return run_program(
             episode,
@@ -101,6 +104,7 @@ class Executor:
             reset=reset,
             pause_on_failure=pause_on_failure,
             model=self.model,
+            state=state,
         )
 
     def no_program(self, episode: Episode, world: World, problem: str) -> Feedback:

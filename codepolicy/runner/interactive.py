@@ -6,12 +6,14 @@ runs on the world as the last one left it, with the variables and functions of t
 only reads input and prints; everything else happens here.
 
 Example:
-    >>> from codepolicy.envs.kinematic import KinematicBackend
+    >>> from codepolicy.envs.backend import make_world
     >>> from codepolicy.primitives.profiles import get_profile
+    >>> from codepolicy.runner.executor import Executor
     >>> from codepolicy.scenario.catalog import get_scenario
     >>> from codepolicy.scenario.sampler import sample_episode
     >>> episode = sample_episode(get_scenario("pick-place"), seed=0)
-    >>> session = InstructionSession(episode, KinematicBackend(), get_profile("cap"))
+    >>> session = InstructionSession(episode, make_world("kinematic"),
+    ...                              Executor(registry=get_profile("cap")))
     >>> turn = session.run_program(f"picked = {episode.variables['block']!r}")
     >>> turn = session.run_program(f"put_first_on_second(picked, {episode.variables['target']!r})")
     >>> turn.feedback.success, len(session.turns)
@@ -20,18 +22,13 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from codepolicy.envs.backend import Backend
+from codepolicy.envs.roles import World
 from codepolicy.feedback.model import Feedback
-from codepolicy.feedback.scene import describe_scene
-from codepolicy.llm.base import Model
 from codepolicy.planning.writer import Draft, ProgramWriter
-from codepolicy.primitives.registry import Registry
-from codepolicy.runner.episode import run_episode
+from codepolicy.runner.executor import Executor
 from codepolicy.runner.state import ProgramState
-from codepolicy.sandbox.result import CallEvent
 from codepolicy.scenario.sampler import Episode
 
 
@@ -46,7 +43,8 @@ class Turn:
     Attributes:
         instruction: What the person typed (or the program file's name).
         program: The program that ran ("" when the model gave none).
-        feedback: Its feedback; the scene judged against the episode's task.
+        feedback: Its feedback (the scene judged against the episode's task), or None when the
+            model's answer held no program.
         draft: The model request, when the model wrote the program.
     """
 
@@ -61,34 +59,33 @@ class InstructionSession:
     """Programs and instructions, one after another, on one world and in one namespace.
 
     Args:
-        episode: The scene (reset once, at the first turn) and the task the scene is judged by.
-        world: The backend.
-        registry: The profile programs use.
-        model: Writes programs for instructions and serves helper LMPs; None for programs only.
-        prompt: Prompt variant for instructions.
-        on_event: Called after each primitive call.
+        episode: The scene (reset once, before the first turn) and the task it is judged by.
+        world: The world.
+        executor: Runs the programs (profile, perception, hooks; its ``model`` serves helper LMPs).
+        writer: Writes programs for instructions; None for programs only.
     """
 
     episode: Episode
-    world: Backend
-    registry: Registry
-    model: Model | None = None
-    prompt: str = "cap"
-    on_event: Callable[[CallEvent], None] | None = None
+    world: World
+    executor: Executor
+    writer: ProgramWriter | None = None
     state: ProgramState = field(default_factory=ProgramState)
     turns: list[Turn] = field(default_factory=list)
+    _ready: bool = False
+
+    def scene(self) -> list[str]:
+        """The scene as perception sees it now (reset to the episode before the first turn)."""
+        if not self._ready:
+            self._ready = True
+            return self.executor.reset(self.episode, self.world)
+        return self.executor.scene_lines(self.world, self.episode.seed)
 
     def run_program(self, program: str, label: str = "program") -> Turn:
-        """Run ``program`` on the world as it is (reset before the first turn)."""
-        feedback = run_episode(
-            self.episode,
-            program,
-            backend=self.world,
-            registry=self.registry,
-            on_event=self.on_event,
-            reset=not self.turns,
-            model=self.model,
-            state=self.state,
+        """Run ``program`` on the world as it is."""
+        if not self._ready:
+            self.scene()
+        feedback = self.executor.execute(
+            self.episode, program, self.world, reset=False, state=self.state
         )
         turn = Turn(label, program, feedback)
         self.turns.append(turn)
@@ -100,13 +97,9 @@ class InstructionSession:
         Raises:
             NoModel: no model is configured.
         """
-        if self.model is None:
-            raise NoModel(
-                "typing an instruction needs a model (--model NAME); or run a program file"
-            )
-        scene = describe_scene(self.world.observe()) if self.turns else self._initial_scene()
-        writer = ProgramWriter(model=self.model, registry=self.registry, prompt=self.prompt)
-        draft = writer.write(instruction, scene)
+        if self.writer is None:
+            raise NoModel("typing an instruction needs a model (--model NAME); or ':run FILE'")
+        draft = self.writer.write(instruction, self.scene())
         if draft.program is None:
             turn = Turn(instruction, "", None, draft)
             self.turns.append(turn)
@@ -115,5 +108,8 @@ class InstructionSession:
         turn.draft = draft
         return turn
 
-    def _initial_scene(self) -> list[str]:
-        return [f"{o.name} at ({o.x:.2f}, {o.y:.2f})" for o in self.episode.objects]
+    @property
+    def achieved(self) -> bool:
+        """Whether the episode's task holds after the last turn."""
+        last = next((t.feedback for t in reversed(self.turns) if t.feedback is not None), None)
+        return last is not None and last.success

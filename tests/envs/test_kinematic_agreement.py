@@ -14,8 +14,8 @@ from types import ModuleType
 
 import pytest
 
-from codepolicy.envs.backend import Backend, make_backend
-from codepolicy.envs.kinematic import KinematicBackend
+from codepolicy.envs.backend import make_world
+from codepolicy.envs.roles import World
 from codepolicy.scenario.catalog import list_scenarios
 from codepolicy.scenario.sampler import sample_episode
 
@@ -33,11 +33,11 @@ def agreement() -> ModuleType:
 
 
 @pytest.fixture(scope="module")
-def worlds() -> Iterator[dict[str, Backend]]:
-    made = {kind: make_backend(kind) for kind in ("kinematic", "physics")}
+def worlds() -> Iterator[dict[str, World]]:
+    made = {kind: make_world(kind) for kind in ("kinematic", "physics")}
     yield made
     for world in made.values():
-        world.close()
+        world.scene.close()
 
 
 def test_the_set_has_forty_programs_over_every_family(agreement: ModuleType) -> None:
@@ -65,14 +65,14 @@ def test_a_malformed_header_names_the_file_and_line(agreement: ModuleType, tmp_p
 
 
 @pytest.mark.slow
-def test_both_worlds_home_at_the_same_pose(worlds: dict[str, Backend]) -> None:
-    homes = {kind: world.reset([]).gripper_position for kind, world in worlds.items()}
+def test_both_worlds_home_at_the_same_pose(worlds: dict[str, World]) -> None:
+    homes = {kind: world.scene.reset([]).gripper_position for kind, world in worlds.items()}
     assert homes["kinematic"] == pytest.approx(homes["physics"], abs=1e-3)
 
 
 @pytest.mark.slow
 def test_kinematic_agrees_with_physics_on_a_sample_of_wrong_programs(
-    agreement: ModuleType, worlds: dict[str, Backend]
+    agreement: ModuleType, worlds: dict[str, World]
 ) -> None:
     programs = agreement.load_wrong_programs()
     first_of_family: dict[str, object] = {}
@@ -97,7 +97,7 @@ def test_bottom_of_a_stack_cannot_be_grasped_on_kinematic(agreement: ModuleType)
         for p in agreement.load_wrong_programs()
         if p.name == "stack-blocks--grasp-bottom-of-stack"
     )
-    world = KinematicBackend()
+    world = make_world("kinematic")
     (case,) = agreement.wrong_program_cases([program], [1])
     result = agreement.compare(*case, {"kinematic": world})
     feedback = result.feedback["kinematic"]

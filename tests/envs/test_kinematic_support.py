@@ -10,6 +10,7 @@ from codepolicy.envs.frame import BOWL_FLOOR
 from codepolicy.envs.kinematic import HOME_TCP as KINEMATIC_HOME
 from codepolicy.envs.kinematic import KinematicBackend
 from codepolicy.envs.resting import load_on, settle
+from codepolicy.envs.roles import World
 from codepolicy.envs.state import ObjectState, Vec3
 from codepolicy.primitives.context import PrimitiveContext
 from codepolicy.primitives.default import grasp, open_gripper, pick_and_place, place
@@ -23,7 +24,7 @@ def _world(*spawns: tuple[str, float, float]) -> tuple[KinematicBackend, Primiti
     backend.reset(
         [ObjectSpawn(name, name.split()[1], name.split()[0], x, y) for name, x, y in spawns]
     )
-    return backend, PrimitiveContext.for_backend(backend)
+    return backend, PrimitiveContext.for_world(World.of(backend))
 
 
 def _tower() -> tuple[KinematicBackend, PrimitiveContext]:
