@@ -129,3 +129,14 @@ def test_scene_file_needs_the_remote_backend(tmp_path: Path) -> None:
     run = subprocess.run([*CLI, "run", "pick-place", "--scene-file", str(tmp_path / "s.yaml")],
                          capture_output=True, text=True, timeout=60, env=env())  # fmt: skip
     assert run.returncode == 2 and "need --backend remote" in run.stderr
+
+
+def test_twin_gate_is_built_from_the_scene_file(server: Served, tmp_path: Path) -> None:
+    scene = _layout(server, tmp_path)
+    run = _run(server, scene, "y\ny\n\n", "--gate", "twin", "--grade", "operator", "--json")
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "Gate: the twin run achieved the task; sending it to the robot" in run.stderr
+    assert run.stderr.index("Is this what is on the table?") < run.stderr.index("Gate:")
+    report = json.loads(run.stdout)
+    assert report["graded_by"] == "operator" and report["operator_note"] == ""
+    assert report["explanation"] == "graded by operator: achieved"
