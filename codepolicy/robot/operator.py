@@ -172,7 +172,10 @@ def ask_grade(ask: Ask) -> Grade | None:
         for _ in range(3):
             answer = ask("Was the task achieved? [y/n] ").strip().lower()
             if answer in ("y", "yes", "n", "no"):
-                note = ask("Note (optional): ").strip()
+                try:
+                    note = ask("Note (optional): ").strip()
+                except EOFError:
+                    note = ""
                 return Grade(answer.startswith("y"), note[:2000])
     except EOFError:
         return None

@@ -93,6 +93,7 @@ def test_confirm_needs_an_explicit_yes() -> None:
 def test_ask_grade_repeats_until_y_or_n_and_takes_a_note() -> None:
     assert ask_grade(_answers("maybe", "N", "block fell off")) == Grade(False, "block fell off")
     assert ask_grade(_answers("yes", "")) == Grade(True, "")
+    assert ask_grade(_answers("y")) == Grade(True, "")  # the note may be left out
     assert ask_grade(_answers()) is None
     assert ask_grade(_answers("a", "b", "c")) is None
 
