@@ -28,6 +28,7 @@ import numpy as np
 from codepolicy.envs.backend import CameraFrame
 from codepolicy.envs.camera import CameraSpec, SegmentedFrame
 from codepolicy.envs.physics import PhysicsBackend
+from codepolicy.envs.roles import World
 from codepolicy.envs.world import TabletopWorld
 from codepolicy.oracle import oracle_program
 from codepolicy.primitives.camera_perception import CameraPerception, MaskPerception
@@ -128,7 +129,7 @@ def _scenes(
     blocks = [o.name for o in episode.objects if o.kind == "block"]
     if blocks:
         try:
-            grasp(PrimitiveContext.for_backend(backend), blocks[0])
+            grasp(PrimitiveContext.for_world(World.of(backend)), blocks[0])
         except Exception:  # an unreachable block: no held scene for this episode
             return
         measure("held:")

@@ -18,11 +18,14 @@ import sys
 import tempfile
 from collections.abc import Iterator
 
+from codepolicy.errors import ConfigError
+
 __all__ = ["GuiUnavailable", "connect", "pybullet", "quiet_native_output"]
 
 
-class GuiUnavailable(RuntimeError):
-    """``gui=True`` was asked for but there is no display to open a window on."""
+class GuiUnavailable(ConfigError):
+    """``gui=True`` was asked for but there is no display to open a window on (a configuration
+    error: the CLI says so and exits 2)."""
 
 
 @contextlib.contextmanager
@@ -86,6 +89,16 @@ def display_problem(environ: dict[str, str] | None = None) -> str | None:
     return None
 
 
+def check_display() -> None:
+    """Raise :class:`GuiUnavailable` when a GUI window cannot open here (see :func:`connect`)."""
+    problem = display_problem()
+    if problem is not None:
+        raise GuiUnavailable(
+            f"--gui needs a display to open the PyBullet window, but there is {problem}; "
+            "run without --gui, or record the episode with --video FILE"
+        )
+
+
 def connect(gui: bool = False) -> BulletClient:
     """A new PyBullet client (DIRECT, or GUI when ``gui``), opened without native output.
 
@@ -94,12 +107,7 @@ def connect(gui: bool = False) -> BulletClient:
         RuntimeError: PyBullet refused to connect; the message carries what it printed.
     """
     if gui:
-        problem = display_problem()
-        if problem is not None:
-            raise GuiUnavailable(
-                f"--gui needs a display to open the PyBullet window, but there is {problem}; "
-                "run without --gui, or record the episode with --video FILE"
-            )
+        check_display()
     with quiet_native_output() as said:
         try:
             client = BulletClient(pybullet.GUI if gui else pybullet.DIRECT)

@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from codepolicy.envs.backend import Backend
+from codepolicy.errors import ConfigError
 from codepolicy.primitives.camera_perception import CameraPerception, CameraRig, MaskPerception
 from codepolicy.primitives.perception import Perception, PrivilegedPerception
 
@@ -26,12 +27,12 @@ DEFAULT_NOISE_STD = 0.005
 """Position noise of the ``noisy`` kind, metres."""
 
 
-class PerceptionUnavailable(ValueError):
+class PerceptionUnavailable(ConfigError):
     """The chosen perception kind cannot run on this world (it does not render cameras)."""
 
 
 def rendering_world(backend: Any) -> Any:
-    """The object that renders perception cameras behind ``backend`` (through wrappers), or None.
+    """The object that renders perception cameras behind ``backend``, or None.
 
     A backend offers them itself or through its ``world`` (the PyBullet world) or ``scene`` (a
     world's scene role) attribute, at any depth; guards and other wrappers are looked through via
@@ -73,7 +74,7 @@ def make_perception(
         rig: Cameras and resolution of the camera-based kinds.
 
     Raises:
-        ValueError: unknown kind, naming the known ones.
+        ConfigError: unknown kind, naming the known ones.
         PerceptionUnavailable: a camera-based kind on a world that renders no perception cameras.
     """
     if kind == "privileged":
@@ -83,7 +84,9 @@ def make_perception(
             getattr(backend, "scene", backend), noise_std=noise_std, seed=seed
         )
     if kind not in PERCEPTION_KINDS:
-        raise ValueError(f"unknown perception '{kind}'; known kinds: {', '.join(PERCEPTION_KINDS)}")
+        raise ConfigError(
+            f"unknown perception '{kind}'; known kinds: {', '.join(PERCEPTION_KINDS)}"
+        )
     world = rendering_world(backend)
     if world is None:
         raise PerceptionUnavailable(
@@ -101,23 +104,23 @@ def rig_from_options(kind: str, options: dict[str, Any]) -> CameraRig:
     """A :class:`CameraRig` from a kind's options (``width``, ``height``, ``shadows``).
 
     Raises:
-        ValueError: an unknown option or a bad value, naming it.
+        ConfigError: an unknown option or a bad value, naming it.
     """
     unknown = sorted(set(options) - {"width", "height", "shadows"})
     if unknown:
-        raise ValueError(
+        raise ConfigError(
             f"perception '{kind}' takes only width, height and shadows, got: {', '.join(unknown)}"
         )
     rig = CameraRig()
     width, height = options.get("width", rig.width), options.get("height", rig.height)
     for name, value in (("width", width), ("height", height)):
         if not isinstance(value, int) or isinstance(value, bool) or not 32 <= value <= 4096:
-            raise ValueError(
+            raise ConfigError(
                 f"perception '{kind}': {name} must be pixels in [32, 4096], got {value!r}"
             )
     shadows = options.get("shadows", rig.shadows)
     if not isinstance(shadows, bool):
-        raise ValueError(f"perception '{kind}': shadows must be true or false, got {shadows!r}")
+        raise ConfigError(f"perception '{kind}': shadows must be true or false, got {shadows!r}")
     return CameraRig(rig.cameras, width, height, shadows)
 
 

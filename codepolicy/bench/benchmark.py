@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from codepolicy.bench.executors import EXECUTORS
 from codepolicy.bench.record import EpisodeRecord
@@ -48,6 +48,7 @@ class BenchmarkSettings:
         video: ``none``, ``failures`` or ``all``.
         max_concurrent_llm: Model requests in flight at once (0: no limit).
         prices: A price table file for the cost columns.
+        program: Program source every episode runs (planner ``program``).
     """
 
     suites: list[str] = field(default_factory=list)
@@ -67,6 +68,7 @@ class BenchmarkSettings:
     video: str = "none"
     max_concurrent_llm: int = 0
     prices: Path | None = None
+    program: str | None = None
 
     def check(self) -> None:
         """Raise :class:`ConfigError` for unknown names, bad numbers or conflicting options."""
@@ -96,6 +98,7 @@ class BenchmarkSettings:
                 backend=self.backend,
                 profile=self.profile,
                 perception=self.perception,
+                program=self.program,
                 llm=llm,
             ).check()
 
@@ -110,6 +113,7 @@ class BenchmarkSettings:
             video=self.video,
             llm={**self.llm, "profile": self.profile} if self.llm else {},
             max_concurrent_llm=self.max_concurrent_llm,
+            program=self.program,
         )
 
 
@@ -118,6 +122,7 @@ def run_benchmark(
     *,
     on_record: Callable[[EpisodeRecord], None] | None = None,
     on_start: Callable[[int, int], None] | None = None,
+    on_plan: Callable[[list[str]], None] | None = None,
     console: Any = None,
 ) -> Summary:
     """Run a benchmark and return its summary (also written to ``out/summary.json``).
@@ -125,11 +130,13 @@ def run_benchmark(
     Args:
         on_record: Called with every record as it is stored (progress display).
         on_start: Called once with (episodes in the run, episodes already done).
+        on_plan: Called once with the names of the chosen scenarios.
         console: A rich console to print the summary table on.
 
     Raises:
-        ConfigError: bad settings, a suite matching nothing, results already in ``out``
-            without ``resume``, a resume with different settings, an unreadable results file.
+        ConfigError: bad settings, a suite matching nothing, scenarios the oracle planner
+            cannot run (no reference program), results already in ``out`` without ``resume``, a
+            resume with different settings, an unreadable results file.
     """
     from codepolicy.bench.provenance import manifest_differences, read_manifest, write_manifest
     from codepolicy.bench.report import RebuildError, rebuild
@@ -138,13 +145,22 @@ def run_benchmark(
 
     settings.check()
     oracle: dict[str, str | None] = {"oracle": None}
-    variants = settings.variants if settings.planner == "llm" else oracle
+    if settings.planner == "llm":
+        variants = settings.variants
+    elif settings.planner == "program":
+        variants = settings.variants or {"program": None}
+    else:
+        variants = oracle
     try:
         scenarios = select_scenarios(list(settings.suites), list(settings.splits))
     except (ScenarioError, ValueError) as exc:
         raise ConfigError(str(exc)) from None
     if not scenarios:
         raise ConfigError("no scenario matches the --suite / --split filters")
+    if settings.planner == "oracle":
+        _check_oracles(scenarios)
+    if on_plan is not None:
+        on_plan([name for name, _ in scenarios])
     out = Path(settings.out)
     existing = out / "results.jsonl"
     if existing.exists() and existing.stat().st_size > 0 and not settings.resume:
@@ -188,6 +204,27 @@ def run_benchmark(
         raise ConfigError(str(exc)) from None
 
 
+def _check_oracles(scenarios: list[tuple[str, str]]) -> None:
+    """Refuse a plan the oracle planner cannot run: every scenario needs a reference program."""
+    from codepolicy.oracle import oracle_problem
+    from codepolicy.scenario.catalog import load_scenario
+
+    problems = []
+    for name, source in scenarios:
+        split: Literal["seen", "unseen"] = "unseen" if name.endswith("-unseen") else "seen"
+        scenario = load_scenario(source, split) if source != name else load_scenario(name)
+        spec = scenario.spec
+        problem = oracle_problem(spec.oracle_name, spec.variables, name)
+        if problem is not None:
+            problems.append(problem)
+    if problems:
+        raise ConfigError(
+            f"the oracle planner cannot run {len(problems)} of the {len(scenarios)} chosen "
+            f"scenarios: {'; '.join(problems)}. Benchmark a program of yours with --program FILE, "
+            "or a model with --planner llm"
+        )
+
+
 def _records(
     todo: list[Any], episode: BenchSettings, settings: BenchmarkSettings
 ) -> Iterator[EpisodeRecord]:
@@ -203,13 +240,18 @@ def _manifest(
 ) -> Any:
     from codepolicy.bench.provenance import make_manifest
     from codepolicy.bench.tasks import settings_dict
-    from codepolicy.prompts.render import template_sources
+    from codepolicy.prompts.render import contaminated_families, template_sources
 
     prompts: dict[str, str | Path] = {
         f"{label}/{name}": source
         for label, variant in variants.items()
         if variant
         for name, source in template_sources(variant).items()
+    }
+    contaminated = {
+        name: families
+        for name, variant in variants.items()
+        if variant and (families := contaminated_families(variant))
     }
     return make_manifest(
         models=[episode.llm["model"]] if episode.llm else [],
@@ -218,5 +260,6 @@ def _manifest(
             **settings_dict(episode),
             "workers": settings.workers,
             "executor": settings.executor,
+            "contaminated_variants": contaminated,
         },
     )

@@ -84,13 +84,14 @@ class BenchProgress:
             self._progress.start()
 
     def stats_text(self) -> str:
-        """``"success 7/10 (70%) · 123 calls · 45.6k tokens"`` for this process's episodes."""
+        """``"success 7/10 (70%) · 123 primitive calls · 45.6k model tokens"`` for this process's episodes."""
         rate = f" ({self.successes / self.finished:.0%})" if self.finished else ""
         tokens = f"{self.tokens / 1000:.1f}k" if self.tokens >= 1000 else str(self.tokens)
+        tokens_text = f" · {tokens} model tokens" if self.tokens else ""  # none without a model
         crashed = f" · {self.crashed} crashed" if self.crashed else ""
         return (
-            f"success {self.successes}/{self.finished}{rate} · {self.primitive_calls} calls · "
-            f"{tokens} tokens{crashed}"
+            f"success {self.successes}/{self.finished}{rate} · {self.primitive_calls} primitive "
+            f"calls{tokens_text}{crashed}"
         )
 
     def eta_seconds(self) -> float | None:

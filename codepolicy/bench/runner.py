@@ -77,6 +77,7 @@ def run_settings(task: EpisodeTask, settings: BenchSettings, backend: str) -> Ru
         backend=backend,
         profile=settings.profile,
         perception=settings.perception,
+        program=settings.program,
         llm=llm,
     )
 
@@ -191,9 +192,10 @@ def _record(
         if llm.get("replan", "none") != "none"
         else 0,
         strategy=llm.get("replan", "none") if settings.planner == "llm" else "none",
-        backend=settings.backend,
+        backend=world_kind(episode, settings.backend),
         status=feedback.status.value,
         success=feedback.success,
+        env_success=feedback.env_success,
         executable=feedback.executable,
         reward=feedback.reward,
         explanation=feedback.explanation,

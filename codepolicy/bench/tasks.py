@@ -31,6 +31,7 @@ class BenchSettings:
         llm: Model options as a dict of :class:`~codepolicy.planning.planners.LLMOptions` fields,
             without the prompt (each variant sets it).
         max_concurrent_llm: Model requests in flight at once across all workers (0: no limit).
+        program: Program source every episode runs (the ``program`` planner, ``--program FILE``).
     """
 
     planner: str = "oracle"
@@ -41,6 +42,7 @@ class BenchSettings:
     video: str = "none"
     llm: dict[str, Any] = field(default_factory=dict)
     max_concurrent_llm: int = 0
+    program: str | None = None
 
 
 @dataclass(frozen=True)

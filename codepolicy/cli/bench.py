@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 import typer
 
 from codepolicy.cli import options as opts
-from codepolicy.cli.common import config_errors, fail
+from codepolicy.cli.common import config_errors, fail, read_text_file
+from codepolicy.cli.console import output_console
 from codepolicy.cli.doctor import REQUIRE_JAIL_HELP, apply_require_jail
+from codepolicy.feedback.levels import DEFAULT_FEEDBACK_LEVEL
 from codepolicy.llm.base import DEFAULT_MAX_TOKENS, DEFAULT_TIMEOUT_S
 
 if TYPE_CHECKING:
@@ -54,7 +56,10 @@ def bench(
     split: list[str] = typer.Option([], "--split", help="seen, unseen, seen-/unseen-instructions."),
     seeds: int | None = typer.Option(None, "--seeds", help="Seeds 0..N-1 (default 10)."),
     seed_list: str | None = typer.Option(None, "--seed-list", help="Seeds, e.g. 3,5,8."),
-    planner: str = typer.Option("oracle", "--planner", help="oracle or llm."),
+    planner: str | None = typer.Option(None, "--planner", help="oracle (default) or llm."),
+    program: Path | None = typer.Option(
+        None, "--program", help="Benchmark this program file over the scenarios and seeds."
+    ),
     model: opts.Model = None,
     base_url: opts.BaseUrl = None,
     provider: opts.Provider = "openai",
@@ -86,12 +91,17 @@ def bench(
     timeout: opts.Timeout = DEFAULT_TIMEOUT_S,
     max_tokens: opts.MaxTokens = DEFAULT_MAX_TOKENS,
     model_path: opts.ModelPath = None,
+    feedback: opts.FeedbackLevel = DEFAULT_FEEDBACK_LEVEL,
     require_jail: bool = typer.Option(False, "--require-jail", help=REQUIRE_JAIL_HELP),
 ) -> None:
     """Run every scenario × seed × variant episode, then print and save the statistics."""
     apply_require_jail(require_jail)
     from codepolicy.bench.benchmark import BenchmarkSettings
 
+    if program is not None and planner is not None:
+        fail("--program and --planner exclude each other: a program file needs no planner")
+    source = read_text_file(program, "program") if program is not None else None
+    planner = "program" if program is not None else (planner or "oracle")
     model_flags = opts.given(ctx, opts.LLM_FLAGS)
     if planner != "llm" and model_flags:
         fail(
@@ -117,12 +127,25 @@ def bench(
             timeout=timeout,
             max_tokens=max_tokens,
             model_path=model_path,
+            feedback=feedback,
         )
+    from codepolicy.prompts.render import contaminated_families
+
+    for name, variant in _variants(planner, prompt).items():
+        families = contaminated_families(variant) if variant else []
+        if families:
+            typer.echo(
+                f"Note: prompt variant '{name}' is contaminated: its examples solve "
+                f"{', '.join(families)}; its results on those families measure copying "
+                "(recorded in the manifest).",
+                err=True,
+            )
     settings = BenchmarkSettings(
         suites=list(suite),
         splits=list(split),
         seeds=_seeds(seeds, seed_list),
-        variants=_variants(planner, prompt),
+        variants={program.stem: None} if program is not None else _variants(planner, prompt),
+        program=source,
         planner=planner,
         backend=backend,
         profile=profile,
@@ -142,8 +165,6 @@ def bench(
 
 def _run(settings: BenchmarkSettings) -> None:
     """Run the benchmark with a progress display; configuration errors exit 2."""
-    from rich.console import Console
-
     from codepolicy.bench.benchmark import run_benchmark
     from codepolicy.bench.progress import BenchProgress
     from codepolicy.bench.summary import print_summary
@@ -158,6 +179,10 @@ def _run(settings: BenchmarkSettings) -> None:
         )
         state["progress"] = BenchProgress(total, done=done).__enter__()
 
+    def plan(names: list[str]) -> None:
+        shown = ", ".join(names[:12]) + (f", … ({len(names) - 12} more)" if len(names) > 12 else "")
+        typer.echo(f"Scenarios ({len(names)}): {shown}", err=True)
+
     def record(done: EpisodeRecord) -> None:
         progress = state["progress"]
         progress.update(done)
@@ -166,9 +191,9 @@ def _run(settings: BenchmarkSettings) -> None:
 
     try:
         with config_errors():
-            summary = run_benchmark(settings, on_start=start, on_record=record)
+            summary = run_benchmark(settings, on_start=start, on_record=record, on_plan=plan)
     finally:
         if "progress" in state:
             state.pop("progress").__exit__(None, None, None)
-    print_summary(summary, Console(width=max(Console().width, 160)))
+    print_summary(summary, output_console())
     typer.echo(f"Report: {out / 'report.html'}", err=True)

@@ -25,6 +25,12 @@ MaxTokens = Annotated[int, typer.Option("--max-tokens", help="Answer length limi
 ModelPath = Annotated[
     Path | None, typer.Option("--model-path", help="GGUF file for --provider llama-cpp.")
 ]
+FeedbackLevel = Annotated[
+    str,
+    typer.Option(
+        "--feedback", help="What the model is told: binary, errors, explain, explain+scene."
+    ),
+]
 ReplayFile = Annotated[
     Path | None, typer.Option("--replay-file", help="Answers recorded with --record.")
 ]
@@ -49,6 +55,7 @@ LLM_FLAGS: dict[str, str] = {
     "timeout": "--timeout",
     "max_tokens": "--max-tokens",
     "model_path": "--model-path",
+    "feedback": "--feedback",
 }
 """Parameters that only configure model-written programs, and their flags."""
 

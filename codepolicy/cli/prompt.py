@@ -36,6 +36,11 @@ def prompt(
         BACKENDS.check(backend)
         PERCEPTION.check(perception)
         episode = load_episode(scenario, seed)
+    from codepolicy.scenario.catalog import load_scenario, single_choice
+
+    note = single_choice(scenario, load_scenario(scenario))
+    if note is not None:  # on stderr, so `prompt X > file` holds only the prompt
+        typer.echo(note.replace("; running", "; showing"), err=True)
     with json_stdout(json_output) as emit:
         with config_errors():
             world = make_world(world_kind(episode, backend))

@@ -23,6 +23,7 @@ from codepolicy.cli.common import (
     read_text_file,
 )
 from codepolicy.cli.doctor import REQUIRE_JAIL_HELP, apply_require_jail
+from codepolicy.feedback.levels import DEFAULT_FEEDBACK_LEVEL
 from codepolicy.feedback.model import plain as plain_value
 from codepolicy.feedback.untrusted import one_line
 from codepolicy.llm.base import DEFAULT_MAX_TOKENS, DEFAULT_TIMEOUT_S
@@ -114,6 +115,7 @@ def run(
     timeout: opts.Timeout = DEFAULT_TIMEOUT_S,
     max_tokens: opts.MaxTokens = DEFAULT_MAX_TOKENS,
     model_path: opts.ModelPath = None,
+    feedback: opts.FeedbackLevel = DEFAULT_FEEDBACK_LEVEL,
     require_jail: bool = typer.Option(False, "--require-jail", help=REQUIRE_JAIL_HELP),
     robot: str | None = typer.Option(None, "--robot", help="Robot server (--backend remote)."),
     key_file: Path | None = typer.Option(None, "--key-file", help="Robot server's key file."),
@@ -172,6 +174,18 @@ def run(
     operator_scene = op.load_operator_scene(scene_file) if scene_file is not None else None
     if operator_scene is not None and not opts.given(ctx, ["perception"]):
         perception = "operator"
+    if gui:
+        if backend != "physics":
+            fail(
+                f"the {backend} backend has no window; --gui needs --backend physics (or record "
+                "the episode with --video FILE to watch it)"
+            )
+        from codepolicy.envs.bullet import GuiUnavailable, check_display
+
+        try:
+            check_display()
+        except GuiUnavailable as exc:
+            fail(str(exc))
     with config_errors():
         llm = None
         if chosen == "llm" or (chosen == "program" and (model or model_path)):
@@ -193,6 +207,7 @@ def run(
                 timeout=timeout,
                 max_tokens=max_tokens,
                 model_path=model_path,
+                feedback=feedback,
                 show_progress=not json_output and sys.stderr.isatty(),
             )
         sources = [read_text_file(path, "program") for path in programs]
@@ -200,6 +215,9 @@ def run(
             None if not sources else sources[0] if len(sources) == 1 else sources
         )
         episode = load_episode(scenario, seed)
+        if chosen == "oracle":
+            _check_oracle(episode, scenario)
+        _say_choice(scenario, json_output)
         options: dict[str, Any] = {"gui": True} if gui else {}
         world = None
         if backend == "remote":
@@ -304,6 +322,27 @@ def _execute(
         else:
             say(result.feedback.to_text(instruction=False))
     return EXIT_OK if result.success else EXIT_NOT_ACHIEVED
+
+
+def _check_oracle(episode: Episode, scenario: str) -> None:
+    """Refuse, with what to do instead, a scenario the oracle planner cannot run."""
+    from codepolicy.oracle import oracle_problem
+
+    problem = oracle_problem(episode.oracle, episode.variables, episode.scenario)
+    if problem is not None:
+        fail(
+            f"{problem}, so the oracle planner cannot run it. Run a program of yours with "
+            f"`codepolicy run {scenario} --program FILE`, or a model with --planner llm"
+        )
+
+
+def _say_choice(scenario: str, json_output: bool) -> None:
+    """Say which scenario runs when SCENARIO names a family of several."""
+    from codepolicy.scenario.catalog import load_scenario, single_choice
+
+    note = single_choice(scenario, load_scenario(scenario))
+    if note is not None:
+        typer.echo(note, err=json_output)
 
 
 def candidates_line(solution: Solution, requested: int) -> str:

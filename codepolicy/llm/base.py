@@ -63,10 +63,15 @@ class Message:
 
 @dataclass(frozen=True)
 class Usage:
-    """Token usage of one call, as reported by the provider (0 when it reports none)."""
+    """Token usage of one call, as reported by the provider (0 when it reports none).
+
+    ``cached_in`` is the part of ``tokens_in`` the server served from its prefix cache, where it
+    says (OpenAI's and vLLM's ``prompt_tokens_details.cached_tokens``).
+    """
 
     tokens_in: int = 0
     tokens_out: int = 0
+    cached_in: int = 0
 
 
 @dataclass(frozen=True)
@@ -112,7 +117,11 @@ class Completion:
         return cls(
             text=str(data.get("text", "")),
             model=str(data.get("model", "")),
-            usage=Usage(int(usage.get("tokens_in", 0)), int(usage.get("tokens_out", 0))),
+            usage=Usage(
+                int(usage.get("tokens_in", 0)),
+                int(usage.get("tokens_out", 0)),
+                int(usage.get("cached_in", 0)),
+            ),
             latency_s=float(data.get("latency_s", 0.0)),
             cache_hit=bool(data.get("cache_hit", False)),
             finish_reason=data.get("finish_reason"),

@@ -351,6 +351,8 @@ class OpenAICompatModel(ModelBase):
         usage = getattr(response, "usage", None)
         tokens_in = int(getattr(usage, "prompt_tokens", 0) or 0)
         tokens_out = int(getattr(usage, "completion_tokens", 0) or 0)
+        details = getattr(usage, "prompt_tokens_details", None)
+        cached = int(getattr(details, "cached_tokens", 0) or 0)
         model = str(getattr(response, "model", None) or self.model_id)
         out = []
         for index, choice in enumerate(choices[:n]):
@@ -363,7 +365,7 @@ class OpenAICompatModel(ModelBase):
                 Completion(
                     text=text or "",
                     model=model,
-                    usage=Usage(tokens_in, tokens_out) if index == 0 else Usage(),
+                    usage=Usage(tokens_in, tokens_out, cached) if index == 0 else Usage(),
                     latency_s=latency,
                     finish_reason=str(finish) if finish is not None else None,
                     problem=empty_problem(text, finish),

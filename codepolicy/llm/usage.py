@@ -30,6 +30,7 @@ class UsageRecord:
     provider: str
     tokens_in: int
     tokens_out: int
+    cached_in: int
     latency_s: float
     cache_hit: bool
     retries: int
@@ -38,12 +39,14 @@ class UsageRecord:
 
 @dataclass(frozen=True)
 class UsageTotals:
-    """Sums over records; ``calls`` counts answers (a sample of n counts n)."""
+    """Sums over records; ``calls`` counts answers (a sample of n counts n). ``cached_in`` over
+    ``tokens_in`` is the server's prefix-cache hit rate, where the server reports it."""
 
     calls: int = 0
     cache_hits: int = 0
     tokens_in: int = 0
     tokens_out: int = 0
+    cached_in: int = 0
     latency_s: float = 0.0
     retries: int = 0
     problems: int = 0
@@ -67,6 +70,7 @@ class UsageLog:
             provider=completion.provider,
             tokens_in=completion.usage.tokens_in,
             tokens_out=completion.usage.tokens_out,
+            cached_in=completion.usage.cached_in,
             latency_s=completion.latency_s,
             cache_hit=completion.cache_hit,
             retries=completion.retries,
@@ -89,6 +93,7 @@ class UsageLog:
             cache_hits=sum(r.cache_hit for r in records),
             tokens_in=sum(r.tokens_in for r in records),
             tokens_out=sum(r.tokens_out for r in records),
+            cached_in=sum(r.cached_in for r in records),
             latency_s=sum(r.latency_s for r in records),
             retries=sum(r.retries for r in records),
             problems=sum(r.problem is not None for r in records),
@@ -104,6 +109,7 @@ class UsageLog:
                 cache_hits=t.cache_hits + record.cache_hit,
                 tokens_in=t.tokens_in + record.tokens_in,
                 tokens_out=t.tokens_out + record.tokens_out,
+                cached_in=t.cached_in + record.cached_in,
                 latency_s=t.latency_s + record.latency_s,
                 retries=t.retries + record.retries,
                 problems=t.problems + (record.problem is not None),

@@ -30,6 +30,7 @@ from typing import Protocol, runtime_checkable
 
 from codepolicy.envs.roles import World
 from codepolicy.errors import ConfigError
+from codepolicy.feedback.levels import DEFAULT_FEEDBACK_LEVEL, FEEDBACK_LEVELS
 from codepolicy.llm.base import DEFAULT_MAX_TOKENS, DEFAULT_TIMEOUT_S
 from codepolicy.llm.usage import TrackedModel, UsageLog
 from codepolicy.planning.strategies import REFINE_FROM, STRATEGIES, Round, Solution, Solver
@@ -73,6 +74,8 @@ class LLMOptions:
     max_tokens: int = DEFAULT_MAX_TOKENS
     model_path: Path | None = None
     show_progress: bool = False
+    feedback: str = DEFAULT_FEEDBACK_LEVEL
+    """How much the model is told after a failed round (``--feedback``)."""
 
     def check(self) -> None:
         """Raise :class:`ConfigError` naming the option if any value is invalid."""
@@ -101,6 +104,10 @@ class LLMOptions:
             raise ConfigError("--max-rounds and --n must be at least 1")
         if not 0.0 <= self.temperature <= 2.0:
             raise ConfigError(f"--temperature must be in [0, 2], got {self.temperature}")
+        if self.feedback not in FEEDBACK_LEVELS:
+            raise ConfigError(
+                f"unknown --feedback '{self.feedback}'; choose one of: {', '.join(FEEDBACK_LEVELS)}"
+            )
         if self.timeout <= 0:
             raise ConfigError(
                 f"--timeout must be a positive number of seconds, got {self.timeout:g}"
@@ -169,7 +176,8 @@ class ProgramPlanner:
 
 @dataclass
 class OraclePlanner:
-    """Runs the scenario's reference program (:mod:`codepolicy.oracle`)."""
+    """Runs the scenario's reference program (:mod:`codepolicy.oracle`); under an API tier with
+    reference programs of its own (``--profile low``), that tier's program and call budget."""
 
     executor: Executor
     name: str = "oracle"
@@ -181,9 +189,17 @@ class OraclePlanner:
             ConfigError: the scenario has no reference program, or lacks a variable it uses.
         """
         from codepolicy.oracle import OracleError, oracle_program
+        from codepolicy.oracle.tier_programs import HELPERS, tier_episode, tier_program
+        from codepolicy.primitives.tiers import TIERS
 
+        registry = self.executor.registry
+        tier = next((t for t, r in TIERS.items() if r is registry and t in HELPERS), None)
         try:
-            source = oracle_program(episode)
+            if tier is None:
+                source = oracle_program(episode)
+            else:  # an API tier with its own reference programs (and call budget)
+                episode = tier_episode(episode, tier)
+                source = tier_program(episode, tier)
         except OracleError as exc:
             raise ConfigError(str(exc)) from None
         return ProgramPlanner(self.executor, source, self.name).solve(episode, world)
@@ -255,6 +271,7 @@ def _llm(setup: PlannerSetup) -> Planner:
         sample_temperature=options.temperature if options.temperature > 0 else 0.8,
         refine_from=options.refine_from,
         helper_depth=options.helper_depth,
+        feedback_level=options.feedback,
     )
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from codepolicy.envs.backend import make_world
 from codepolicy.envs.roles import World
 from codepolicy.errors import ConfigError
+from codepolicy.feedback.levels import DEFAULT_FEEDBACK_LEVEL, hidden_names, model_feedback
 from codepolicy.feedback.model import Feedback, step_text
 from codepolicy.planning.hierarchy import expand_helpers
 from codepolicy.planning.writer import Draft, ProgramWriter
@@ -83,6 +84,8 @@ class Solver:
         sample_temperature: Temperature of ``best-of-n`` samples.
         refine_from: ``"current"`` scene or ``"reset"`` before each refined program.
         helper_depth: Depth of hierarchical helper-function generation (0 disables it).
+        feedback_level: How much the model is told after a failed round
+            (:data:`codepolicy.feedback.levels.FEEDBACK_LEVELS`); never the task's hidden answer.
 
     Raises:
         ConfigError: unknown strategy or ``refine_from``.
@@ -97,6 +100,7 @@ class Solver:
     refine_from: str = "current"
     helper_depth: int = 2
     name: str = "llm"
+    feedback_level: str = DEFAULT_FEEDBACK_LEVEL
 
     def __post_init__(self) -> None:
         STRATEGIES.check(self.strategy)
@@ -166,7 +170,14 @@ def _refine(solver: Solver, episode: Episode, world: World, scene: list[str]) ->
             scene = solver.executor.reset(episode, world)
         else:
             scene = solver.executor.scene_lines(world, episode.seed)
-        draft = solver.writer.write(episode.instruction, scene, last.to_text(), purpose="refine")
+        text = model_feedback(
+            last,
+            solver.feedback_level,
+            hidden=hidden_names(episode),
+            program=rounds[-1].program,
+            primitives=solver.writer.registry.names(),
+        )
+        draft = solver.writer.write(episode.instruction, scene, text, purpose="refine")
         rounds.append(solver.run(episode, world, draft, index, "refine"))
     return Solution(rounds[-1].feedback, rounds)
 

@@ -10,8 +10,10 @@ every primitive), together with the errors a program can catch and the modules i
 a prompt can never drift from the code.
 
 Template variables: ``instruction``, ``scene_lines``, ``object_names`` (parsed from the scene
-lines, or ``extra["object_names"]``), ``feedback``, ``extra``, ``api_reference``,
-``errors_reference``, ``allowed_imports``, ``primitives`` (list of dicts with ``name``,
+lines, or ``extra["object_names"]``), ``feedback``, ``extra``, ``api_calls`` (one line per call,
+what the shipped prompts show: :mod:`codepolicy.prompts.reference`), ``api_reference`` (``def``
+stubs with docstrings), ``errors_reference``, ``error_names``, ``location_names``,
+``allowed_imports``, ``primitives`` (list of dicts with ``name``,
 ``signature``, ``summary``, ``doc``), ``has(name)`` (is a primitive in the registry) and
 ``variant``.
 """
@@ -29,9 +31,11 @@ from typing import Any
 import jinja2
 import jinja2.meta
 
+from codepolicy.envs.frame import LOCATIONS
 from codepolicy.llm.base import Message
 from codepolicy.primitives.errors import CATCHABLE_ERRORS
 from codepolicy.primitives.registry import Registry
+from codepolicy.prompts.reference import call_reference, error_names
 from codepolicy.sandbox.policy import ALLOWED_MODULES, PRELOADED_NAMES
 
 TEMPLATE_SUFFIX = ".jinja"
@@ -155,6 +159,26 @@ def template_sources(variant_or_path: str | os.PathLike[str]) -> dict[str, str]:
     return dict(sorted(sources.items()))
 
 
+_CONTAMINATED = re.compile(r"^\s*contaminated:\s*(?P<families>[\w\-, ]+?)\s*$", re.MULTILINE)
+
+
+def contaminated_families(variant_or_path: str | os.PathLike[str]) -> list[str]:
+    """Benchmark families whose tasks a prompt's examples solve, as the template declares them.
+
+    A template says so in a comment line ``contaminated: stack-blocks, pick-place``; results of
+    such a variant on those families measure copying, and the bench manifest records it.
+
+    Example:
+        >>> contaminated_families("zero-shot")
+        []
+    """
+    found: list[str] = []
+    for source in template_sources(variant_or_path).values():
+        for match in _CONTAMINATED.finditer(source):
+            found += [f.strip() for f in match.group("families").split(",") if f.strip()]
+    return sorted(set(found))
+
+
 def _render_error(exc: Exception, fallback_file: str) -> PromptTemplateError:
     if isinstance(exc, jinja2.TemplateSyntaxError):
         where = f"{exc.filename or exc.name or fallback_file}:{exc.lineno}"
@@ -211,6 +235,9 @@ def render_prompt(
         "feedback": feedback.strip() if feedback else None,
         "extra": extra,
         "api_reference": api_reference(registry),
+        "api_calls": call_reference(registry),
+        "error_names": error_names(),
+        "location_names": ", ".join(f'"{name}"' for name in LOCATIONS),
         "errors_reference": errors_reference(),
         "allowed_imports": allowed_imports_text(),
         "primitives": [

@@ -189,9 +189,20 @@ class _Vetter(ast.NodeVisitor):
             self.check_identifier(node, node.name, "name")
         self.generic_visit(node)
 
+    def visit_Module(self, node: ast.Module) -> None:
+        for statement in node.body:
+            # `if __name__ == "__main__":` at the top level is how models end a script; the worker
+            # runs programs as __main__, so the guard is true and only its test is exempt.
+            if isinstance(statement, ast.If) and is_main_guard(statement.test):
+                for child in ast.walk(statement.test):
+                    self._handled.add(id(child))
+        self.generic_visit(node)
+
     # -- expressions ---------------------------------------------------------------------------
 
     def visit_Name(self, node: ast.Name) -> None:
+        if id(node) in self._handled and node.id == "__name__":
+            return
         self.check_identifier(node, node.id, "name")
         if node.id in policy.BANNED_NAMES or node.id.startswith("_"):
             return
@@ -249,6 +260,8 @@ class _Vetter(ast.NodeVisitor):
         self.generic_visit(node)
 
     def visit_Constant(self, node: ast.Constant) -> None:
+        if id(node) in self._handled and node.value == "__main__":
+            return
         value = node.value
         text = value.decode("latin-1") if isinstance(value, bytes) else value
         if isinstance(text, str) and _DUNDER_RE.search(text):
@@ -360,6 +373,18 @@ class _Vetter(ast.NodeVisitor):
             self.problem(node, "bad_argument_type", str(exc))
         except Exception:
             return
+
+
+def is_main_guard(test: ast.expr) -> bool:
+    """Whether ``test`` is ``__name__ == "__main__"`` (either way round)."""
+    if not (
+        isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)
+    ):
+        return False
+    sides = [test.left, test.comparators[0]]
+    names = [s for s in sides if isinstance(s, ast.Name) and s.id == "__name__"]
+    mains = [s for s in sides if isinstance(s, ast.Constant) and s.value == "__main__"]
+    return len(names) == 1 and len(mains) == 1
 
 
 def defined_functions(source: str) -> list[str]:

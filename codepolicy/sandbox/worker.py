@@ -270,7 +270,7 @@ def _build_globals(
 
     safe["__import__"] = safe_import
     errors = {cls.code: cls for cls in CATCHABLE_ERRORS}
-    globs: dict[str, Any] = {"__builtins__": safe, "__name__": "__program__"}
+    globs: dict[str, Any] = {"__builtins__": safe, "__name__": "__main__"}
     for alias, module in policy.PRELOADED_NAMES.items():
         globs[alias] = facades[module]
     globs.update(safe_numpy.make_shapes())

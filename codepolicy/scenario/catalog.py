@@ -132,6 +132,10 @@ def single_choice(name: str, chosen: Scenario) -> str | None:
         return None
     if not (looks_like_path(name) or name.strip() == chosen.spec.family):
         return None
+    if looks_like_path(name):
+        return (
+            f"{name} defines {len(members)} scenarios ({', '.join(members)}); running {chosen.name}"
+        )
     others = " or ".join(m for m in members if m != chosen.name)
     return (
         f"{name} is a family of {len(members)} scenarios ({', '.join(members)}); running "

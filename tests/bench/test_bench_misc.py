@@ -103,7 +103,7 @@ def test_progress_plain_lines(make_record: Make) -> None:
     lines = buf.getvalue().splitlines()
     assert len(lines) == 2
     assert lines[0].startswith("[2/3] stack-blocks-seen|0|zero-shot: success · success 1/1 (100%)")
-    assert "4 calls · 1.5k tokens" in lines[0] and "left" in lines[0]
+    assert "4 primitive calls · 1.5k model tokens" in lines[0] and "left" in lines[0]
     assert lines[1].startswith("[3/3]") and "1 crashed" in lines[1] and "left" not in lines[1]
 
 

@@ -26,8 +26,9 @@ def test_oracle_run_says_so_prints_steps_and_exits_0() -> None:
     proc = codepolicy("run", "pick-place", "--seed", "2", "--backend", "kinematic")
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    assert lines[0] == "No planner configured: running the scenario's reference program (oracle)."
-    assert lines[1].startswith("Instruction: ")
+    assert lines[0].startswith("pick-place is a family of 2 scenarios")  # a family name
+    assert lines[1] == "No planner configured: running the scenario's reference program (oracle)."
+    assert lines[2].startswith("Instruction: ")
     assert any(line.strip().startswith("step 1: pick_and_place(") for line in lines)
     assert "Status: success" in proc.stdout
 

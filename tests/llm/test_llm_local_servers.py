@@ -179,3 +179,12 @@ def test_llama_cpp_provider_errors_are_sentences(
     model = make_model("llama-cpp", "", model_path=model_file, cache=False)
     with pytest.raises(ModelError, match=r"pip install 'codepolicy\[local\]'"):
         model.complete(MESSAGES)
+
+
+def test_prefix_cache_hits_are_counted_where_the_server_reports_them() -> None:
+    with OneChoiceServer(seed_echo) as server:
+        model = TrackedModel(model_for(server))
+        model.complete(MESSAGES)
+        model.complete(MESSAGES)
+    totals = model.log.totals()
+    assert (totals.tokens_in, totals.cached_in) == (14, 10)

@@ -43,3 +43,15 @@ def test_low_tier_budget_is_scaled_and_unknown_tiers_are_named() -> None:
     assert tier_episode(episode, "macro") is episode
     with pytest.raises(OracleError, match="unknown API tier 'tiny'; known tiers: macro"):
         tier_program(episode, "tiny")
+
+
+def test_run_with_the_low_profile_runs_the_low_tier_oracle_from_the_cli() -> None:
+    from typer.testing import CliRunner
+
+    from codepolicy.cli.main import app
+
+    args = ["run", "pick-place-seen", "--profile", "low", "--backend", "kinematic"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "Status: success" in result.output
+    assert "close_gripper" in result.output  # the program drives the gripper itself

@@ -9,13 +9,15 @@ from typing import Any
 
 import pytest
 
-from codepolicy.envs.adapters import AdapterBackend
+from codepolicy.envs.backend import make_world
+from codepolicy.envs.roles import World
 from codepolicy.llm import make_model
 from codepolicy.llm.retry import RetryPolicy
 from codepolicy.llm.scripted_server import ScriptedServer
 from codepolicy.planning.strategies import Solver
 from codepolicy.planning.writer import ProgramWriter
 from codepolicy.primitives.profiles import get_profile
+from codepolicy.runner.executor import Executor
 from codepolicy.scenario.catalog import get_scenario
 
 pytestmark = pytest.mark.skipif(
@@ -30,17 +32,25 @@ FINISH = "```python\nplace('target')\n```"
 
 
 @pytest.fixture(scope="module")
-def world() -> Iterator[AdapterBackend]:
-    backend = AdapterBackend("panda-pick-and-place")
-    yield backend
-    backend.close()
+def world() -> Iterator[World]:
+    adapter = make_world("panda-pick-and-place")
+    yield adapter
+    adapter.close()
+
+
+class _Bound:
+    def __init__(self, solver: Solver, world: World) -> None:
+        self.solver, self.world = solver, world
+
+    def solve(self, episode: Any) -> Any:
+        return self.solver.solve(episode, self.world)
 
 
 @pytest.fixture
-def solver_for(tmp_path: Path, world: AdapterBackend) -> Iterator[Callable[..., Any]]:
+def solver_for(tmp_path: Path, world: World) -> Iterator[Callable[..., Any]]:
     servers: list[ScriptedServer] = []
 
-    def make(script: list[str], **kwargs: Any) -> tuple[Solver, ScriptedServer]:
+    def make(script: list[str], **kwargs: Any) -> tuple[_Bound, ScriptedServer]:
         server = ScriptedServer(script)
         server.start()
         servers.append(server)
@@ -51,8 +61,10 @@ def solver_for(tmp_path: Path, world: AdapterBackend) -> Iterator[Callable[..., 
             cache_dir=tmp_path / "cache",
             retry=RetryPolicy(max_retries=1, base_delay=0.01, max_delay=0.05, sleep=lambda s: None),
         )
-        writer = ProgramWriter(model=model, registry=get_profile("default"))
-        return Solver(writer=writer, backend=world, **kwargs), server
+        registry = get_profile("default")
+        writer = ProgramWriter(model=model, registry=registry)
+        solver = Solver(writer=writer, executor=Executor(registry=registry), **kwargs)
+        return _Bound(solver, world), server
 
     yield make
     for server in servers:

@@ -11,6 +11,7 @@ from codepolicy.envs.backend import ObjectSpawn
 from codepolicy.envs.frame import COLORS
 from codepolicy.envs.kinematic import KinematicBackend
 from codepolicy.envs.physics import PhysicsBackend
+from codepolicy.envs.roles import World
 from codepolicy.primitives.camera_perception import CameraPerception, CameraRig
 from codepolicy.primitives.context import PrimitiveContext
 from codepolicy.primitives.default import grasp
@@ -82,7 +83,7 @@ def test_the_block_in_the_gripper_is_found_where_it_is(backend: PhysicsBackend) 
             ObjectSpawn("cyan bowl", "bowl", "cyan", -0.1, -0.4),
         ]
     )
-    grasp(PrimitiveContext.for_backend(backend), "yellow block")
+    grasp(PrimitiveContext.for_world(World.of(backend)), "yellow block")
     assert backend.observe().held == "yellow block"
     _check(backend, "camera", max_error=0.015)
 

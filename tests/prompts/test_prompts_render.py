@@ -11,6 +11,7 @@ from codepolicy.planning.extract import find_blocks
 from codepolicy.primitives.default import DEFAULT
 from codepolicy.primitives.errors import CATCHABLE_ERRORS
 from codepolicy.primitives.registry import Registry
+from codepolicy.prompts.reference import call_text, summary_text
 from codepolicy.prompts.render import (
     PromptTemplateError,
     api_reference,
@@ -61,9 +62,10 @@ def test_every_variant_shows_every_signature_and_the_task(variant: str, registry
     messages = render_prompt(variant, registry, INSTRUCTION, SCENE)
     assert [m.role for m in messages] == ["system", "user"]
     text = "\n".join(m.content for m in messages)
-    for spec in registry:
-        assert f"def {spec.signature_text}:" in text
-        assert spec.summary in text
+    for spec in registry:  # shown as calls to make, never as definitions to copy
+        assert f"- {call_text(spec)}" in text
+        assert summary_text(spec) in text
+        assert f"def {spec.name}(" not in text
     for cls in CATCHABLE_ERRORS:
         assert cls.__name__ in messages[0].content
     assert "math, numpy (as np), random" in messages[0].content
@@ -97,7 +99,7 @@ def test_scene_lines_and_variant_specifics() -> None:
 def test_few_shot_examples_pass_vetting_and_follow_the_registry() -> None:
     system = render_prompt("few-shot", DEFAULT, INSTRUCTION, SCENE)[0].content
     examples = [b.code for b in find_blocks(system) if "def " not in b.code]
-    assert len(examples) == 4
+    assert len(examples) == 3
     for code in examples:
         report = vet_program(code, DEFAULT)
         assert report.ok, report.summary()
@@ -136,7 +138,7 @@ def test_custom_template_files(tmp_path: Path) -> None:
     )
     messages = render_prompt(child, DEFAULT, INSTRUCTION, SCENE, extra={"who": "please"})
     assert messages[0].content.endswith("Only code, please.")
-    assert "def grasp(name: str) -> None:" in messages[0].content
+    assert "- grasp(name): Pick up an object" in messages[0].content
     standalone = tmp_path / "plain.jinja"
     standalone.write_text('{% if part == "user" %}Do: {{ instruction }}{% endif %}')
     plain = render_prompt(str(standalone), DEFAULT, INSTRUCTION, SCENE)
