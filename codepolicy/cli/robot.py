@@ -245,7 +245,12 @@ def keygen(path: Path = typer.Argument(..., help="Key file to create (mode 0600)
 
 
 def open_world(
-    robot: str | None, key_file: Path | None, confirm: str = "none", max_step: float | None = None
+    robot: str | None,
+    key_file: Path | None,
+    confirm: str = "none",
+    max_step: float | None = None,
+    *,
+    needs_scene: bool = True,
 ) -> Any:
     """The connected, approved remote backend for ``run --backend remote`` (exit 2 on bad input).
 
@@ -279,7 +284,7 @@ def open_world(
         fail(str(exc))
     except RobotError as exc:
         fail(f"cannot use the robot at {robot}: {exc}")
-    problems = compatibility_problems(backend.client.info)
+    problems = compatibility_problems(backend.client.info, needs_scene=needs_scene)
     if problems:
         backend.disconnect()
         fail(f"the robot at {robot} cannot run these programs: " + "; ".join(problems))

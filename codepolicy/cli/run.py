@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from codepolicy.cli import operator as op
 from codepolicy.cli import options as opts
 from codepolicy.cli.common import (
     EXIT_NOT_ACHIEVED,
@@ -125,6 +126,12 @@ def run(
     max_step: float | None = typer.Option(
         None, "--max-step", help="Remote robot: longest move, m."
     ),
+    scene_file: Path | None = typer.Option(
+        None, "--scene-file", help="Remote robot: the operator's scene file (YAML)."
+    ),
+    grade: str | None = typer.Option(
+        None, "--grade", help="No ground truth: operator (ask) or auto (perception)."
+    ),
 ) -> None:
     """Run one episode of SCENARIO and print the instruction, each step and the feedback.
 
@@ -158,6 +165,16 @@ def run(
         and opts.given(ctx, opts.HELPER_MODEL_FLAGS_PARAMS)
     ):
         fail("--base-url, --provider and the other model options need --model NAME")
+    remote_flags = robot or key_file or confirm != "none" or max_step is not None or gate
+    if backend != "remote" and (remote_flags or scene_file or grade):
+        fail(
+            "--robot, --key-file, --confirm, --max-step, --gate, --scene-file and --grade "
+            "need --backend remote"
+        )
+    grading = op.grade_mode(grade)
+    operator_scene = op.load_operator_scene(scene_file) if scene_file is not None else None
+    if operator_scene is not None and not opts.given(ctx, ["perception"]):
+        perception = "operator"
     if gui:
         if backend != "physics":
             fail(
@@ -213,10 +230,13 @@ def run(
             backend_options=options,
         )
         settings.check()
-    world, gate_mode = _remote(backend, episode, chosen, robot, key_file, confirm, max_step, gate)
+    with config_errors():
+        world, gate_mode = _remote(
+            backend, episode, chosen, robot, key_file, confirm, max_step, gate, operator_scene
+        )
     defaulted = planner is None and not programs
     code = _execute(
-        settings, episode, defaulted, video, json_output, world, gate_mode, not no_overlay
+        settings, episode, defaulted, video, json_output, world, gate_mode, not no_overlay, grading
     )
     raise typer.Exit(code)
 
@@ -230,18 +250,23 @@ def _remote(
     confirm: str,
     max_step: float | None,
     gate: str | None,
+    operator_scene: Any = None,
 ) -> tuple[Any, str]:
-    """The connected remote world and its gate for ``--backend remote`` (None, "none" otherwise)."""
+    """The connected remote world and its gate for ``--backend remote`` (None, "none" otherwise);
+    with an operator's scene file, its scene role is that file, confirmed before any motion."""
     if backend != "remote":
         if robot or key_file or confirm != "none" or max_step is not None or gate is not None:
             fail("--robot, --key-file, --confirm, --max-step and --gate need --backend remote")
         return None, "none"
     from codepolicy.cli.robot import open_world
     from codepolicy.envs.roles import World
+    from codepolicy.runner.episode import spawns
 
     if episode.world != "tabletop":
         fail(f"scenario '{episode.scenario}' runs in the {episode.world} world, not on a robot")
-    raw = open_world(robot, key_file, confirm, max_step)
+    if operator_scene is not None:
+        operator_scene.reset(spawns(episode))  # the file must list the task's objects
+    raw = open_world(robot, key_file, confirm, max_step, needs_scene=operator_scene is None)
     simulated = bool(raw.client.info.get("simulated"))
     chosen = gate or ("none" if simulated else "twin")
     if chosen not in ("twin", "none"):
@@ -252,7 +277,11 @@ def _remote(
         fail(
             "--gate twin runs a fixed program (a file or the oracle); with --planner llm use --gate none"
         )
-    return World.of(raw), chosen
+    if operator_scene is None:
+        return World.of(raw), chosen
+    world = op.operator_world(raw, operator_scene)
+    op.confirm_or_stop(operator_scene, world)
+    return world, chosen
 
 
 def _gated(pipe: Any, episode: Episode, say: Any) -> EpisodeResult:
@@ -266,7 +295,7 @@ def _gated(pipe: Any, episode: Episode, say: Any) -> EpisodeResult:
     if not isinstance(source, str):
         fail("--gate twin runs one program; run a session of several programs with --gate none")
     say("Gate: running the program in a digital twin first")
-    verdict = twin_gate(episode, source, pipe.world.robot.unwrapped)
+    verdict = twin_gate(episode, source, pipe.world.scene)
     say(f"Gate: {verdict.reason}")
     if not verdict.passed:
         rounds = [Round(0, "twin", source, verdict.twin, executed=False)]
@@ -285,7 +314,9 @@ def _execute(
     world: Any = None,
     gate: str = "none",
     overlay: bool = True,
+    grading: str = "auto",
 ) -> int:
+    from codepolicy.envs.errors import NoGroundTruth
     from codepolicy.llm.retry import ModelError
     from codepolicy.pipeline import Pipeline
     from codepolicy.prompts.render import PromptTemplateError
@@ -302,7 +333,7 @@ def _execute(
             say(_step_line(event))
 
         with config_errors(), Pipeline(settings, world=world, on_event=live) as pipe:
-            source = getattr(pipe.world.robot.unwrapped, "scene_source", None)
+            source = getattr(pipe.world.scene, "scene_source", None)
             if source:
                 say(f"Scene knowledge: {source}")
             try:
@@ -311,10 +342,13 @@ def _execute(
                     if gate == "twin"
                     else pipe.run(episode, video=video, overlay=overlay)
                 )
+                result, graded = op.grade(result, pipe.world.scene, grading)
             except ModelError as exc:
                 fail(f"model request failed: {exc}")
             except PromptTemplateError as exc:
                 fail(str(exc))
+            except NoGroundTruth as exc:
+                fail(f"perception '{settings.perception}' cannot be used here: {exc}")
             except RobotError as exc:
                 say(f"Episode ended: {exc}")
                 if json_output:
@@ -323,6 +357,8 @@ def _execute(
             finally:
                 if world is not None:
                     world.close()
+        if graded:
+            say(f"Graded by: {graded['graded_by']}")
         if settings.planner == "llm":
             for r in result.solution.rounds:
                 what = "dry run" if not r.executed else "ran"
@@ -335,6 +371,7 @@ def _execute(
             report = json_report(result)
             if source:
                 report["scene_source"] = source
+            report.update(graded)
             emit(report)
         else:
             say(result.feedback.to_text(instruction=False))
