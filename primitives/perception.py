@@ -9,7 +9,8 @@ parameter (``privileged`` by default):
 - ``privileged``: the scene's ground truth, exactly (needs a scene with ground truth).
 - ``noisy``: ground truth with seeded Gaussian noise on x and y (option ``noise_std``, metres).
 - ``operator``: the objects of an operator-confirmed scene file (a real robot's ``--scene-file``;
-  no ground truth, positions as the operator wrote them: :mod:`codepolicy.robot.operator`).
+  no ground truth, positions as the operator wrote them: :mod:`codepolicy.robot.operator`,
+  registered through our own ``codepolicy.perception`` entry point, since robot sits above).
 
 A kind is a factory ``factory(world, *, seed, **options) -> Perception``; camera-based kinds render
 ``world.scene.render(...)`` and never touch a primitive or a program.
@@ -145,13 +146,6 @@ def _noisy(
     if not (isinstance(noise_std, (int, float)) and 0 <= noise_std <= 0.1):
         raise ConfigError(f"noise_std must be a number of metres in [0, 0.1], got {noise_std!r}")
     return PrivilegedPerception(world.scene, float(noise_std), seed)
-
-
-@PERCEPTION.register("operator")
-def _operator(world: World, *, seed: int = 0, **options: Any) -> Perception:
-    from codepolicy.robot.operator import operator_kind
-
-    return operator_kind(world, seed=seed, **options)
 
 
 def make_perception(kind: str, world: World, *, seed: int = 0, **options: Any) -> Perception:
