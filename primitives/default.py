@@ -202,10 +202,10 @@ def _room_in(
 
 @DEFAULT.primitive(moves_robot=True)
 def place(ctx: PrimitiveContext, target: Target) -> np.ndarray:
-    """Put the held object down on a target and retreat upwards.
+    """Put the object held since grasp() down on a target and retreat upwards.
 
     Args:
-        target: An object name ("red block": on top of it; "blue bowl": into it, in free room), a
+        target: An object name ("red block": on top of it; "blue bowl": into it), a
             location name ("top left corner"), [x, y] (lowered until it touches what is below),
             or [x, y, z] (released with the gripper at height z).
 

@@ -1,8 +1,10 @@
 """What a model-written program gets wrong *as a program*, said in one sentence each.
 
 Small models often write a program that re-defines the API it was given (``def move_to(...)``,
-``class DetectedObject``) instead of calling it, or that defines functions and never calls them (so
-nothing moves). These checks find both on the source alone, so the feedback can say so plainly.
+``class DetectedObject``) instead of calling it, defines functions and never calls them (so
+nothing moves), calls the API through an object that does not exist (``robot.grasp(...)``), or
+gives a primitive the arguments of another one (``place(obj, target)``: that is
+``pick_and_place``). These checks find them on the source alone, so the feedback can say so plainly.
 
 Example:
     >>> source = "def grasp(name):\\n    pass\\n\\ndef main():\\n    grasp('red block')\\n"
@@ -11,13 +13,22 @@ Example:
     (['grasp'], ['main'])
     >>> print(d.sentences()[0])
     The program re-defines grasp, which is already provided: call it instead of writing a def for it.
+    >>> import inspect
+    >>> api = {"place": inspect.signature(lambda target: 0),
+    ...        "pick_and_place": inspect.signature(lambda obj, target: 0)}
+    >>> program = "robot.grasp('red block')\\nplace('red block', 'blue bowl')"
+    >>> for line in diagnose(program, {"grasp": api["place"], **api}).sentences():
+    ...     print(line)
+    The functions are called by name, not through an object: write grasp(...), not robot.grasp(...).
+    place(target) takes 1 argument, not 2; pick_and_place(obj, target) takes 2.
 """
 
 from __future__ import annotations
 
 import ast
+import inspect
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 _DEF_LINE = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)", re.MULTILINE)
@@ -32,6 +43,11 @@ class Diagnosis:
         redefined: Primitives the program defines itself (``def``/``class``/assignment).
         classes: Classes the program defines (stubs of API types such as ``DetectedObject``).
         uncalled: Top-level functions the program defines but nothing calls.
+        prefixed: ``(prefix, primitive)`` for calls such as ``robot.grasp(...)`` through a name
+            the program never defines.
+        arity: ``(call, takes, given, alternative)`` for calls with more positional
+            arguments than the primitive takes; ``alternative`` is a primitive whose name
+            contains it and that takes that many (``pick_and_place(obj, target)``), or "".
         syntax_ok: False if the source does not parse; definitions are then found line by line
             and ``uncalled`` is not checked.
     """
@@ -39,6 +55,8 @@ class Diagnosis:
     redefined: list[str] = field(default_factory=list)
     classes: list[str] = field(default_factory=list)
     uncalled: list[str] = field(default_factory=list)
+    prefixed: list[tuple[str, str]] = field(default_factory=list)
+    arity: list[tuple[str, int, int, str]] = field(default_factory=list)
     syntax_ok: bool = True
 
     @property
@@ -67,15 +85,98 @@ class Diagnosis:
                 f"The program defines {names} but never calls it, so nothing ran: "
                 "call it at the end, or write the steps at the top level."
             )
+        for prefix, name in self.prefixed:
+            out.append(
+                "The functions are called by name, not through an object: "
+                f"write {name}(...), not {prefix}.{name}(...)."
+            )
+        for call, takes, given, alternative in self.arity:
+            noun = "argument" if takes == 1 else "arguments"
+            sentence = f"{call} takes {takes} {noun}, not {given}"
+            if alternative:
+                sentence += f"; {alternative} takes {given}"
+            out.append(sentence + ".")
         return out
 
 
-def diagnose(source: str, primitives: Collection[str]) -> Diagnosis:
-    """Find re-defined primitives, classes and never-called functions in ``source``.
+def _call_text(name: str, signature: inspect.Signature) -> str:
+    params = [
+        p.name if p.default is inspect.Parameter.empty else f"{p.name}={p.default!r}"
+        for p in signature.parameters.values()
+    ]
+    return f"{name}({', '.join(params)})"
+
+
+def _positional_range(signature: inspect.Signature) -> tuple[int, int]:
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in signature.parameters.values()):
+        return 0, 1 << 30
+    params = [p for p in signature.parameters.values() if p.kind in kinds]
+    required = [p for p in params if p.default is inspect.Parameter.empty]
+    return len(required), len(params)
+
+
+def _arity(
+    tree: ast.AST, signatures: Mapping[str, inspect.Signature]
+) -> list[tuple[str, str, int, str]]:
+    found: list[tuple[str, str, int, str]] = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+            continue
+        name = node.func.id
+        if name not in signatures or any(isinstance(a, ast.Starred) for a in node.args):
+            continue
+        given = len(node.args)
+        takes = _positional_range(signatures[name])[1]
+        if given <= takes:
+            continue
+        alternative = ""
+        for other, signature in signatures.items():
+            low, high = _positional_range(signature)
+            if other != name and name in other.split("_") and low <= given <= high:
+                alternative = _call_text(other, signature)
+                break
+        item = (_call_text(name, signatures[name]), takes, given, alternative)
+        if item not in found:
+            found.append(item)
+    return found
+
+
+def _prefixed(tree: ast.AST, primitives: Collection[str]) -> list[tuple[str, str]]:
+    defined = {
+        n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and not isinstance(n.ctx, ast.Load)
+    }
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            defined |= {(a.asname or a.name).split(".")[0] for a in node.names}
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            defined.add(node.name)
+    found: list[tuple[str, str]] = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.attr in primitives
+            and node.func.value.id not in defined
+            and node.func.value.id not in primitives
+        ):
+            item = (node.func.value.id, node.func.attr)
+            if item not in found:
+                found.append(item)
+    return found
+
+
+def diagnose(
+    source: str, primitives: Collection[str] | Mapping[str, inspect.Signature]
+) -> Diagnosis:
+    """Find re-defined primitives, classes, never-called functions, calls through an object that
+    does not exist and calls with too many arguments in ``source``.
 
     Args:
         source: The program.
-        primitives: Names of the primitives the program may call.
+        primitives: Names of the primitives the program may call, or their call signatures
+            (without the context parameter) to check arguments too.
     """
     try:
         tree = ast.parse(source)
@@ -105,4 +206,11 @@ def diagnose(source: str, primitives: Collection[str]) -> Diagnosis:
         n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)
     } | {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
     uncalled = [name for name in top_defs if name not in used]
-    return Diagnosis(redefined=redefined, classes=classes, uncalled=uncalled)
+    arity = _arity(tree, primitives) if isinstance(primitives, Mapping) else []
+    return Diagnosis(
+        redefined=redefined,
+        classes=classes,
+        uncalled=uncalled,
+        prefixed=_prefixed(tree, primitives),
+        arity=arity,
+    )

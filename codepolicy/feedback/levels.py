@@ -20,7 +20,8 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+import inspect
+from collections.abc import Collection, Iterable, Mapping
 
 from codepolicy.feedback.diagnose import diagnose
 from codepolicy.feedback.model import MAX_TEXT_OUTPUT, Feedback, FeedbackStatus, step_text
@@ -61,7 +62,11 @@ def _syntax_hint(message: str) -> str:
     return " (expected a Python statement: plain calls, assignments, if/for/while/def)"
 
 
-def error_lines(feedback: Feedback, program: str | None, primitives: Collection[str]) -> list[str]:
+def error_lines(
+    feedback: Feedback,
+    program: str | None,
+    primitives: Collection[str] | Mapping[str, inspect.Signature],
+) -> list[str]:
     """Why the program was refused or stopped, each offending line quoted, and program mistakes."""
     lines: list[str] = []
     if feedback.vet is not None and not feedback.vet.ok:
@@ -101,7 +106,7 @@ def model_feedback(
     *,
     hidden: Collection[str] = (),
     program: str | None = None,
-    primitives: Iterable[str] = (),
+    primitives: Iterable[str] | Mapping[str, inspect.Signature] = (),
 ) -> str:
     """The text a model replans from, at ``level`` (one of :data:`FEEDBACK_LEVELS`).
 
@@ -110,7 +115,8 @@ def model_feedback(
         level: How much to say.
         hidden: Names the instruction hides (:func:`hidden_names`); never shown.
         program: The program that ran, for the program-level sentences.
-        primitives: Names of the primitives, to spot programs that re-define them.
+        primitives: Names of the primitives (or their signatures, to check arguments too), to
+            spot programs that re-define them or call them wrongly.
 
     Raises:
         ValueError: an unknown level.
@@ -122,7 +128,8 @@ def model_feedback(
     rank = FEEDBACK_LEVELS.index(level)
     lines = [f"Status: {feedback.status.value}"]
     if rank >= 1:
-        lines += error_lines(feedback, program, set(primitives))
+        names = primitives if isinstance(primitives, Mapping) else set(primitives)
+        lines += error_lines(feedback, program, names)
     if rank >= 2 and feedback.steps:
         calls = [step_text(e) for e in feedback.steps]
         shown = calls if len(calls) <= 25 else [*calls[:12], "...", *calls[-12:]]

@@ -175,7 +175,7 @@ def _refine(solver: Solver, episode: Episode, world: World, scene: list[str]) ->
             solver.feedback_level,
             hidden=hidden_names(episode),
             program=rounds[-1].program,
-            primitives=solver.writer.registry.names(),
+            primitives={spec.name: spec.signature for spec in solver.writer.registry},
         )
         draft = solver.writer.write(episode.instruction, scene, text, purpose="refine")
         rounds.append(solver.run(episode, world, draft, index, "refine"))

@@ -103,3 +103,21 @@ def test_syntax_errors_quote_the_line_and_say_what_was_expected() -> None:
         )
         first_line = program.splitlines()[0]
         assert f"1 | {first_line}" in text and expected in text, text
+
+
+def test_refine_tells_the_model_to_drop_the_robot_prefix_and_which_call_takes_two_arguments(
+    solver_for: Callable[..., Any], fenced: Callable[[str], str]
+) -> None:
+    episode = sample_episode(get_scenario("pick-place-seen"), 0)
+    block, target = episode.variables["block"], episode.variables["target"]
+    wrong = f"robot.grasp({block!r})\nplace({block!r}, {target!r})"
+    solver, server, _ = solver_for(
+        [fenced(wrong), fenced(f"pick_and_place({block!r}, {target!r})")],
+        strategy="refine",
+        max_rounds=2,
+    )
+    solution = solver.solve(episode)
+    told = server.chat_requests()[1].body["messages"][-1]["content"]
+    assert "write grasp(...), not robot.grasp(...)" in told
+    assert "place(target) takes 1 argument, not 2; pick_and_place(obj, target) takes 2." in told
+    assert solution.feedback.success
