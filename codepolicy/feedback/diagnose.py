@@ -118,8 +118,8 @@ def _positional_range(signature: inspect.Signature) -> tuple[int, int]:
 
 def _arity(
     tree: ast.AST, signatures: Mapping[str, inspect.Signature]
-) -> list[tuple[str, str, int, str]]:
-    found: list[tuple[str, str, int, str]] = []
+) -> list[tuple[str, int, int, str]]:
+    found: list[tuple[str, int, int, str]] = []
     for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
             continue
