@@ -29,12 +29,13 @@ from codepolicy.envs.frame import (
     WORKSPACE_X,
     WORKSPACE_Y,
 )
-from codepolicy.scenario.binding import bind_condition, condition_data, object_refs
-from codepolicy.scenario.checks import PRESETS, choice_options, color_domains
+from codepolicy.scenario.binding import bind_condition, condition_data
 from codepolicy.scenario.derived import XY, Obj, Reject, Value, beside, by_distance, nth, resolve
+from codepolicy.scenario.domains import PRESETS, choice_options, color_domains
 from codepolicy.scenario.errors import SamplingError
 from codepolicy.scenario.initial import already_solved
 from codepolicy.scenario.loader import Scenario
+from codepolicy.scenario.refs import object_refs
 from codepolicy.scenario.schema import (
     BesideVar,
     ByDistanceVar,

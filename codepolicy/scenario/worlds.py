@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from codepolicy.scenario.binding import condition_data, iter_sites, template_fields
+from codepolicy.scenario.binding import condition_data
+from codepolicy.scenario.refs import iter_sites, template_fields
 from codepolicy.scenario.schema import CallsFormula, ScenarioFile
 from codepolicy.success.evaluate import GRIPPER
 
