@@ -20,7 +20,7 @@ from typing import Any
 from codepolicy.primitives.errors import BudgetExceeded, PrimitiveError, ProgramHalt, SafetyStop
 from codepolicy.primitives.registry import PrimitiveSpec
 from codepolicy.sandbox import codec
-from codepolicy.sandbox.protocol import CallMsg
+from codepolicy.sandbox.protocol import CallMsg, DoneMsg
 from codepolicy.sandbox.result import CallError, CallEvent, ErrorKind, ProgramError, Status
 
 Dispatcher = Callable[[PrimitiveSpec, dict[str, Any]], Any]
@@ -153,3 +153,14 @@ def decode_call(msg: CallMsg) -> tuple[list[Any], dict[str, Any]]:
         for k, v in msg.kwargs.items()
     }
     return args, kwargs
+
+
+def decode_kept(msg: DoneMsg) -> dict[str, Any]:
+    """The program's variables a ``done`` message reports, decoded under one element budget.
+
+    Raises:
+        codec.CodecError: They are malformed or too large.
+        RecursionError: They are nested too deeply.
+    """
+    budget = codec.Budget()
+    return {k: codec.decode_value(v, budget=budget) for k, v in msg.kept.items()}

@@ -39,6 +39,7 @@ from codepolicy.sandbox.dispatch import (
     DispatchResult,
     Halt,
     decode_call,
+    decode_kept,
     execute_call,
     json_safe,
 )
@@ -53,6 +54,7 @@ from codepolicy.sandbox.protocol import (
     ProtocolViolation,
     encode_host_message,
     parse_worker_message,
+    start_message,
 )
 from codepolicy.sandbox.result import (
     CallError,
@@ -77,7 +79,7 @@ class Session:
     Args:
         program: Program source.
         registry: The primitives it may call.
-        dispatcher: Executes validated calls on the host (see the module docstring).
+        dispatcher: Executes validated calls on the host (the contract: :mod:`.dispatch`).
         limits: Resource limits.
         seed: Seeds the program's ``random`` and ``np.random``.
         before_call: ``hook(spec, args)`` before dispatch; may raise ``SafetyStop`` (ends the run)
@@ -205,22 +207,18 @@ class Session:
         refusal = outcome.jail_refusal(self.jail, self.limits.require_jail)
         if refusal is not None:
             self._finish(Status.error, refusal)
-        start = self._start_message()
+        start = start_message(
+            self.program,
+            seed=self.seed,
+            primitives=self.registry.names(),
+            limits=self.limits.worker_view(),
+            carry={name: codec.encode_value(value) for name, value in self._carry.items()},
+            prelude=self._prelude,
+            keep=self._keep,
+        )
         self._check_abort()
         if not self.worker.send(encode_host_message(start), timeout=self.limits.startup_seconds):
             self._finish_dead_worker()
-
-    def _start_message(self) -> dict[str, Any]:
-        return {
-            "type": "start",
-            "program": self.program,
-            "seed": self.seed,
-            "primitives": self.registry.names(),
-            "limits": self.limits.worker_view(),
-            "carry": {name: codec.encode_value(value) for name, value in self._carry.items()},
-            "prelude": self._prelude,
-            "keep": self._keep,
-        }
 
     def _check_abort(self) -> None:
         if self._abort_requested:
@@ -347,8 +345,7 @@ class Session:
         """``done`` must be the worker's last word: it exits at once and sends nothing more."""
         if self._keep:
             try:
-                budget = codec.Budget()
-                self._kept = {k: codec.decode_value(v, budget=budget) for k, v in msg.kept.items()}
+                self._kept = decode_kept(msg)
             except (codec.CodecError, RecursionError) as exc:
                 self._violation(f"bad kept variables: {exc}"[:300])
         worker = self.worker
