@@ -207,7 +207,14 @@ class Session:
         refusal = outcome.jail_refusal(self.jail, self.limits.require_jail)
         if refusal is not None:
             self._finish(Status.error, refusal)
-        start = start_message(
+        start = self._start_message()
+        self._check_abort()
+        if not self.worker.send(encode_host_message(start), timeout=self.limits.startup_seconds):
+            self._finish_dead_worker()
+
+    def _start_message(self) -> dict[str, Any]:
+        """The ``start`` message (the escape tests extend it with ``unrestricted``)."""
+        return start_message(
             self.program,
             seed=self.seed,
             primitives=self.registry.names(),
@@ -216,9 +223,6 @@ class Session:
             prelude=self._prelude,
             keep=self._keep,
         )
-        self._check_abort()
-        if not self.worker.send(encode_host_message(start), timeout=self.limits.startup_seconds):
-            self._finish_dead_worker()
 
     def _check_abort(self) -> None:
         if self._abort_requested:

@@ -88,7 +88,7 @@ def _check_var_use(
     if name in qvars:
         if role in ("object", "other"):
             return ""
-        return f"'{{{name}}}' is a quantifier variable (an object) and cannot be used as {_role_word(role)}"
+        return f"'{{{name}}}' is a quantifier variable (an object) and cannot be used as {_phrase(role)}"
     info = variables.get(name)
     if info is None:
         return _unknown_var(name, qvars, variables)
@@ -111,9 +111,7 @@ def _check_var_use(
         return ""
     wanted = ROLE_CATEGORY.get(role)
     if wanted is not None and info.category != wanted:
-        return (
-            f"'{{{name}}}' holds {_category_word(info.category)} but is used as {_role_word(role)}"
-        )
+        return f"'{{{name}}}' holds {_phrase(info.category)} but is used as {_phrase(role)}"
     return ""
 
 
@@ -161,22 +159,18 @@ def check_object_name(name: str, kind_colors: Mapping[str, Mapping[str, Sequence
     return ""
 
 
-def _role_word(role: Role) -> str:
-    return {
-        "object": "an object",
-        "location": "a location",
-        "number": "a number",
-        "orientation": "an orientation",
-        "set": "a set of objects",
-        "locations": "a set of locations",
-    }.get(role, "a value")
+_PHRASES: dict[str, str] = {
+    "object": "an object",
+    "location": "a location",
+    "direction": "a direction",
+    "number": "a number",
+    "orientation": "an orientation",
+    "set": "a set of objects",
+    "locations": "a set of locations",
+    "text": "text",
+}
+"""How messages name a role or a category."""
 
 
-def _category_word(category: Category) -> str:
-    return {
-        "object": "an object",
-        "location": "a location",
-        "direction": "a direction",
-        "number": "a number",
-        "text": "text",
-    }[category]
+def _phrase(word: Role | Category) -> str:
+    return _PHRASES.get(word, "a value")

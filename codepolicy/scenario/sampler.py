@@ -193,6 +193,32 @@ def _episode(
     missing = object_refs(condition_data(success)) - set(positions)
     if missing:
         raise _error(scenario, seed, f"success condition names absent objects {sorted(missing)}")
+    return make_episode(
+        scenario,
+        seed,
+        instruction=template.format(**texts),
+        objects=tuple(
+            SpawnSpec(name=name, kind=kind, color=color, x=positions[name][0], y=positions[name][1])
+            for name, kind, color in objects
+        ),
+        variables=values,
+        success=success,
+    )
+
+
+def make_episode(
+    scenario: Scenario,
+    seed: int,
+    *,
+    instruction: str,
+    objects: tuple[SpawnSpec, ...],
+    variables: dict[str, Value],
+    success: Condition,
+    world: str = "tabletop",
+) -> Episode:
+    """An :class:`Episode` of ``scenario``: its own fields, the call budget for ``objects`` and
+    what was drawn for ``seed``."""
+    spec = scenario.spec
     budget = spec.budget.max_calls
     max_calls = (
         budget.base + budget.per_object * len(objects)
@@ -209,12 +235,10 @@ def _episode(
         tags=tuple(spec.tags),
         oracle=spec.oracle_name,
         seed=seed,
-        instruction=template.format(**texts),
-        objects=tuple(
-            SpawnSpec(name=name, kind=kind, color=color, x=positions[name][0], y=positions[name][1])
-            for name, kind, color in objects
-        ),
-        variables=values,
+        instruction=instruction,
+        objects=objects,
+        world=world,
+        variables=variables,
         success=success,
         budget=EpisodeBudget(max_calls=max_calls, max_sim_seconds=spec.budget.max_sim_seconds),
     )
