@@ -29,7 +29,7 @@ import time
 from typing import Any, NoReturn
 
 from codepolicy.primitives.registry import Registry
-from codepolicy.sandbox import codec, outcome
+from codepolicy.sandbox import codec, outcome, protocol
 from codepolicy.sandbox.capture import CapturedOutput, said_text_hook
 from codepolicy.sandbox.definitions import defined_functions
 from codepolicy.sandbox.dispatch import (
@@ -45,17 +45,6 @@ from codepolicy.sandbox.dispatch import (
 )
 from codepolicy.sandbox.limits import SandboxLimits
 from codepolicy.sandbox.pool import WorkerPool, WorkerProcess, default_pool
-from codepolicy.sandbox.protocol import (
-    CallMsg,
-    DoneMsg,
-    ErrorMsg,
-    LimitMsg,
-    PrintMsg,
-    ProtocolViolation,
-    encode_host_message,
-    parse_worker_message,
-    start_message,
-)
 from codepolicy.sandbox.result import (
     CallError,
     CallEvent,
@@ -209,12 +198,14 @@ class Session:
             self._finish(Status.error, refusal)
         start = self._start_message()
         self._check_abort()
-        if not self.worker.send(encode_host_message(start), timeout=self.limits.startup_seconds):
+        if not self.worker.send(
+            protocol.encode_host_message(start), timeout=self.limits.startup_seconds
+        ):
             self._finish_dead_worker()
 
     def _start_message(self) -> dict[str, Any]:
         """The ``start`` message (the escape tests extend it with ``unrestricted``)."""
-        return start_message(
+        return protocol.start_message(
             self.program,
             seed=self.seed,
             primitives=self.registry.names(),
@@ -235,7 +226,7 @@ class Session:
         t0 = time.perf_counter()
         try:
             line = worker.read_line(remaining, self.limits.max_message_bytes)
-        except ProtocolViolation as exc:
+        except protocol.ProtocolViolation as exc:
             self._program_time += time.perf_counter() - t0
             self._violation(str(exc))
         self._program_time += time.perf_counter() - t0
@@ -245,22 +236,22 @@ class Session:
                 self._finish_dead_worker()
             self._finish(Status.timeout, outcome.wall_timeout(self.limits))
         try:
-            return parse_worker_message(line)
-        except ProtocolViolation as exc:
+            return protocol.parse_worker_message(line)
+        except protocol.ProtocolViolation as exc:
             self._violation(str(exc))
 
     def _advance(self) -> CallEvent | None:
         while True:
             msg = self._next_message()
-            if isinstance(msg, PrintMsg):
+            if isinstance(msg, protocol.PrintMsg):
                 self._add_output(msg.text)
-            elif isinstance(msg, CallMsg):
+            elif isinstance(msg, protocol.CallMsg):
                 return self._handle_call(msg)
-            elif isinstance(msg, DoneMsg):
+            elif isinstance(msg, protocol.DoneMsg):
                 self._finish_done(msg)
-            elif isinstance(msg, ErrorMsg):
+            elif isinstance(msg, protocol.ErrorMsg):
                 self._handle_error(msg)
-            elif isinstance(msg, LimitMsg):
+            elif isinstance(msg, protocol.LimitMsg):
                 self._handle_limit(msg)
             else:
                 self._violation(f"unexpected message {msg.type!r}")
@@ -274,7 +265,7 @@ class Session:
             return None, ""
         return line, self._lines[line - 1]
 
-    def _handle_call(self, msg: CallMsg) -> CallEvent:
+    def _handle_call(self, msg: protocol.CallMsg) -> CallEvent:
         t0 = time.perf_counter()
         index = len(self.events)
         line, source = self._source(msg.line)
@@ -318,7 +309,7 @@ class Session:
             self._finish(reply.status, reply.error)
         assert self.worker is not None
         room = max(self.limits.wall_seconds - self._program_time, 0.0)
-        if not self.worker.send(encode_host_message(reply), timeout=room):
+        if not self.worker.send(protocol.encode_host_message(reply), timeout=room):
             self._halting_event = event
             if self.worker.alive() and not self._abort_requested:
                 self._finish(
@@ -341,11 +332,11 @@ class Session:
         if self.after_call is not None:
             self.after_call(event)
 
-    def _handle_error(self, msg: ErrorMsg) -> NoReturn:
+    def _handle_error(self, msg: protocol.ErrorMsg) -> NoReturn:
         trace = [(ln, fn) for ln, fn in msg.trace if self._source(ln)[0] is not None]
         self._finish(*outcome.reported_error(msg, self.limits, self._source(msg.line), trace))
 
-    def _finish_done(self, msg: DoneMsg) -> NoReturn:
+    def _finish_done(self, msg: protocol.DoneMsg) -> NoReturn:
         """``done`` must be the worker's last word: it exits at once and sends nothing more."""
         if self._keep:
             try:
@@ -360,7 +351,7 @@ class Session:
             self._violation("the worker sent messages after 'done'")
         self._finish(Status.completed, None)
 
-    def _handle_limit(self, msg: LimitMsg) -> NoReturn:
+    def _handle_limit(self, msg: protocol.LimitMsg) -> NoReturn:
         if msg.what == "cpu":
             self._finish(
                 Status.resource_limit, outcome.cpu_limit(self.limits, self._source(msg.line))
