@@ -13,9 +13,10 @@ import argparse
 import fnmatch
 import time
 
-from codepolicy.compat import make_backend, run_episode
+from codepolicy.envs.backend import make_world
 from codepolicy.oracle.tier_programs import tier_episode, tier_program
 from codepolicy.primitives.tiers import TIERS
+from codepolicy.runner.episode import run_program
 from codepolicy.scenario.catalog import list_scenarios
 from codepolicy.scenario.sampler import sample_episode
 
@@ -28,7 +29,7 @@ def main() -> None:
     parser.add_argument("--tiers", default=",".join(TIERS))
     args = parser.parse_args()
     tiers = args.tiers.split(",")
-    backend = make_backend(args.backend)
+    world = make_world(args.backend)
     wins = dict.fromkeys(tiers, 0)
     runs = dict.fromkeys(tiers, 0)
     calls = dict.fromkeys(tiers, 0)
@@ -46,8 +47,8 @@ def main() -> None:
             for tier in tiers:
                 episode = tier_episode(base, tier)
                 started = time.perf_counter()
-                feedback = run_episode(
-                    episode, tier_program(episode, tier), backend=backend, registry=TIERS[tier]
+                feedback = run_program(
+                    episode, tier_program(episode, tier), world, registry=TIERS[tier]
                 )
                 wall[tier] += time.perf_counter() - started
                 wins[tier] += int(feedback.success)
@@ -55,7 +56,7 @@ def main() -> None:
                 calls[tier] += len(feedback.steps)
                 if not feedback.success:
                     failed[tier].append(f"{scenario.name}#{seed}")
-    backend.close()
+    world.close()
     print(f"Oracle per API tier on {args.backend}, {total} episodes ({args.seeds} seeds):")
     print(f"{'tier':<10}{'success':>14}{'executable':>12}{'calls/ep':>10}{'wall s/ep':>10}")
     for tier in tiers:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from codepolicy.compat import make_backend
+from codepolicy.envs.backend import make_world
 from tests.planning.cap_suite import CASES
 from tests.planning.test_cap_suite import achieved, run_case
 
@@ -28,7 +28,7 @@ def main() -> None:
     for case in CASES:
         outcome = {}
         for world in wins:
-            result, _ = run_case(case, make_backend(world))
+            result, _ = run_case(case, make_world(world))
             outcome[world] = achieved(case, result)
             wins[world] += outcome[world]
         agree += outcome["physics"] == outcome["kinematic"]

@@ -25,7 +25,6 @@ from collections import Counter
 
 import numpy as np
 
-from codepolicy.compat import run_episode, spawns
 from codepolicy.envs.backend import CameraFrame
 from codepolicy.envs.camera import CameraSpec, SegmentedFrame
 from codepolicy.envs.physics import PhysicsBackend
@@ -38,6 +37,7 @@ from codepolicy.primitives.default import grasp
 from codepolicy.primitives.perception import Perception
 from codepolicy.primitives.perception_kinds import make_perception
 from codepolicy.primitives.perception_score import Score, score
+from codepolicy.runner.episode import run_program, spawns
 from codepolicy.sandbox.result import CallEvent
 from codepolicy.scenario.catalog import list_scenarios
 from codepolicy.scenario.sampler import Episode, sample_episode
@@ -124,7 +124,7 @@ def _scenes(
             seen += 1
             measure(f"step{seen}:")
 
-    run_episode(episode, oracle_program(episode), backend=backend, on_event=after)
+    run_program(episode, oracle_program(episode), backend, on_event=after)
     backend.reset(spawns(episode), seed=episode.seed)
     blocks = [o.name for o in episode.objects if o.kind == "block"]
     if blocks:
@@ -204,7 +204,7 @@ def _oracle(seeds: int, kinds: list[str], pattern: str, first: int = 0) -> None:
             total += 1
             for kind in kinds:
                 started = time.perf_counter()
-                feedback = run_episode(episode, program, backend=backend, perception=kind)
+                feedback = run_program(episode, program, backend, perception=kind)
                 walls[kind] += time.perf_counter() - started
                 wins[kind] += int(feedback.success)
                 if not feedback.success:

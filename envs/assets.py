@@ -69,6 +69,35 @@ def _quat_from_euler(client: Any, roll: float, pitch: float, yaw: float) -> list
     return list(client.getQuaternionFromEuler((roll, pitch, yaw)))
 
 
+def _movable_body(
+    pb: Any,
+    mass: float,
+    col: int,
+    vis: int,
+    position: tuple[float, float, float],
+    yaw: float,
+    friction: tuple[float, float, float],
+) -> int:
+    """A dynamic body turned by ``yaw``; ``friction`` is (lateral, spinning, rolling).
+
+    No restitution and light damping, like every object that can be picked up.
+    """
+    orn = _quat_from_euler(pb, 0.0, 0.0, yaw)
+    body = pb.createMultiBody(mass, col, vis, position, orn, useMaximalCoordinates=True)
+    lateral, spinning, rolling = friction
+    pb.changeDynamics(
+        body,
+        -1,
+        lateralFriction=lateral,
+        spinningFriction=spinning,
+        rollingFriction=rolling,
+        restitution=0.0,
+        linearDamping=0.04,
+        angularDamping=0.04,
+    )
+    return int(body)
+
+
 def create_table(client: Any) -> BodyInfo:
     """Create the static table top (upper face at z = 0) and a floor slab below it.
 
@@ -96,18 +125,7 @@ def create_block(
     half = (BLOCK_SIZE / 2,) * 3
     col = pb.createCollisionShape(pb.GEOM_BOX, halfExtents=half)
     vis = pb.createVisualShape(pb.GEOM_BOX, halfExtents=half, rgbaColor=rgba)
-    orn = _quat_from_euler(pb, 0.0, 0.0, yaw)
-    body = pb.createMultiBody(BLOCK_MASS, col, vis, position, orn, useMaximalCoordinates=True)
-    pb.changeDynamics(
-        body,
-        -1,
-        lateralFriction=BLOCK_FRICTION,
-        spinningFriction=0.001,
-        rollingFriction=0.0001,
-        restitution=0.0,
-        linearDamping=0.04,
-        angularDamping=0.04,
-    )
+    body = _movable_body(pb, BLOCK_MASS, col, vis, position, yaw, (BLOCK_FRICTION, 0.001, 0.0001))
     return BodyInfo(body, (0.0, 0.0, 0.0), half, BLOCK_SIZE / math.sqrt(2))
 
 
@@ -227,17 +245,6 @@ def create_bowl(
     )
     center = (0.0, 0.0, BOWL_HEIGHT / 2 - BOWL_COM_HEIGHT)
     base = (position[0] - center[0], position[1] - center[1], position[2] - center[2])
-    orn = _quat_from_euler(pb, 0.0, 0.0, yaw)
-    body = pb.createMultiBody(BOWL_MASS, col, vis, base, orn, useMaximalCoordinates=True)
-    pb.changeDynamics(
-        body,
-        -1,
-        lateralFriction=BOWL_FRICTION,
-        spinningFriction=0.01,
-        rollingFriction=0.001,
-        restitution=0.0,
-        linearDamping=0.04,
-        angularDamping=0.04,
-    )
+    body = _movable_body(pb, BOWL_MASS, col, vis, base, yaw, (BOWL_FRICTION, 0.01, 0.001))
     half = (BOWL_DIAMETER / 2, BOWL_DIAMETER / 2, BOWL_HEIGHT / 2)
     return BodyInfo(body, center, half, BOWL_DIAMETER / 2)

@@ -20,8 +20,25 @@ Vec3 = tuple[float, float, float]
 Quat = tuple[float, float, float, float]
 
 
+class BoxExtent:
+    """The heights of a box given by its centre ``position`` and its ``size`` (both metres)."""
+
+    position: Vec3
+    size: Vec3
+
+    @property
+    def bottom_z(self) -> float:
+        """Height of the lowest point of the box."""
+        return self.position[2] - self.size[2] / 2
+
+    @property
+    def top_z(self) -> float:
+        """Height of the highest point of the box."""
+        return self.position[2] + self.size[2] / 2
+
+
 @dataclass(frozen=True)
-class ObjectState:
+class ObjectState(BoxExtent):
     """One object on the table.
 
     Attributes:
@@ -39,16 +56,6 @@ class ObjectState:
     position: Vec3
     size: Vec3
     orientation: Quat = (0.0, 0.0, 0.0, 1.0)
-
-    @property
-    def bottom_z(self) -> float:
-        """Height of the lowest point of the bounding box."""
-        return self.position[2] - self.size[2] / 2
-
-    @property
-    def top_z(self) -> float:
-        """Height of the highest point of the bounding box."""
-        return self.position[2] + self.size[2] / 2
 
     def moved_to(self, position: Vec3) -> ObjectState:
         """A copy of this object at another position."""

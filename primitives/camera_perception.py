@@ -21,6 +21,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
@@ -30,6 +31,8 @@ from codepolicy.envs.frame import COLORS, object_name
 from codepolicy.primitives.color_classes import ColorClassifier
 from codepolicy.primitives.object_fit import Fit, Points, clusters, fit_block, fit_bowl, fit_cluster
 from codepolicy.primitives.perception import DetectedObject
+
+K = TypeVar("K")
 
 FrameRenderer = Callable[..., CameraFrame]
 """``render(spec, width, height, *, shadows)``: one camera's RGB, metric depth and camera model."""
@@ -175,15 +178,7 @@ class CameraPerception:
             surface = surface_points(frame, spec.far)
             labels = np.full(surface.valid.shape, -1, dtype=np.int64)
             labels[surface.valid] = self.classifier.classify_pixels(frame.rgb[surface.valid])
-            for label in np.unique(labels[labels >= 0]):
-                mask = labels == label
-                by_color.setdefault(int(label), []).append(
-                    Points(
-                        surface.xyz[mask],
-                        surface.horizontal[mask],
-                        np.full(int(mask.sum()), index),
-                    )
-                )
+            _group_points(surface, labels, index, int, by_color)
             render_s += t1 - t0
             process_s += time.perf_counter() - t1
         t2 = time.perf_counter()
@@ -230,15 +225,7 @@ class MaskPerception:
             t1 = time.perf_counter()
             surface = surface_points(seg.frame, spec.far)
             labels = np.where(surface.valid, seg.labels, -1)
-            for label in np.unique(labels[labels >= 0]):
-                mask = labels == label
-                per_object.setdefault(seg.objects[int(label)], []).append(
-                    Points(
-                        surface.xyz[mask],
-                        surface.horizontal[mask],
-                        np.full(int(mask.sum()), index),
-                    )
-                )
+            _group_points(surface, labels, index, seg.objects.__getitem__, per_object)
             render_s += t1 - t0
             process_s += time.perf_counter() - t1
         t2 = time.perf_counter()
@@ -256,6 +243,21 @@ class MaskPerception:
         process_s += time.perf_counter() - t2
         self.timing = Timing(render_s, process_s, self.timing.calls + 1)
         return _ordered(found)
+
+
+def _group_points(
+    surface: SurfacePoints,
+    labels: np.ndarray,
+    camera: int,
+    key: Callable[[int], K],
+    groups: dict[K, list[Points]],
+) -> None:
+    """Add the surface points of each label (``-1``: none) to ``groups[key(label)]``."""
+    for label in np.unique(labels[labels >= 0]):
+        mask = labels == label
+        groups.setdefault(key(int(label)), []).append(
+            Points(surface.xyz[mask], surface.horizontal[mask], np.full(int(mask.sum()), camera))
+        )
 
 
 def _cached(

@@ -37,7 +37,7 @@ import numpy as np
 
 from codepolicy.envs.errors import NoGroundTruth
 from codepolicy.envs.roles import RobotState, Scene, World
-from codepolicy.envs.state import ObjectState, SceneState
+from codepolicy.envs.state import BoxExtent, ObjectState, SceneState
 from codepolicy.errors import ConfigError
 from codepolicy.registry import Registry
 
@@ -46,7 +46,7 @@ DEFAULT_NOISE_STD = 0.005
 
 
 @dataclass(frozen=True)
-class DetectedObject:
+class DetectedObject(BoxExtent):
     """One detected object, as a program sees it.
 
     Attributes:
@@ -64,16 +64,6 @@ class DetectedObject:
     position: tuple[float, float, float]
     size: tuple[float, float, float]
     confidence: float = 1.0
-
-    @property
-    def bottom_z(self) -> float:
-        """Height of the lowest point of the object."""
-        return self.position[2] - self.size[2] / 2
-
-    @property
-    def top_z(self) -> float:
-        """Height of the highest point of the object."""
-        return self.position[2] + self.size[2] / 2
 
 
 @runtime_checkable

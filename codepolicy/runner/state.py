@@ -19,7 +19,7 @@ import ast
 from dataclasses import dataclass, field
 from typing import Any
 
-from codepolicy.sandbox.vetting import defined_functions, top_level_definitions
+from codepolicy.sandbox.definitions import defined_functions, top_level_definitions
 
 
 @dataclass

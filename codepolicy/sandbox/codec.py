@@ -252,13 +252,18 @@ def decode_value(
     return _decode(data, records_as_dicts, depth, budget or Budget())
 
 
-def _decode(data: Any, as_dicts: bool, depth: int, budget: Budget) -> Any:
+def _take_node(data: Any, depth: int, budget: Budget) -> None:
+    """Charge one node of encoded data to ``budget``, refusing deep nesting and long strings."""
     if depth > MAX_DEPTH:
         raise CodecError(f"value is nested too deeply (more than {MAX_DEPTH} levels)")
     budget.take(1)
+    if isinstance(data, str) and len(data) > MAX_STRING:
+        raise CodecError(f"string longer than {MAX_STRING} characters")
+
+
+def _decode(data: Any, as_dicts: bool, depth: int, budget: Budget) -> Any:
+    _take_node(data, depth, budget)
     if isinstance(data, str):
-        if len(data) > MAX_STRING:
-            raise CodecError(f"string longer than {MAX_STRING} characters")
         return data
     if data is None or isinstance(data, (bool, int, float)):
         return data
@@ -326,13 +331,8 @@ def check_size(data: Any, budget: Budget | None = None, depth: int = 0) -> None:
         CodecError: the value would be refused by :func:`decode_value`.
     """
     budget = budget or Budget()
-    if depth > MAX_DEPTH:
-        raise CodecError(f"value is nested too deeply (more than {MAX_DEPTH} levels)")
-    budget.take(1)
-    if isinstance(data, str):
-        if len(data) > MAX_STRING:
-            raise CodecError(f"string longer than {MAX_STRING} characters")
-    elif isinstance(data, list):
+    _take_node(data, depth, budget)
+    if isinstance(data, list):
         budget.take(len(data))
         for item in data:
             check_size(item, budget, depth + 1)

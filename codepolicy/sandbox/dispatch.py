@@ -1,8 +1,16 @@
-"""The dispatcher contract and small host-side helpers of :class:`Session`."""
+"""The dispatcher contract and small host-side helpers of :class:`Session`.
+
+Dispatcher contract: ``dispatcher(spec, args) -> value``, where ``args`` is the dict returned by
+``spec.validate_args``. It may return a plain value (encoded for the program: JSON values, numpy
+arrays, dataclasses/pydantic models as read-only records) or a :class:`DispatchResult` to also
+report simulated time and annotations. It may raise a :class:`PrimitiveError` (the program sees it
+as that exception class) or a :class:`ProgramHalt` (``SafetyStop`` -> status ``safety_stop``,
+``BudgetExceeded`` -> ``budget_exceeded``). Any other exception is a host bug: the run ends with
+status ``error``, kind ``dispatcher_error``.
+"""
 
 from __future__ import annotations
 
-import signal
 import time
 import traceback
 from collections.abc import Callable
@@ -12,8 +20,7 @@ from typing import Any
 from codepolicy.primitives.errors import BudgetExceeded, PrimitiveError, ProgramHalt, SafetyStop
 from codepolicy.primitives.registry import PrimitiveSpec
 from codepolicy.sandbox import codec
-from codepolicy.sandbox.limits import SandboxLimits
-from codepolicy.sandbox.policy import EXIT_CPU, EXIT_JAIL, EXIT_MEMORY
+from codepolicy.sandbox.protocol import CallMsg, DoneMsg
 from codepolicy.sandbox.result import CallError, CallEvent, ErrorKind, ProgramError, Status
 
 Dispatcher = Callable[[PrimitiveSpec, dict[str, Any]], Any]
@@ -52,35 +59,6 @@ def json_safe(value: Any) -> Any:
         return codec.encode_value(value)
     except codec.CodecError:
         return repr(value)[:500]
-
-
-def classify_exit(
-    code: int | None, limits: SandboxLimits | None = None
-) -> tuple[Status, ErrorKind, str]:
-    """Status, kind and message for a worker that ended without a final message."""
-    lim = limits or SandboxLimits()
-    cpu = f"CPU time limit of {lim.cpu_seconds} s (cpu_seconds)"
-    mem = f"memory limit of {lim.memory_mb} MB (memory_mb)"
-    sig = -code if code is not None and code < 0 else None
-    if sig == signal.SIGXCPU or code == EXIT_CPU:
-        kind, status, what = ErrorKind.cpu, Status.resource_limit, f"{cpu} reached"
-    elif sig == signal.SIGKILL:
-        kind, status = ErrorKind.cpu, Status.resource_limit
-        what = f"worker killed: the hard {cpu} plus 1 s, or the {mem}, was reached"
-    elif sig == signal.SIGXFSZ:
-        kind, status, what = ErrorKind.file_size, Status.resource_limit, "file size limit (0 bytes)"
-    elif sig == signal.SIGSYS:
-        kind, status = ErrorKind.sandbox_violation, Status.error
-        what = "worker killed by the jail: the program made a forbidden system call (seccomp)"
-    elif code == EXIT_JAIL:
-        kind, status = ErrorKind.sandbox_violation, Status.error
-        what = "the worker could not install its system-call filter; the program did not run"
-    elif code == EXIT_MEMORY:
-        kind, status, what = ErrorKind.memory, Status.resource_limit, f"out of memory ({mem})"
-    else:
-        kind, status = ErrorKind.worker_crash, Status.error
-        what = f"worker exited unexpectedly (code {code})"
-    return status, kind, what
 
 
 @dataclass
@@ -159,3 +137,30 @@ def execute_call(
             source_line=event.source_line,
         )
         return Halt(Status.error, error)
+
+
+def decode_call(msg: CallMsg) -> tuple[list[Any], dict[str, Any]]:
+    """The arguments of a call message, decoded under one element budget (records as dicts).
+
+    Raises:
+        codec.CodecError: The arguments are malformed or too large.
+        RecursionError: They are nested too deeply.
+    """
+    budget = codec.Budget(codec.MAX_CALL_ELEMENTS)
+    args = [codec.decode_value(a, records_as_dicts=True, budget=budget) for a in msg.args]
+    kwargs = {
+        k: codec.decode_value(v, records_as_dicts=True, budget=budget)
+        for k, v in msg.kwargs.items()
+    }
+    return args, kwargs
+
+
+def decode_kept(msg: DoneMsg) -> dict[str, Any]:
+    """The program's variables a ``done`` message reports, decoded under one element budget.
+
+    Raises:
+        codec.CodecError: They are malformed or too large.
+        RecursionError: They are nested too deeply.
+    """
+    budget = codec.Budget()
+    return {k: codec.decode_value(v, budget=budget) for k, v in msg.kept.items()}

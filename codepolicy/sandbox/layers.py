@@ -35,14 +35,17 @@ def jail_gaps(layers: dict[str, Any]) -> list[str]:
     return gaps
 
 
-def warn_once(gaps: list[str]) -> None:
-    """One warning line naming the missing layers (Python shows it once per process)."""
+def warn_once(gaps: list[str], stacklevel: int = 3) -> None:
+    """One warning line naming the missing layers (Python shows it once per process).
+
+    ``stacklevel`` as for :func:`warnings.warn` (3 names the caller of this function's caller).
+    """
     names = ", ".join(g.split(":", 1)[0] for g in gaps)
     warnings.warn(
         f"codepolicy sandbox: jail layers off on this machine: {names} "
         "(run 'codepolicy doctor' for why; --require-jail refuses to run without them)",
         JailWarning,
-        stacklevel=3,
+        stacklevel=stacklevel,
     )
 
 

@@ -121,3 +121,36 @@ def parse_ready(line: bytes) -> dict[str, tuple[bool, str]]:
 def encode_host_message(msg: dict[str, Any]) -> bytes:
     """One host -> worker line."""
     return (json.dumps(msg, separators=(",", ":"), allow_nan=True) + "\n").encode()
+
+
+def start_message(
+    program: str,
+    *,
+    seed: int,
+    primitives: list[str],
+    limits: dict[str, Any],
+    carry: dict[str, Any],
+    prelude: str,
+    keep: bool,
+) -> dict[str, Any]:
+    """The host's ``start`` message: the program and everything the worker sets up before it.
+
+    Args:
+        program: Program source.
+        seed: Seeds the program's ``random`` and ``np.random``.
+        primitives: Names to bind to primitive stubs.
+        limits: The worker's view of the limits (``SandboxLimits.worker_view()``).
+        carry: Variables set before the program runs, already encoded with the codec.
+        prelude: Function definitions run first under their own file name.
+        keep: Whether the worker reports the program's variables with ``done``.
+    """
+    return {
+        "type": "start",
+        "program": program,
+        "seed": seed,
+        "primitives": primitives,
+        "limits": limits,
+        "carry": carry,
+        "prelude": prelude,
+        "keep": keep,
+    }

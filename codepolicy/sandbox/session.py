@@ -4,13 +4,7 @@ The host never executes program code. It reads the worker's messages (size-cappe
 checks each call against the registry, validates arguments with ``spec.validate_args``, runs the
 ``before_call`` hook and the dispatcher, encodes the answer and records a :class:`CallEvent`.
 
-Dispatcher contract: ``dispatcher(spec, args) -> value``, where ``args`` is the dict returned by
-``spec.validate_args``. It may return a plain value (encoded for the program: JSON values, numpy
-arrays, dataclasses/pydantic models as read-only records) or a :class:`DispatchResult` to also
-report simulated time and annotations. It may raise a :class:`PrimitiveError` (the program sees it
-as that exception class) or a :class:`ProgramHalt` (``SafetyStop`` -> status ``safety_stop``,
-``BudgetExceeded`` -> ``budget_exceeded``). Any other exception is a host bug: the run ends with
-status ``error``, kind ``dispatcher_error``.
+The dispatcher contract is in :mod:`codepolicy.sandbox.dispatch`.
 
 Example:
     >>> from codepolicy.primitives.registry import PrimitiveSpec, Registry
@@ -32,34 +26,25 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from typing import Any, NoReturn
 
-from codepolicy.primitives.registry import PrimitiveSpec, Registry
-from codepolicy.sandbox import codec
+from codepolicy.primitives.registry import Registry
+from codepolicy.sandbox import codec, outcome, protocol
+from codepolicy.sandbox.capture import CapturedOutput, said_text_hook
+from codepolicy.sandbox.definitions import defined_functions
 from codepolicy.sandbox.dispatch import (
     AfterCall,
     BeforeCall,
     Dispatcher,
     DispatchResult,
     Halt,
-    classify_exit,
+    decode_call,
+    decode_kept,
     execute_call,
     json_safe,
 )
-from codepolicy.sandbox.layers import jail_gaps, warn_once
 from codepolicy.sandbox.limits import SandboxLimits
 from codepolicy.sandbox.pool import WorkerPool, WorkerProcess, default_pool
-from codepolicy.sandbox.protocol import (
-    CallMsg,
-    DoneMsg,
-    ErrorMsg,
-    LimitMsg,
-    PrintMsg,
-    ProtocolViolation,
-    encode_host_message,
-    parse_worker_message,
-)
 from codepolicy.sandbox.result import (
     CallError,
     CallEvent,
@@ -68,7 +53,7 @@ from codepolicy.sandbox.result import (
     ProgramError,
     Status,
 )
-from codepolicy.sandbox.vetting import VetReport, defined_functions, vet_program
+from codepolicy.sandbox.vetting import VetReport, vet_program
 
 __all__ = ["AfterCall", "BeforeCall", "DispatchResult", "Dispatcher", "Session", "run_program"]
 
@@ -83,7 +68,7 @@ class Session:
     Args:
         program: Program source.
         registry: The primitives it may call.
-        dispatcher: Executes validated calls on the host (see the module docstring).
+        dispatcher: Executes validated calls on the host (the contract: :mod:`.dispatch`).
         limits: Resource limits.
         seed: Seeds the program's ``random`` and ``np.random``.
         before_call: ``hook(spec, args)`` before dispatch; may raise ``SafetyStop`` (ends the run)
@@ -131,9 +116,7 @@ class Session:
         self.result: ExecutionResult | None = None
         self.worker: WorkerProcess | None = None
         self.jail: dict[str, tuple[bool, str]] = {}
-        self._output: list[str] = []
-        self._output_len = 0
-        self._truncated = False
+        self._output = CapturedOutput(self.limits.max_output_bytes)
         self._program_time = 0.0
         self._started_at: float | None = None
         self._abort_requested = False
@@ -174,14 +157,14 @@ class Session:
         if worker is not None:
             worker.kill()
         elif self.result is None:
-            self._set_result(Status.aborted, ProgramError(kind=ErrorKind.aborted))
+            self._set_result(Status.aborted, outcome.aborted())
 
     def close(self) -> None:
         """Abort if still running and release the worker."""
         if self.result is None:
             self.abort()
             if self.result is None:
-                self._set_result(Status.aborted, ProgramError(kind=ErrorKind.aborted))
+                self._set_result(Status.aborted, outcome.aborted())
         self._release()
 
     def __enter__(self) -> Session:
@@ -204,42 +187,37 @@ class Session:
             return
         self._started_at = time.perf_counter()
         pool = self._pool or default_pool()
-        if self._abort_requested:
-            self._finish(Status.aborted, ProgramError(kind=ErrorKind.aborted))
+        self._check_abort()
         try:
             self.worker = pool.acquire(self.limits.startup_seconds)
         except RuntimeError as exc:
             self._finish(Status.error, ProgramError(kind=ErrorKind.worker_crash, message=str(exc)))
         self.jail = dict(self.worker.layers)
-        missing = jail_gaps(self.jail)
-        if missing and self.limits.require_jail:
-            self._finish(
-                Status.error,
-                ProgramError(
-                    kind=ErrorKind.jail_unavailable,
-                    message="require_jail is set and these jail layers are off: "
-                    + "; ".join(missing),
-                ),
-            )
-        if missing:
-            warn_once(missing)
+        refusal = outcome.jail_refusal(self.jail, self.limits.require_jail)
+        if refusal is not None:
+            self._finish(Status.error, refusal)
         start = self._start_message()
-        if self._abort_requested:
-            self._finish(Status.aborted, ProgramError(kind=ErrorKind.aborted))
-        if not self.worker.send(encode_host_message(start), timeout=self.limits.startup_seconds):
+        self._check_abort()
+        if not self.worker.send(
+            protocol.encode_host_message(start), timeout=self.limits.startup_seconds
+        ):
             self._finish_dead_worker()
 
     def _start_message(self) -> dict[str, Any]:
-        return {
-            "type": "start",
-            "program": self.program,
-            "seed": self.seed,
-            "primitives": self.registry.names(),
-            "limits": self.limits.worker_view(),
-            "carry": {name: codec.encode_value(value) for name, value in self._carry.items()},
-            "prelude": self._prelude,
-            "keep": self._keep,
-        }
+        """The ``start`` message (the escape tests extend it with ``unrestricted``)."""
+        return protocol.start_message(
+            self.program,
+            seed=self.seed,
+            primitives=self.registry.names(),
+            limits=self.limits.worker_view(),
+            carry={name: codec.encode_value(value) for name, value in self._carry.items()},
+            prelude=self._prelude,
+            keep=self._keep,
+        )
+
+    def _check_abort(self) -> None:
+        if self._abort_requested:
+            self._finish(Status.aborted, outcome.aborted())
 
     def _next_message(self) -> Any:
         worker = self.worker
@@ -248,78 +226,54 @@ class Session:
         t0 = time.perf_counter()
         try:
             line = worker.read_line(remaining, self.limits.max_message_bytes)
-        except ProtocolViolation as exc:
+        except protocol.ProtocolViolation as exc:
             self._program_time += time.perf_counter() - t0
             self._violation(str(exc))
         self._program_time += time.perf_counter() - t0
-        if self._abort_requested:
-            self._finish(Status.aborted, ProgramError(kind=ErrorKind.aborted))
+        self._check_abort()
         if line is None:
             if worker.eof:
                 self._finish_dead_worker()
-            self._finish(
-                Status.timeout,
-                ProgramError(
-                    kind=ErrorKind.timeout,
-                    message=f"program ran longer than {self.limits.wall_seconds:g} s",
-                ),
-            )
+            self._finish(Status.timeout, outcome.wall_timeout(self.limits))
         try:
-            return parse_worker_message(line)
-        except ProtocolViolation as exc:
+            return protocol.parse_worker_message(line)
+        except protocol.ProtocolViolation as exc:
             self._violation(str(exc))
 
     def _advance(self) -> CallEvent | None:
         while True:
             msg = self._next_message()
-            if isinstance(msg, PrintMsg):
+            if isinstance(msg, protocol.PrintMsg):
                 self._add_output(msg.text)
-            elif isinstance(msg, CallMsg):
+            elif isinstance(msg, protocol.CallMsg):
                 return self._handle_call(msg)
-            elif isinstance(msg, DoneMsg):
+            elif isinstance(msg, protocol.DoneMsg):
                 self._finish_done(msg)
-            elif isinstance(msg, ErrorMsg):
+            elif isinstance(msg, protocol.ErrorMsg):
                 self._handle_error(msg)
-            elif isinstance(msg, LimitMsg):
+            elif isinstance(msg, protocol.LimitMsg):
                 self._handle_limit(msg)
             else:
                 self._violation(f"unexpected message {msg.type!r}")
 
     def _add_output(self, text: str) -> None:
-        room = self.limits.max_output_bytes - self._output_len
-        if len(text) > room:
-            self._output.append(text[: max(room, 0)])
-            self._output_len += max(room, 0)
-            self._truncated = True
-            self._finish(
-                Status.resource_limit,
-                ProgramError(
-                    kind=ErrorKind.output,
-                    message=f"output limit of {self.limits.max_output_bytes} characters exceeded",
-                ),
-            )
-        self._output.append(text)
-        self._output_len += len(text)
+        if not self._output.add(text):
+            self._finish(Status.resource_limit, outcome.output_limit(self.limits))
 
-    def _source(self, line: int | None) -> tuple[int | None, str]:
+    def _source(self, line: int | None) -> outcome.Source:
         if line is None or not (0 < line <= len(self._lines)):
             return None, ""
         return line, self._lines[line - 1]
 
-    def _handle_call(self, msg: CallMsg) -> CallEvent:
+    def _handle_call(self, msg: protocol.CallMsg) -> CallEvent:
         t0 = time.perf_counter()
         index = len(self.events)
         line, source = self._source(msg.line)
         if msg.name not in self.registry:
             self._violation(f"call to unknown primitive {msg.name!r}")
         spec = self.registry.get(msg.name)
-        budget = codec.Budget(codec.MAX_CALL_ELEMENTS)
         try:
-            args = [codec.decode_value(a, records_as_dicts=True, budget=budget) for a in msg.args]
-            kwargs = {
-                k: codec.decode_value(v, records_as_dicts=True, budget=budget)
-                for k, v in msg.kwargs.items()
-            }
+            args, kwargs = decode_call(msg)
         except (codec.CodecError, RecursionError) as exc:
             self._violation(f"bad call arguments: {exc}"[:300])
         event = CallEvent(
@@ -332,39 +286,30 @@ class Session:
         self.events.append(event)
         if index >= self.limits.max_calls:
             event.error = CallError(code="budget_exceeded", message="too many primitive calls")
-            self._halting_event = event
-            self._finish(
-                Status.budget_exceeded,
-                ProgramError(
-                    kind=ErrorKind.call_limit,
-                    message=f"more than {self.limits.max_calls} primitive calls",
-                    line=line,
-                    source_line=source,
-                ),
-            )
+            self._halt(event, Status.budget_exceeded, outcome.call_limit(self.limits, event))
         timings: dict[str, float] = {}
-        outcome = execute_call(
+        reply = execute_call(
             spec,
             args,
             kwargs,
             event,
             self.dispatcher,
             self.before_call,
-            self._output_hook(spec),
+            said_text_hook(self._add_output)
+            if spec.name in self.limits.output_primitives
+            else None,
             timings,
         )
         self._charge_validation(time.perf_counter() - t0 - timings.get("dispatch", 0.0), event)
-        if isinstance(outcome, Halt):
-            event.wall_time = time.perf_counter() - t0
-            self._halting_event = event
-            if outcome.notify:
-                self._notify_after(event)
-            self._finish(outcome.status, outcome.error)
-        reply = outcome
         event.wall_time = time.perf_counter() - t0
+        if isinstance(reply, Halt):
+            self._halting_event = event
+            if reply.notify:
+                self._notify_after(event)
+            self._finish(reply.status, reply.error)
         assert self.worker is not None
         room = max(self.limits.wall_seconds - self._program_time, 0.0)
-        if not self.worker.send(encode_host_message(reply), timeout=room):
+        if not self.worker.send(protocol.encode_host_message(reply), timeout=room):
             self._halting_event = event
             if self.worker.alive() and not self._abort_requested:
                 self._finish(
@@ -379,66 +324,23 @@ class Session:
         """Host time spent decoding and validating a call counts toward the program's budget."""
         self._program_time += seconds
         if seconds > self.limits.call_seconds or self._program_time > self.limits.wall_seconds:
-            self._halting_event = event
-            self._finish(
-                Status.timeout,
-                ProgramError(
-                    kind=ErrorKind.timeout,
-                    message=f"checking the arguments of call {event.index + 1} "
-                    f"({event.primitive}) took {seconds:.1f} s (call_seconds "
-                    f"{self.limits.call_seconds:g} s, wall_seconds {self.limits.wall_seconds:g} s)",
-                    line=event.line,
-                    source_line=event.source_line,
-                ),
+            self._halt(
+                event, Status.timeout, outcome.validation_timeout(self.limits, event, seconds)
             )
-
-    def _output_hook(self, spec: PrimitiveSpec) -> Callable[[dict[str, Any]], None] | None:
-        """Counts what output primitives (``say``) say towards the output cap."""
-        if spec.name not in self.limits.output_primitives:
-            return None
-
-        def record(checked: dict[str, Any]) -> None:
-            texts = [v for v in checked.values() if isinstance(v, str)]
-            if texts:
-                self._add_output(" ".join(texts) + "\n")
-
-        return record
 
     def _notify_after(self, event: CallEvent) -> None:
         if self.after_call is not None:
             self.after_call(event)
 
-    def _handle_error(self, msg: ErrorMsg) -> None:
-        line, source = self._source(msg.line)
-        kind = {"memory": ErrorKind.memory, "recursion": ErrorKind.recursion}.get(
-            msg.category, ErrorKind.exception
-        )
-        status = Status.error if kind is ErrorKind.exception else Status.resource_limit
-        message = msg.message
-        if kind is ErrorKind.memory:
-            message = (
-                f"memory limit of {self.limits.memory_mb} MB (memory_mb, address space) reached"
-                + (f": {message}" if message else "")
-            )
+    def _handle_error(self, msg: protocol.ErrorMsg) -> NoReturn:
         trace = [(ln, fn) for ln, fn in msg.trace if self._source(ln)[0] is not None]
-        self._finish(
-            status,
-            ProgramError(
-                kind=kind,
-                type=msg.exc_type,
-                message=message,
-                line=line,
-                source_line=source,
-                trace=trace,
-            ),
-        )
+        self._finish(*outcome.reported_error(msg, self.limits, self._source(msg.line), trace))
 
-    def _finish_done(self, msg: DoneMsg) -> NoReturn:
+    def _finish_done(self, msg: protocol.DoneMsg) -> NoReturn:
         """``done`` must be the worker's last word: it exits at once and sends nothing more."""
         if self._keep:
             try:
-                budget = codec.Budget()
-                self._kept = {k: codec.decode_value(v, budget=budget) for k, v in msg.kept.items()}
+                self._kept = decode_kept(msg)
             except (codec.CodecError, RecursionError) as exc:
                 self._violation(f"bad kept variables: {exc}"[:300])
         worker = self.worker
@@ -449,28 +351,13 @@ class Session:
             self._violation("the worker sent messages after 'done'")
         self._finish(Status.completed, None)
 
-    def _handle_limit(self, msg: LimitMsg) -> NoReturn:
+    def _handle_limit(self, msg: protocol.LimitMsg) -> NoReturn:
         if msg.what == "cpu":
-            line, source = self._source(msg.line)
-            where = f" while line {line} was running" if line is not None else ""
             self._finish(
-                Status.resource_limit,
-                ProgramError(
-                    kind=ErrorKind.cpu,
-                    message=f"CPU time limit of {self.limits.cpu_seconds} s "
-                    f"(cpu_seconds) reached{where}",
-                    line=line,
-                    source_line=source,
-                ),
+                Status.resource_limit, outcome.cpu_limit(self.limits, self._source(msg.line))
             )
-        self._truncated = True
-        self._finish(
-            Status.resource_limit,
-            ProgramError(
-                kind=ErrorKind.output,
-                message=f"output limit of {self.limits.max_output_bytes} characters exceeded",
-            ),
-        )
+        self._output.truncated = True
+        self._finish(Status.resource_limit, outcome.output_limit(self.limits))
 
     def _violation(self, message: str) -> NoReturn:
         self._finish(Status.error, ProgramError(kind=ErrorKind.protocol_violation, message=message))
@@ -478,17 +365,18 @@ class Session:
     def _finish_dead_worker(self) -> NoReturn:
         worker = self.worker
         assert worker is not None
-        if self._abort_requested:
-            self._finish(Status.aborted, ProgramError(kind=ErrorKind.aborted))
+        self._check_abort()
         code = worker.wait(1.0)  # the jailed worker's outer half exits just after its pipes close
         if code is None:
             worker.kill()
             code = worker.wait()
-        status, kind, what = classify_exit(code, self.limits)
         line, _ = self._source(self.events[-1].line if self.events else None)
-        if line is not None and kind is not ErrorKind.worker_crash:
-            what += f" (the last primitive call was on line {line})"
-        self._finish(status, ProgramError(kind=kind, message=what))
+        self._finish(*outcome.dead_worker(code, self.limits, line))
+
+    def _halt(self, event: CallEvent, status: Status, error: ProgramError) -> NoReturn:
+        """End the run at ``event`` (the step that ends it returns that event)."""
+        self._halting_event = event
+        self._finish(status, error)
 
     def _finish(self, status: Status, error: ProgramError | None) -> NoReturn:
         self._set_result(status, error)
@@ -498,33 +386,18 @@ class Session:
         with self._lock:
             if self.result is not None:
                 return
-            worker = self.worker
-            returncode: int | None = None
-            stderr = ""
-            files: list[str] = []
-            if worker is not None:
-                if status is not Status.completed:
-                    worker.kill()
-                returncode = worker.wait(2.0)
-                stderr = bytes(worker.stderr).decode("utf-8", "replace")[-4000:]
-                files = worker.tmpdir_entries()[:100]
-            wall = time.perf_counter() - self._started_at if self._started_at else 0.0
-            self.result = ExecutionResult(
-                status=status,
-                events=list(self.events),
-                n_calls=len(self.events),
-                output="".join(self._output),
-                output_truncated=self._truncated,
-                error=error,
+            self.result = outcome.assemble_result(
+                status,
+                error,
+                worker=self.worker,
+                events=self.events,
+                output=self._output.text(),
+                truncated=self._output.truncated,
                 vet=self.vet_report,
-                wall_time=wall,
+                started_at=self._started_at,
                 program_time=self._program_time,
-                sim_time=sum(e.sim_time or 0.0 for e in self.events),
-                worker_returncode=returncode,
-                worker_stderr=stderr,
-                worker_files=files,
-                jail=dict(self.jail),
-                kept=dict(self._kept),
+                jail=self.jail,
+                kept=self._kept,
             )
         self._release()
 

@@ -20,23 +20,13 @@ from __future__ import annotations
 
 import ast
 import builtins
-import difflib
-import inspect
 import re
 from collections.abc import Collection, Iterable
-from typing import Any
 
-from codepolicy.primitives.errors import InvalidArgument
 from codepolicy.primitives.registry import Registry
 from codepolicy.sandbox import policy
-from codepolicy.sandbox.vet_report import (
-    UndefinedFunction,
-    VetProblem,
-    VetReport,
-    bound_names,
-    format_fields_ok,
-    signature_of,
-)
+from codepolicy.sandbox.vet_calls import CallVetter
+from codepolicy.sandbox.vet_report import UndefinedFunction, VetProblem, VetReport, bound_names
 
 __all__ = ["MAX_PROGRAM_CHARS", "UndefinedFunction", "VetProblem", "VetReport", "vet_program"]
 
@@ -46,42 +36,8 @@ MAX_PROGRAM_CHARS = 200_000
 _DUNDER_RE = re.compile(r"__\w+__")
 
 
-class _Vetter(ast.NodeVisitor):
-    def __init__(self, source: str, registry: Registry, allow_undefined: bool) -> None:
-        self.lines = source.splitlines()
-        self.registry = registry
-        self.allow_undefined = allow_undefined
-        self.problems: list[VetProblem] = []
-        self.undefined: dict[str, UndefinedFunction] = {}
-        self.primitives_used: list[str] = []
-        self.bound: set[str] = set()
-        self.funcs: dict[str, ast.FunctionDef] = {}
-        self.modules: dict[str, str] = dict(policy.PRELOADED_NAMES)
-        self._handled: set[int] = set()
-
-    # -- helpers -------------------------------------------------------------------------------
-
-    def problem(self, node: ast.AST | None, code: str, message: str) -> None:
-        line = getattr(node, "lineno", 0) or 0
-        col = (getattr(node, "col_offset", 0) or 0) + 1
-        src = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
-        self.problems.append(
-            VetProblem(line=line, col=col, code=code, message=message, source_line=src)
-        )
-
-    def known(self, name: str) -> bool:
-        return (
-            name in self.bound
-            or name in policy.SAFE_BUILTIN_NAMES
-            or name in self.registry
-            or name in self.modules
-        )
-
-    def check_identifier(self, node: ast.AST, name: str, what: str) -> None:
-        if name.startswith("_"):
-            self.problem(node, "underscore_name", f"{what} '{name}' starts with '_'; not allowed")
-        elif name in policy.BANNED_NAMES:
-            self.problem(node, "banned_name", f"'{name}' is not allowed in programs")
+class Vetter(CallVetter):
+    """Walks a parsed program and records every problem (statements, names, attributes, calls)."""
 
     # -- statements ----------------------------------------------------------------------------
 
@@ -276,104 +232,6 @@ class _Vetter(ast.NodeVisitor):
                 )
         self.generic_visit(node)
 
-    def visit_Call(self, node: ast.Call) -> None:
-        func = node.func
-        if isinstance(func, ast.Attribute) and func.attr in policy.FORMAT_METHODS:
-            self._check_format_call(node, func)
-        elif isinstance(func, ast.Name):
-            self._check_named_call(node, func)
-        self.generic_visit(node)
-
-    def _check_format_call(self, node: ast.Call, func: ast.Attribute) -> None:
-        receiver = func.value
-        if not (isinstance(receiver, ast.Constant) and isinstance(receiver.value, str)):
-            self.problem(
-                node,
-                "format_string",
-                f"'.{func.attr}' is only allowed on a string literal; use an f-string",
-            )
-        elif not format_fields_ok(receiver.value):
-            self.problem(
-                node,
-                "format_string",
-                "format fields with '.' or '[' (attribute/index paths) are not allowed",
-            )
-        self._handled.add(id(func))
-
-    def _check_named_call(self, node: ast.Call, func: ast.Name) -> None:
-        name = func.id
-        if name.startswith("_") or name in policy.BANNED_NAMES:
-            return  # reported by visit_Name
-        starred = any(isinstance(a, ast.Starred) for a in node.args) or any(
-            k.arg is None for k in node.keywords
-        )
-        n_args = len(node.args)
-        keywords = [k.arg for k in node.keywords if k.arg is not None]
-        if name == "type" and name not in self.bound and (n_args != 1 or node.keywords):
-            self.problem(node, "banned_name", "only the one-argument form type(x) is allowed")
-        if name in self.registry and name not in self.bound:
-            spec = self.registry.get(name)
-            self.primitives_used.append(name)
-            sig_text = spec.signature_text
-            if not starred and self._check_bind(node, spec.signature, n_args, keywords, sig_text):
-                self._check_literal_types(node, spec)
-            return
-        if name in self.funcs and not starred:
-            sig = signature_of(self.funcs[name])
-            if sig is not None:
-                self._check_bind(node, sig, n_args, keywords, f"{name}{sig}")
-            return
-        if self.known(name):
-            return
-        self._handled.add(id(func))
-        candidates = self.registry.names() + list(self.funcs)
-        close = difflib.get_close_matches(name, candidates, n=1, cutoff=0.6)
-        entry = self.undefined.setdefault(
-            name,
-            UndefinedFunction(
-                name=name, lines=[], arg_counts=[], suggestion=close[0] if close else None
-            ),
-        )
-        entry.lines.append(node.lineno)
-        entry.arg_counts.append(n_args)
-        entry.keywords.extend(k for k in keywords if k not in entry.keywords)
-        if self.allow_undefined:
-            return
-        if close:
-            msg = f"unknown primitive '{name}'; did you mean '{close[0]}'?"
-        else:
-            known = ", ".join(self.registry.names()[:20])
-            msg = f"unknown primitive '{name}'; available primitives: {known}"
-        self.problem(node, "unknown_primitive", msg)
-
-    def _check_bind(
-        self,
-        node: ast.Call,
-        sig: inspect.Signature,
-        n_args: int,
-        keywords: list[str],
-        text: str,
-    ) -> bool:
-        try:
-            sig.bind(*([None] * n_args), **dict.fromkeys(keywords))
-        except TypeError as exc:
-            self.problem(node, "bad_arguments", f"{text}: {exc}")
-            return False
-        return True
-
-    def _check_literal_types(self, node: ast.Call, spec: Any) -> None:
-        try:
-            args = [ast.literal_eval(a) for a in node.args]
-            kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords if k.arg}
-        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
-            return  # not all literals: checked at run time
-        try:
-            spec.validate_args(args, kwargs)
-        except InvalidArgument as exc:
-            self.problem(node, "bad_argument_type", str(exc))
-        except Exception:
-            return
-
 
 def is_main_guard(test: ast.expr) -> bool:
     """Whether ``test`` is ``__name__ == "__main__"`` (either way round)."""
@@ -385,31 +243,6 @@ def is_main_guard(test: ast.expr) -> bool:
     names = [s for s in sides if isinstance(s, ast.Name) and s.id == "__name__"]
     mains = [s for s in sides if isinstance(s, ast.Constant) and s.value == "__main__"]
     return len(names) == 1 and len(mains) == 1
-
-
-def defined_functions(source: str) -> list[str]:
-    """Names of the functions ``source`` defines at its top level (none if it does not parse).
-
-    Example:
-        >>> defined_functions("def f(x):\\n    return x\\ny = f(1)")
-        ['f']
-    """
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError):
-        return []
-    return [n.name for n in tree.body if isinstance(n, ast.FunctionDef)]
-
-
-def top_level_definitions(source: str) -> str:
-    """The source of the top-level function definitions of ``source`` (what a session carries
-    from one program to the next), or an empty string."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError):
-        return ""
-    parts = [ast.get_source_segment(source, n) for n in tree.body if isinstance(n, ast.FunctionDef)]
-    return "\n\n".join(p for p in parts if p)
 
 
 def vet_program(
@@ -458,7 +291,7 @@ def vet_program(
         problem = VetProblem(line=0, col=0, code="syntax_error", message=f"cannot parse: {exc}")
         return VetReport(ok=False, problems=[problem])
 
-    vetter = _Vetter(source, registry, allow_undefined)
+    vetter = Vetter(source, registry, allow_undefined)
     try:
         vetter.bound, vetter.funcs = bound_names(tree)
         vetter.bound |= set(defined)

@@ -15,268 +15,26 @@ Nothing here is trusted by the host: every message is re-validated on the other 
 
 from __future__ import annotations
 
-import builtins
 import contextlib
-import json
 import os
-import re
 import resource
 import signal
 import sys
 import warnings
-from collections.abc import Callable, Mapping
-from typing import Any, NoReturn
+from typing import Any
 
-from codepolicy.primitives.errors import CATCHABLE_ERRORS, PrimitiveError
 from codepolicy.sandbox import codec, jail, policy, safe_numpy, syscalls
-
-PROGRAM_FILENAME = "<program>"
-PRELUDE_FILENAME = "<session>"
-"""Definitions carried over from earlier programs of a session run under their own file name, so
-line numbers in the feedback stay those of the current program."""
-EXIT_OK = policy.EXIT_OK
-EXIT_PROTOCOL = policy.EXIT_PROTOCOL
-EXIT_MEMORY = policy.EXIT_MEMORY
-EXIT_CPU = policy.EXIT_CPU
-EXIT_JAIL = policy.EXIT_JAIL
-
-
-class _Channel:
-    """Newline-delimited JSON over two file descriptors."""
-
-    def __init__(self, read_fd: int, write_fd: int) -> None:
-        self._in = os.fdopen(read_fd, "rb", buffering=65536)
-        self._out = write_fd
-
-    def send(self, msg: dict[str, Any]) -> None:
-        data = (json.dumps(msg, separators=(",", ":")) + "\n").encode()
-        view = memoryview(data)
-        while view:
-            n = os.write(self._out, view)
-            view = view[n:]
-
-    def receive(self) -> dict[str, Any]:
-        line = self._in.readline()
-        if not line:
-            os._exit(EXIT_OK)  # host went away
-        msg = json.loads(line)
-        if not isinstance(msg, dict):
-            _die(EXIT_PROTOCOL)
-        return msg
-
-
-def _die(code: int) -> NoReturn:
-    os._exit(code)
-
-
-def _audit_hook(event: str, args: tuple[Any, ...]) -> None:
-    """Blocks files, processes, sockets, ctypes, imports, compilation... once installed.
-
-    Installed only after the program is compiled, so it needs no state: it reads no globals, has no
-    closure or defaults, and its constants live in its (immutable) code object. Replacing its code
-    or defaults is itself an audited (blocked) event, so a program that escapes the first wall
-    cannot switch it off. ``sys._getframe`` (used by the primitive stubs) and ``exec`` of existing
-    code objects stay allowed; ``compile``, ``code.__new__`` and ``marshal`` (new code) do not.
-    """
-    if event == "sys._getframe" or event == "exec" or event == "builtins.id":
-        return
-    if event.startswith(
-        (
-            "open",
-            "os.",
-            "subprocess.",
-            "socket.",
-            "ctypes.",
-            "import",
-            "compile",
-            "code.",
-            "function.",
-            "sys.",
-            "marshal.",
-            "pickle.",
-            "shutil.",
-            "mmap.",
-            "glob.",
-            "tempfile.",
-            "fcntl.",
-            "pty.",
-            "resource.",
-            "signal.",
-            "urllib.",
-            "http.",
-            "ftplib.",
-            "smtplib.",
-            "poplib.",
-            "imaplib.",
-            "nntplib.",
-            "telnetlib.",
-            "webbrowser.",
-            "builtins.input",
-            "cpython.",
-            "gc.",
-            "object.__setattr__",
-            "object.__delattr__",
-            "syslog.",
-            "sqlite3.",
-            "setopencode",
-            "_posixsubprocess",
-            "_thread",
-            "threading.",
-            "time.sleep",
-            "winreg.",
-            "msvcrt.",
-            "array.",
-            "faulthandler.",
-            "tracemalloc.",
-            "ssl.",
-            "select.",
-        )
-    ):
-        raise RuntimeError(f"operation '{event}' is not allowed in the sandbox")
-
-
-class _Output:
-    """The program's ``print``: sends text to the host, capped."""
-
-    def __init__(self, channel: _Channel, cap: int) -> None:
-        self.channel = channel
-        self.cap = cap
-        self.used = 0
-
-    def print(self, *args: Any, sep: str | None = " ", end: str | None = "\n") -> None:
-        sep = " " if sep is None else sep
-        end = "\n" if end is None else end
-        if not isinstance(sep, str) or not isinstance(end, str):
-            raise TypeError("sep and end must be strings")
-        text = scrub(sep.join(str(a) for a in args) + end)
-        remaining = self.cap - self.used
-        if len(text) > remaining:
-            self.channel.send({"type": "print", "text": text[: remaining + 1]})
-            self.channel.send({"type": "limit", "what": "output"})
-            os._exit(EXIT_OK)
-        self.used += len(text)
-        self.channel.send({"type": "print", "text": text})
-
-
-_ADDRESS_RE = re.compile(r"0x[0-9a-fA-F]{6,}")
-_HASHABLE_PLAIN = (int, float, complex, str, bool, type(None))
-
-
-def scrub(text: str) -> str:
-    """``text`` without memory addresses (``<function f at 0x7f...>`` -> ``at 0x…``)."""
-    return _ADDRESS_RE.sub("0x…", text)
-
-
-def _safe_repr(obj: Any) -> str:
-    return scrub(repr(obj))
-
-
-def _safe_format(obj: Any, spec: str = "") -> str:
-    return scrub(format(obj, spec))
-
-
-def _safe_hash(obj: Any) -> int:
-    """``hash`` of plain values only: the hash of a function or object is its address."""
-    stack = [obj]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, tuple | frozenset):
-            stack.extend(item)
-        elif not isinstance(item, _HASHABLE_PLAIN):
-            raise TypeError("hash() is only available for numbers, strings and tuples of them")
-    return hash(obj)
-
-
-def _safe_type(obj: Any, *rest: Any) -> type:
-    """``type(x)`` without the three-argument form and without handing out metaclasses."""
-    if rest:
-        raise TypeError("only the one-argument form type(x) is available in the sandbox")
-    cls = type(obj)
-    if issubclass(cls, type):
-        raise TypeError("type() of a class is not available in the sandbox")
-    if cls is safe_numpy.REAL_NDARRAY:
-        return safe_numpy.ndarray
-    return cls
-
-
-def _program_line(frame: Any) -> int | None:
-    for _ in range(64):
-        if frame is None:
-            return None
-        if frame.f_code.co_filename == PROGRAM_FILENAME:
-            return int(frame.f_lineno)
-        frame = frame.f_back
-    return None
-
-
-def _make_stub(
-    name: str, channel: _Channel, errors: Mapping[str, type[Exception]]
-) -> Callable[..., Any]:
-    def stub(*args: Any, **kwargs: Any) -> Any:
-        try:
-            enc_args = [codec.encode_value(a) for a in args]
-            enc_kwargs = {k: codec.encode_value(v) for k, v in kwargs.items()}
-            codec.check_size([enc_args, enc_kwargs], codec.Budget(codec.MAX_CALL_ELEMENTS))
-        except codec.CodecError as exc:
-            raise errors["invalid_argument"](f"{name}(): {exc}") from None
-        line = _program_line(sys._getframe(1))
-        channel.send(
-            {"type": "call", "name": name, "args": enc_args, "kwargs": enc_kwargs, "line": line}
-        )
-        reply = channel.receive()
-        kind = reply.get("type")
-        if kind == "return":
-            return codec.decode_value(reply.get("value"))
-        if kind == "raise":
-            cls = errors.get(str(reply.get("code")), PrimitiveError)
-            raise cls(str(reply.get("message", "")))
-        _die(EXIT_PROTOCOL)
-
-    stub.__name__ = stub.__qualname__ = name
-    return stub
-
-
-def _build_globals(
-    start: dict[str, Any], channel: _Channel, facades: dict[str, Any]
-) -> dict[str, Any]:
-    output = _Output(channel, int(start["limits"]["max_output_bytes"]))
-    safe: dict[str, Any] = {
-        name: getattr(builtins, name)
-        for name in policy.SAFE_BUILTIN_FUNCTIONS + policy.SAFE_EXCEPTION_NAMES
-        if name not in ("print", "type")
-    }
-    safe["print"] = output.print
-    safe["type"] = _safe_type
-    safe["repr"] = _safe_repr
-    safe["format"] = _safe_format
-    safe["hash"] = _safe_hash
-    for cls in CATCHABLE_ERRORS:
-        safe[cls.__name__] = cls
-
-    def safe_import(
-        name: str,
-        globals: Any = None,
-        locals: Any = None,
-        fromlist: Any = (),
-        level: int = 0,
-    ) -> Any:
-        if level != 0:
-            raise ImportError("relative imports are not allowed")
-        if name in facades:
-            return facades[name]
-        if name in ("numpy.linalg", "numpy.random") and fromlist:
-            return getattr(facades["numpy"], name.split(".")[1])
-        raise ImportError(f"import of '{name}' is not allowed in the sandbox")
-
-    safe["__import__"] = safe_import
-    errors = {cls.code: cls for cls in CATCHABLE_ERRORS}
-    globs: dict[str, Any] = {"__builtins__": safe, "__name__": "__main__"}
-    for alias, module in policy.PRELOADED_NAMES.items():
-        globs[alias] = facades[module]
-    globs.update(safe_numpy.make_shapes())
-    for name in start["primitives"]:
-        globs[name] = _make_stub(str(name), channel, errors)
-    return globs
+from codepolicy.sandbox.audit import audit_hook
+from codepolicy.sandbox.channel import (
+    PRELUDE_FILENAME,
+    PROGRAM_FILENAME,
+    Channel,
+    die,
+    program_line,
+    report_error,
+)
+from codepolicy.sandbox.namespace import build_globals
+from codepolicy.sandbox.policy import EXIT_CPU, EXIT_JAIL, EXIT_MEMORY, EXIT_OK, EXIT_PROTOCOL
 
 
 def _vm_size() -> int:
@@ -304,43 +62,15 @@ def _apply_limits(limits: dict[str, Any], vm_size: int) -> None:
     sys.setrecursionlimit(int(limits["recursion_limit"]) + 50)
 
 
-def _on_cpu_limit(channel: _Channel) -> None:
+def _on_cpu_limit(channel: Channel) -> None:
     """At the soft CPU limit, report the program line that was running, then exit."""
 
     def handler(signum: int, frame: Any) -> None:
         with contextlib.suppress(Exception):
-            channel.send({"type": "limit", "what": "cpu", "line": _program_line(frame)})
+            channel.send({"type": "limit", "what": "cpu", "line": program_line(frame)})
         os._exit(EXIT_CPU)
 
     signal.signal(signal.SIGXCPU, handler)
-
-
-def _trace(tb: Any) -> list[list[Any]]:
-    frames: list[list[Any]] = []
-    while tb is not None:
-        code = tb.tb_frame.f_code
-        if code.co_filename == PROGRAM_FILENAME:
-            frames.append([int(tb.tb_lineno), str(code.co_name)[:100]])
-        tb = tb.tb_next
-    return frames[-20:]
-
-
-def _report(channel: _Channel, exc: BaseException, category: str) -> None:
-    try:
-        message = scrub(str(exc)[:2000])
-    except Exception:
-        message = "<unprintable>"
-    trace = _trace(exc.__traceback__)
-    channel.send(
-        {
-            "type": "error",
-            "exc_type": type(exc).__name__[:100],
-            "message": message,
-            "line": trace[-1][0] if trace else None,
-            "trace": trace,
-            "category": category,
-        }
-    )
 
 
 def preload() -> None:
@@ -396,12 +126,12 @@ def main() -> None:
     safe_numpy.make_shapes()
     vm_size = _vm_size()
     layers, filt = _enter_jail((proto_in, proto_out))
-    channel = _Channel(proto_in, proto_out)
+    channel = Channel(proto_in, proto_out)
     channel.send({"type": "ready", "layers": layers})
 
     start = channel.receive()
     if start.get("type") != "start":
-        _die(EXIT_PROTOCOL)
+        die(EXIT_PROTOCOL)
     seed = int(start["seed"])
     facades = {
         "numpy": safe_numpy.make_numpy(seed),
@@ -414,14 +144,14 @@ def main() -> None:
 
         globs = escape.unrestricted_globals(channel.send)
     else:
-        globs = _build_globals(start, channel, facades)
+        globs = build_globals(start, channel, facades)
     given = set(globs)
     try:
         prelude = compile(str(start.get("prelude") or ""), PRELUDE_FILENAME, "exec")
         code = compile(str(start["program"]), PROGRAM_FILENAME, "exec")
         carried = {str(k): codec.decode_value(v) for k, v in dict(start.get("carry") or {}).items()}
     except (SyntaxError, ValueError, codec.CodecError) as exc:
-        _report(channel, exc, "exception")
+        report_error(channel, exc, "exception")
         os._exit(EXIT_OK)
     _apply_limits(start["limits"], vm_size)
     _on_cpu_limit(channel)
@@ -431,20 +161,20 @@ def main() -> None:
         except Exception:
             os._exit(EXIT_JAIL)
     if not unrestricted:
-        sys.addaudithook(_audit_hook)
+        sys.addaudithook(audit_hook)
     try:
         globs.update(carried)
         exec(prelude, globs)
         exec(code, globs)
     except MemoryError as exc:
         try:
-            _report(channel, exc, "memory")
+            report_error(channel, exc, "memory")
         except MemoryError:
             os._exit(EXIT_MEMORY)
     except RecursionError as exc:
-        _report(channel, exc, "recursion")
+        report_error(channel, exc, "recursion")
     except BaseException as exc:
-        _report(channel, exc, "exception")
+        report_error(channel, exc, "exception")
     else:
         done: dict[str, Any] = {"type": "done"}
         if start.get("keep"):

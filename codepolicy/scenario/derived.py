@@ -11,8 +11,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from codepolicy.envs.frame import DIRECTIONS, LOCATIONS
-from codepolicy.scenario.binding import whole_ref
-from codepolicy.scenario.checks import PRESETS
+from codepolicy.scenario.domains import PRESETS
+from codepolicy.scenario.refs import whole_ref
 from codepolicy.scenario.schema import BesideVar, ByDistanceVar, NthVar
 
 Obj = tuple[str, str, str]

@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from codepolicy.scenario.binding import VarInfo, close_matches
-from codepolicy.scenario.checks import check_spec, color_domains, count_range
+from codepolicy.scenario.checks import check_spec
+from codepolicy.scenario.domains import color_domains, count_range
 from codepolicy.scenario.errors import PathItem, Problem, ScenarioError
+from codepolicy.scenario.refs import VarInfo, close_matches
 from codepolicy.scenario.schema import SPLITS, ScenarioFile, Split
 from codepolicy.scenario.yamlio import MAX_BYTES, YamlDocument, decode_bytes, read_yaml
 

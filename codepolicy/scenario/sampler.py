@@ -29,12 +29,13 @@ from codepolicy.envs.frame import (
     WORKSPACE_X,
     WORKSPACE_Y,
 )
-from codepolicy.scenario.binding import bind_condition, condition_data, object_refs
-from codepolicy.scenario.checks import PRESETS, choice_options, color_domains
+from codepolicy.scenario.binding import bind_condition, condition_data
 from codepolicy.scenario.derived import XY, Obj, Reject, Value, beside, by_distance, nth, resolve
+from codepolicy.scenario.domains import PRESETS, choice_options, color_domains
 from codepolicy.scenario.errors import SamplingError
 from codepolicy.scenario.initial import already_solved
 from codepolicy.scenario.loader import Scenario
+from codepolicy.scenario.refs import object_refs
 from codepolicy.scenario.schema import (
     BesideVar,
     ByDistanceVar,
@@ -192,6 +193,32 @@ def _episode(
     missing = object_refs(condition_data(success)) - set(positions)
     if missing:
         raise _error(scenario, seed, f"success condition names absent objects {sorted(missing)}")
+    return make_episode(
+        scenario,
+        seed,
+        instruction=template.format(**texts),
+        objects=tuple(
+            SpawnSpec(name=name, kind=kind, color=color, x=positions[name][0], y=positions[name][1])
+            for name, kind, color in objects
+        ),
+        variables=values,
+        success=success,
+    )
+
+
+def make_episode(
+    scenario: Scenario,
+    seed: int,
+    *,
+    instruction: str,
+    objects: tuple[SpawnSpec, ...],
+    variables: dict[str, Value],
+    success: Condition,
+    world: str = "tabletop",
+) -> Episode:
+    """An :class:`Episode` of ``scenario``: its own fields, the call budget for ``objects`` and
+    what was drawn for ``seed``."""
+    spec = scenario.spec
     budget = spec.budget.max_calls
     max_calls = (
         budget.base + budget.per_object * len(objects)
@@ -208,12 +235,10 @@ def _episode(
         tags=tuple(spec.tags),
         oracle=spec.oracle_name,
         seed=seed,
-        instruction=template.format(**texts),
-        objects=tuple(
-            SpawnSpec(name=name, kind=kind, color=color, x=positions[name][0], y=positions[name][1])
-            for name, kind, color in objects
-        ),
-        variables=values,
+        instruction=instruction,
+        objects=objects,
+        world=world,
+        variables=variables,
         success=success,
         budget=EpisodeBudget(max_calls=max_calls, max_sim_seconds=spec.budget.max_sim_seconds),
     )

@@ -19,8 +19,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from codepolicy.scenario.binding import condition_data, iter_sites, template_fields
-from codepolicy.scenario.schema import CallsFormula, ScenarioFile
+from codepolicy.scenario.binding import condition_data
+from codepolicy.scenario.refs import iter_sites, template_fields
+from codepolicy.scenario.schema import ScenarioFile
 from codepolicy.success.evaluate import GRIPPER
 
 if TYPE_CHECKING:
@@ -81,7 +82,7 @@ def adapter_episode(scenario: Scenario, seed: int) -> Episode:
     seed; the objects are the adapter's, placed by the env when it is reset with the same seed
     (so their x, y here are 0)."""
     from codepolicy.envs.adapters.spec import get_spec
-    from codepolicy.scenario.sampler import Episode, EpisodeBudget, SpawnSpec
+    from codepolicy.scenario.sampler import SpawnSpec, make_episode
 
     spec = scenario.spec
     adapter = get_spec(spec.world)
@@ -90,26 +91,12 @@ def adapter_episode(scenario: Scenario, seed: int) -> Episode:
     objects = tuple(
         SpawnSpec(name=o.name, kind=o.kind, color=o.color, x=0.0, y=0.0) for o in adapter.objects
     )
-    budget = spec.budget.max_calls
-    max_calls = (
-        budget.base + budget.per_object * len(objects)
-        if isinstance(budget, CallsFormula)
-        else budget
-    )
-    return Episode(
-        scenario=scenario.name,
-        family=spec.family,
-        gym_name=scenario.gym_name,
-        instruction_split=spec.instruction_split,
-        attribute_split=scenario.attribute_split,
-        difficulty=spec.difficulty,
-        tags=tuple(spec.tags),
-        oracle=spec.oracle_name,
-        seed=seed,
+    return make_episode(
+        scenario,
+        seed,
         instruction=instruction,
         objects=objects,
-        world=spec.world,
         variables={},
         success=spec.success,
-        budget=EpisodeBudget(max_calls=max_calls, max_sim_seconds=spec.budget.max_sim_seconds),
+        world=spec.world,
     )

@@ -225,18 +225,9 @@ def _build_collection(
         loader.flatten_mapping(node)
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                problems.append(
-                    Problem(
-                        doc.source,
-                        _line(key_node),
-                        format_path(path),
-                        "mapping keys must be plain values",
-                    )
-                )
-                continue
-            key = _build(loader, key_node, path, doc, problems, walk)
-            if not isinstance(key, (str, int, float, bool)) and key is not None:
+            plain = isinstance(key_node, yaml.ScalarNode)
+            key = _build(loader, key_node, path, doc, problems, walk) if plain else None
+            if not plain or (not isinstance(key, (str, int, float, bool)) and key is not None):
                 problems.append(
                     Problem(
                         doc.source,

@@ -91,25 +91,45 @@ def on(a: ObjectState, target: ObjectState) -> LeafOutcome:
 
 
 def _on_bowl(a: ObjectState, bowl: ObjectState) -> LeafOutcome:
+    return _in_bowl(
+        a,
+        bowl,
+        relation="on",
+        margin=ON_BOWL_Z_MARGIN,
+        rim_rule=f"held or not resting; needs < {cm(ON_BOWL_Z_MARGIN)}",
+    )
+
+
+def _in_bowl(
+    a: ObjectState, bowl: ObjectState, *, relation: str, margin: float, rim_rule: str
+) -> LeafOutcome:
+    """``a`` within the bowl's footprint, not under it, its bottom below the rim plus ``margin``.
+
+    Args:
+        a: The object.
+        bowl: The bowl (or any container).
+        relation: The word for the relation in the explanations ("on", "inside").
+        margin: How far above the rim ``a``'s bottom may be.
+        rim_rule: What the explanation says is required of the height above the rim.
+    """
     tol = ON_BOWL_XY_TOLERANCE
     d = xy_distance(a.position, bowl.position)
     over_rim = a.bottom_z - bowl.top_z
-    too_high = over_rim - ON_BOWL_Z_MARGIN  # < 0 required
+    too_high = over_rim - margin  # < 0 required
     too_low = (bowl.bottom_z - UNDER_TOLERANCE) - a.bottom_z  # <= 0 required
     holds = d < tol and too_high < 0 and too_low <= 0
     if holds:
-        text = f"{a.name} is on the {bowl.name} ({cm(d)} from its centre)"
+        text = f"{a.name} is {relation} the {bowl.name} ({cm(d)} from its centre)"
         return outcome(True, 0.0, min(tol - d, -too_high, -too_low), text)
     parts = []
     if d >= tol:
         parts.append(f"{a.name} is {cm(d)} from the {bowl.name}; needs < {cm(tol)}")
     if too_high >= 0:
         parts.append(
-            f"{a.name}'s bottom is {cm(over_rim)} above the {bowl.name}'s rim "
-            f"(held or not resting; needs < {cm(ON_BOWL_Z_MARGIN)})"
+            f"{a.name}'s bottom is {cm(over_rim)} above the {bowl.name}'s rim ({rim_rule})"
         )
     if too_low > 0:
-        parts.append(f"{a.name} is under the {bowl.name}, not on it")
+        parts.append(f"{a.name} is under the {bowl.name}, not {relation} it")
     violation = max(0.0, d - tol) + max(0.0, too_high) + max(0.0, too_low)
     return outcome(False, violation, 0.0, "; ".join(parts))
 
@@ -143,26 +163,7 @@ def inside(a: ObjectState, container: ObjectState) -> LeafOutcome:
     """``a`` lies within the container's footprint (xy < 6 cm) and below its rim."""
     if a.name == container.name:
         return _same(a, container, "inside")
-    tol = ON_BOWL_XY_TOLERANCE
-    d = xy_distance(a.position, container.position)
-    too_high = a.bottom_z - container.top_z  # < 0 required
-    too_low = (container.bottom_z - UNDER_TOLERANCE) - a.bottom_z  # <= 0 required
-    holds = d < tol and too_high < 0 and too_low <= 0
-    if holds:
-        text = f"{a.name} is inside the {container.name} ({cm(d)} from its centre)"
-        return outcome(True, 0.0, min(tol - d, -too_high, -too_low), text)
-    parts = []
-    if d >= tol:
-        parts.append(f"{a.name} is {cm(d)} from the {container.name}; needs < {cm(tol)}")
-    if too_high >= 0:
-        parts.append(
-            f"{a.name}'s bottom is {cm(too_high)} above the {container.name}'s rim "
-            "(must be below the rim)"
-        )
-    if too_low > 0:
-        parts.append(f"{a.name} is under the {container.name}, not inside it")
-    violation = max(0.0, d - tol) + max(0.0, too_high) + max(0.0, too_low)
-    return outcome(False, violation, 0.0, "; ".join(parts))
+    return _in_bowl(a, container, relation="inside", margin=0.0, rim_rule="must be below the rim")
 
 
 def support(a: ObjectState, scene: SceneState) -> tuple[str, float]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from codepolicy.compat import make_backend, run_episode
+from codepolicy.envs.backend import make_world
 from codepolicy.oracle.planner import OracleError
 from codepolicy.oracle.tier_programs import tier_episode, tier_program
 from codepolicy.primitives.tiers import TIERS
+from codepolicy.runner.episode import run_program
 from codepolicy.sandbox.vetting import vet_program
 from codepolicy.scenario.catalog import list_scenarios
 from codepolicy.scenario.sampler import sample_episode
@@ -24,13 +25,11 @@ def test_reference_programs_use_only_their_tier(tier: str) -> None:
 
 @pytest.mark.timeout(300)
 def test_low_tier_oracle_succeeds_on_every_tabletop_scenario_kinematic() -> None:
-    backend = make_backend("kinematic")
+    world = make_world("kinematic")
     failed = []
     for scenario in TABLETOP:
         episode = tier_episode(sample_episode(scenario, 2), "low")
-        feedback = run_episode(
-            episode, tier_program(episode, "low"), backend=backend, registry=TIERS["low"]
-        )
+        feedback = run_program(episode, tier_program(episode, "low"), world, registry=TIERS["low"])
         if not feedback.success:
             failed.append((scenario.name, feedback.explanation))
     assert failed == []

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from codepolicy.compat import make_backend
-from codepolicy.envs.backend import Backend
+from codepolicy.envs.backend import make_world
+from codepolicy.envs.roles import World
 from codepolicy.planning.instructions import ProgramsResult, run_programs
 from codepolicy.primitives.profiles import get_profile
 from codepolicy.scenario.sampler import Episode, EpisodeBudget, SpawnSpec
@@ -53,10 +53,10 @@ def episode_of(case: CapCase) -> Episode:
     )
 
 
-def run_case(case: CapCase, backend: Backend) -> tuple[ProgramsResult, ScriptedLMPModel]:
+def run_case(case: CapCase, world: World) -> tuple[ProgramsResult, ScriptedLMPModel]:
     model = ScriptedLMPModel(case.helpers)
     result = run_programs(
-        episode_of(case), case.programs, backend=backend, registry=get_profile("cap"), model=model
+        episode_of(case), case.programs, backend=world, registry=get_profile("cap"), model=model
     )
     return result, model
 
@@ -79,14 +79,14 @@ def test_the_suite_covers_every_kind_of_cap_example() -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_cap_program_on_the_kinematic_world(case: CapCase) -> None:
-    result, model = run_case(case, make_backend("kinematic"))
+    result, model = run_case(case, make_world("kinematic"))
     assert achieved(case, result), [f.to_text() for f in result.feedbacks] + model.queries
 
 
 @pytest.mark.slow
 def test_cap_programs_on_physics_at_least_90_percent() -> None:
     outcomes = {
-        case.name: achieved(case, run_case(case, make_backend("physics"))[0]) for case in CASES
+        case.name: achieved(case, run_case(case, make_world("physics"))[0]) for case in CASES
     }
     failed = [name for name, ok in outcomes.items() if not ok]
     assert len(failed) <= 0.1 * len(CASES), failed
@@ -94,7 +94,7 @@ def test_cap_programs_on_physics_at_least_90_percent() -> None:
 
 def test_helper_steps_carry_the_generated_code() -> None:
     case = next(c for c in CASES if c.name == "corner-by-parse")
-    result, _ = run_case(case, make_backend("kinematic"))
+    result, _ = run_case(case, make_world("kinematic"))
     step = next(e for e in result.feedback.steps if e.primitive == "parse_position")
     assert step.info["code"] == "ret_val = denormalize_xy([1, 1])"
     assert step.info["helper"] == "parse_position"
@@ -109,7 +109,7 @@ def test_a_helper_the_model_cannot_answer_is_a_catchable_error() -> None:
     result = run_programs(
         episode_of(case),
         [program],
-        backend=make_backend("kinematic"),
+        backend=make_world("kinematic"),
         registry=get_profile("cap"),
         model=ScriptedLMPModel({}),
     )
@@ -122,7 +122,7 @@ def test_objects_is_set_before_every_cap_program() -> None:
     result = run_programs(
         episode_of(case),
         ["say(str(len(objects)) + ' objects')"],
-        backend=make_backend("kinematic"),
+        backend=make_world("kinematic"),
         registry=get_profile("cap"),
     )
     assert result.feedback.said == ["6 objects"]

@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from codepolicy.compat import make_backend, run_episode
+from codepolicy.envs.backend import make_world
 from codepolicy.feedback.levels import FEEDBACK_LEVELS, hidden_names, model_feedback
 from codepolicy.primitives.profiles import get_profile
+from codepolicy.runner.episode import run_program
 from codepolicy.scenario.catalog import get_scenario, list_scenarios
 from codepolicy.scenario.sampler import Episode, sample_episode
 
@@ -17,11 +18,11 @@ NAMES = get_profile("default").names()
 
 
 def feedback_of(episode: Episode, program: str) -> Any:
-    backend = make_backend("kinematic")
+    world = make_world("kinematic")
     try:
-        return run_episode(episode, program, backend=backend)
+        return run_program(episode, program, world)
     finally:
-        backend.close()
+        world.close()
 
 
 def between(text: str, start: str, end: str) -> str:

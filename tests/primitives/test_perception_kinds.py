@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from codepolicy.compat import run_episode
 from codepolicy.envs.physics import PhysicsBackend
 from codepolicy.oracle import oracle_program
 from codepolicy.primitives.camera_perception import CameraPerception, MaskPerception
@@ -15,6 +14,7 @@ from codepolicy.primitives.perception_kinds import (
     make_perception,
     mask_kind,
 )
+from codepolicy.runner.episode import run_program
 from codepolicy.scenario.catalog import get_scenario
 from codepolicy.scenario.sampler import sample_episode
 
@@ -39,9 +39,7 @@ def test_oracle_succeeds_seeing_only_through_the_cameras(scenario: str) -> None:
     episode = sample_episode(get_scenario(scenario), seed=1)
     backend = PhysicsBackend()
     try:
-        feedback = run_episode(
-            episode, oracle_program(episode), backend=backend, perception="camera"
-        )
+        feedback = run_program(episode, oracle_program(episode), backend, perception="camera")
     finally:
         backend.close()
     assert feedback.success, feedback.explanation

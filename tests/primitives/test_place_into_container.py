@@ -6,8 +6,9 @@ import math
 
 import pytest
 
-from codepolicy.compat import make_backend, run_episode
+from codepolicy.envs.backend import make_world
 from codepolicy.primitives.container import GAP, Item, free_spot, slots
+from codepolicy.runner.episode import run_program
 from codepolicy.scenario.catalog import get_scenario
 from codepolicy.scenario.sampler import sample_episode
 
@@ -50,10 +51,10 @@ def test_objects_too_big_for_two_go_to_the_centre() -> None:
 
 def _natural(backend: str, seed: int) -> bool:
     episode = sample_episode(get_scenario("blocks-in-bowl"), seed)
-    world = make_backend(backend)
+    world = make_world(backend)
     try:
         program = NATURAL.format(bowl=episode.variables["bowl"])
-        return run_episode(episode, program, backend=world).success
+        return run_program(episode, program, world).success
     finally:
         world.close()
 

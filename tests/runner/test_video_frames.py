@@ -9,12 +9,12 @@ import imageio.v2 as imageio
 import numpy as np
 import pytest
 
-from codepolicy.compat import make_backend, run_episode
-from codepolicy.envs.backend import ObjectSpawn
+from codepolicy.envs.backend import ObjectSpawn, make_world
 from codepolicy.envs.camera import VIDEO_CAMERA, extrinsics, intrinsics
 from codepolicy.envs.kinematic import KinematicBackend
 from codepolicy.envs.state import ObjectState, SceneState
 from codepolicy.oracle import oracle_program
+from codepolicy.runner.episode import run_program
 from codepolicy.runner.schematic import draw_scene
 from codepolicy.runner.snapshots import PoseSource
 from codepolicy.runner.video import VideoRecorder
@@ -32,13 +32,11 @@ def _saturated(image: np.ndarray) -> int:
 
 def _record(kind: str, tmp_path: Path, **kwargs: object) -> tuple[list[np.ndarray], object]:
     episode = sample_episode(get_scenario("pick-place"), 0)
-    world = make_backend(kind)
+    world = make_world(kind)
     recorder = VideoRecorder(tmp_path / f"{kind}.mp4", size=SIZE, **kwargs)  # type: ignore[arg-type]
-    recorder.attach(world)  # before the reset, as `codepolicy run` does
+    recorder.attach(world.scene)  # before the reset, as `codepolicy run` does
     try:
-        feedback = run_episode(
-            episode, oracle_program(episode), backend=world, on_event=recorder.step
-        )
+        feedback = run_program(episode, oracle_program(episode), world, on_event=recorder.step)
         recorder.close(outcome="success")
     finally:
         world.close()
@@ -49,7 +47,7 @@ def _record(kind: str, tmp_path: Path, **kwargs: object) -> tuple[list[np.ndarra
 @pytest.mark.slow
 def test_first_physics_frame_shows_the_objects_not_an_empty_table(tmp_path: Path) -> None:
     frames, _ = _record("physics", tmp_path, overlay=False)
-    empty = make_backend("physics")
+    empty = make_world("physics").robot.unwrapped
     try:
         empty.reset([], seed=0)
         table = PoseSource(empty.world).render([PoseSource(empty.world).take()], SIZE)[0]
@@ -74,7 +72,7 @@ def test_captions_name_the_instruction_and_the_running_step(tmp_path: Path) -> N
 
 
 def test_video_camera_frames_the_whole_workspace_and_the_arm_at_home() -> None:
-    world = make_backend("physics")
+    world = make_world("physics").robot.unwrapped
     try:
         world.reset([], seed=0)
         pb, body = world.world.client, world.world.robot.body  # type: ignore[attr-defined]

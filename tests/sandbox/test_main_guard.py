@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from codepolicy.compat import make_backend, run_episode
+from codepolicy.envs.backend import make_world
 from codepolicy.primitives.profiles import get_profile
+from codepolicy.runner.episode import run_program
 from codepolicy.sandbox.vetting import vet_program
 from codepolicy.scenario.catalog import load_scenario
 from codepolicy.scenario.sampler import sample_episode
@@ -16,11 +17,11 @@ GUARDED = 'def main():\n    say("from main")\n\n\nif __name__ == "__main__":\n  
 def test_a_top_level_main_guard_is_accepted_and_its_body_runs() -> None:
     assert vet_program(GUARDED, get_profile("default")).ok
     episode = sample_episode(load_scenario("pick-place-seen"), 0)
-    backend = make_backend("kinematic")
+    world = make_world("kinematic")
     try:
-        feedback = run_episode(episode, GUARDED, backend=backend)
+        feedback = run_program(episode, GUARDED, world)
     finally:
-        backend.close()
+        world.close()
     assert feedback.executable and feedback.said == ["from main"]
 
 

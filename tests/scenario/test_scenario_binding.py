@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from codepolicy.scenario.binding import bind_condition, substitute, template_fields
+from codepolicy.scenario.binding import bind_condition, substitute
+from codepolicy.scenario.refs import template_fields
 from codepolicy.success.spec import parse_condition
 
 

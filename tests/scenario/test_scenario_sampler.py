@@ -29,7 +29,7 @@ from codepolicy.scenario import (
     load_family_text,
     sample_episode,
 )
-from codepolicy.scenario.binding import iter_sites, object_refs, refs_in
+from codepolicy.scenario.refs import iter_sites, object_refs, refs_in
 from codepolicy.scenario.sampler import FOOTPRINT_RADIUS
 from codepolicy.success.spec import parse_condition
 
