@@ -189,10 +189,9 @@ def test_vetting_never_raises(registry: Registry, source: str) -> None:
     assert isinstance(report.ok, bool)
 
 
-def test_vetting_is_fast(registry: Registry) -> None:
-    import time
-
+def test_a_long_program_is_vetted_whole(registry: Registry) -> None:
+    # Speed is measured side by side in benchmarks/, not timed here (this machine is shared).
     src = "\n".join(f"grasp('o{i}')\nplace(target='b{i}')" for i in range(2000))
-    t0 = time.perf_counter()
     assert vet_program(src, registry).ok
-    assert time.perf_counter() - t0 < 3.0
+    bad = src + "\nimport os"
+    assert [p.line for p in vet_program(bad, registry).problems] == [4001]
