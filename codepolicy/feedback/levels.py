@@ -25,6 +25,7 @@ from collections.abc import Collection, Iterable, Mapping
 
 from codepolicy.feedback.diagnose import diagnose
 from codepolicy.feedback.model import MAX_TEXT_OUTPUT, Feedback, FeedbackStatus, step_text
+from codepolicy.sandbox.result import CallEvent
 from codepolicy.scenario.sampler import Episode
 
 FEEDBACK_LEVELS = ("binary", "errors", "explain", "explain+scene")
@@ -60,6 +61,15 @@ def _syntax_hint(message: str) -> str:
     if any(word in message for word in ("expected", "never closed", "unterminated", "Perhaps")):
         return ""
     return " (expected a Python statement: plain calls, assignments, if/for/while/def)"
+
+
+def _record_text(event: CallEvent) -> str:
+    """A call as a line in words: a small model shown ``grasp(name='x') -> [..]`` lines in its
+    feedback wrote them back as its next program (a syntax error)."""
+    text = step_text(event)
+    if event.error is not None:
+        return text.replace(") -> ", ") failed with ", 1)
+    return text.replace(") -> ", ") returned ", 1) if event.result is not None else text
 
 
 def error_lines(
@@ -131,10 +141,10 @@ def model_feedback(
         names = primitives if isinstance(primitives, Mapping) else set(primitives)
         lines += error_lines(feedback, program, names)
     if rank >= 2 and feedback.steps:
-        calls = [step_text(e) for e in feedback.steps]
+        calls = [_record_text(e) for e in feedback.steps]
         shown = calls if len(calls) <= 25 else [*calls[:12], "...", *calls[-12:]]
-        lines.append(f"Calls ({len(calls)}):")
-        lines += [f"  {c}" for c in shown]
+        lines.append(f"Calls ({len(calls)}; a record of what ran, not code to copy):")
+        lines += [f"  - {c}" for c in shown]
     lines.append(f"Task: {'achieved' if feedback.success else 'not achieved'}")
     if rank >= 2 and not feedback.success:
         lines += _explanation(feedback, hidden)

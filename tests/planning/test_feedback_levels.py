@@ -122,3 +122,13 @@ def test_refine_tells_the_model_to_drop_the_robot_prefix_and_which_call_takes_tw
     assert "write grasp(...), not robot.grasp(...)" in told
     assert "place(target) takes 1 argument, not 2; pick_and_place(obj, target) takes 2." in told
     assert solution.feedback.success
+
+
+def test_the_calls_in_feedback_read_as_a_record_not_as_code_to_copy() -> None:
+    episode = sample_episode(get_scenario("pick-place-seen"), 0)
+    program = "get_location('top side')\ngrasp('purple block')\n"
+    text = model_feedback(feedback_of(episode, program), "explain", program=program)
+    assert "a record of what ran, not code to copy" in text
+    assert "- line 1: get_location(name='top side') returned [" in text
+    assert "- line 2: grasp(name='purple block') failed with " in text
+    assert ") -> " not in text
