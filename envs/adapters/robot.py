@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from codepolicy.envs.adapters.link import EnvLink
 from codepolicy.envs.backend import DEFAULT_SPEED, MAX_SPEED, MoveResult
 from codepolicy.envs.state import Vec3
@@ -27,6 +25,8 @@ SETTLED = 0.001
 """Nothing moved more than this in one step (m): at rest."""
 GRIPPER_STEPS = 25
 """Longest a gripper command is held, in env steps."""
+STILL = (0.0, 0.0, 0.0)
+"""No end-effector displacement."""
 
 
 class AdapterRobot:
@@ -48,7 +48,7 @@ class AdapterRobot:
 
     def tcp(self) -> Vec3:
         """Where the end effector is, tabletop frame."""
-        return self.link.transform.to_ours(self.link.ee())
+        return self.link.transform.to_ours(self.link.ee_now)
 
     def grip_command(self) -> float:
         """The gripper action that holds the current gripper state."""
@@ -57,7 +57,7 @@ class AdapterRobot:
             return 0.0
         if self.closed:
             return -1.0
-        return max(-1.0, min(1.0, gripper.gain * (self._open_width - self.link.width())))
+        return max(-1.0, min(1.0, gripper.gain * (self._open_width - self.link.width_now)))
 
     def move_tcp(
         self, target: Vec3, *, speed: float = DEFAULT_SPEED, stop_on_contact: bool = False
@@ -68,21 +68,25 @@ class AdapterRobot:
             SafetyStop: ``target`` lies outside the env's workspace (nothing moves), or a step would.
         """
         link, spec = self.link, self.link.spec
-        goal = link.transform.to_env(target)
+        gx, gy, gz = (float(v) for v in link.transform.to_env(target))
         speed = min(max(float(speed), 1e-3), MAX_SPEED)
-        link.limits.check((float(goal[0]), float(goal[1]), float(goal[2])), speed)
+        link.limits.check((gx, gy, gz), speed)
         step_len = min(speed * spec.step_seconds, spec.action_scale)
+        tolerance, grip_command = spec.tolerance, self.grip_command
         start, blocked, contact = link.steps, 0, False
         for _ in range(spec.max_move_steps):
-            ee = link.ee()
-            delta = goal - ee
-            distance = math.hypot(*delta)
-            if distance <= spec.tolerance:
+            ex, ey, ez = link.ee_now
+            dx, dy, dz = gx - ex, gy - ey, gz - ez
+            distance = math.sqrt(dx * dx + dy * dy + dz * dz)
+            if distance <= tolerance:
                 break
-            disp = delta if distance <= step_len else delta * (step_len / distance)
-            link.step(disp, self.grip_command())
+            if distance > step_len:
+                shrink = step_len / distance
+                dx, dy, dz = dx * shrink, dy * shrink, dz * shrink
+            link.step((dx, dy, dz), grip_command())
             asked = min(distance, step_len)
-            moved = math.hypot(*(link.ee() - ee))
+            nx, ny, nz = link.ee_now
+            moved = math.sqrt((nx - ex) ** 2 + (ny - ey) ** 2 + (nz - ez) ** 2)
             blocked = blocked + 1 if asked > 0.004 and moved < 0.2 * asked else 0
             if blocked >= BLOCKED_STEPS:
                 contact = True
@@ -90,7 +94,7 @@ class AdapterRobot:
         if not contact:
             self._settle()
         reached = self.tcp()
-        error = float(np.linalg.norm(np.subtract(reached, target)))
+        error = math.dist(reached, target)
         ok = error <= 2 * spec.tolerance or (stop_on_contact and contact)
         reason = None if ok else ("collision" if contact else "timeout")
         seconds = (link.steps - start) * spec.step_seconds
@@ -99,12 +103,12 @@ class AdapterRobot:
     def _settle(self) -> None:
         """Hold still until the end effector and every object stop moving (a held object swings
         behind the fingers while they move), at most :data:`SETTLE_STEPS` steps."""
-        link, still = self.link, np.zeros(3)
+        link = self.link
         before = link.positions()
         for _ in range(SETTLE_STEPS):
-            link.step(still, self.grip_command())
+            link.step(STILL, self.grip_command())
             after = link.positions()
-            if float(np.max(np.abs(after - before))) < SETTLED:
+            if max(abs(a - b) for a, b in zip(after, before, strict=True)) < SETTLED:
                 break
             before = after
 
@@ -120,12 +124,12 @@ class AdapterRobot:
             for _ in range(GRIPPER_STEPS):
                 if abs(link.width() - self._open_width) < 0.003:
                     break
-                link.step(np.zeros(3), self.grip_command())
+                link.step(STILL, self.grip_command())
         else:
             self.closed = True
             for i in range(GRIPPER_STEPS):
                 before = link.width()
-                link.step(np.zeros(3), -1.0)
+                link.step(STILL, -1.0)
                 if i >= 2 and abs(link.width() - before) < 5e-4:
                     break
         return (link.steps - start) * link.spec.step_seconds
@@ -133,4 +137,4 @@ class AdapterRobot:
     def wait(self, seconds: float) -> None:
         """Hold still for ``seconds`` of env time."""
         for _ in range(round(max(0.0, seconds) / self.link.spec.step_seconds)):
-            self.link.step(np.zeros(3), self.grip_command())
+            self.link.step(STILL, self.grip_command())

@@ -70,6 +70,17 @@ class GripperSpec(_Strict):
     width: Reader = Field(description="Reader of the finger opening, metres.")
 
 
+class SnapshotSpec(_Strict):
+    """The env's own state snapshot, for exact resets of a reused world (dotted method paths on
+    the unwrapped env): ``save()`` returns an id, ``restore(id)`` restores it, ``remove(id)`` frees it;
+    ``prepare()`` runs just before a save (e.g. collision detection, so contacts are part of it)."""
+
+    save: str
+    restore: str
+    remove: str | None = None
+    prepare: str | None = None
+
+
 class ObjectSpec(_Strict):
     """One object (or goal) the env reports, as programs will see it."""
 
@@ -107,6 +118,9 @@ class AdapterSpec(_Strict):
         0.006, gt=0, description="A move is done this close (m) to its target."
     )
     max_move_steps: int = Field(200, gt=0, description="Step budget of one move.")
+    snapshot: SnapshotSpec | None = Field(
+        None, description="The env's state snapshot methods: resets of a reused world are exact."
+    )
     settle_steps: int = Field(
         0, ge=0, description="Most idle steps after a reset while objects come to rest."
     )
