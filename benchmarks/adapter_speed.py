@@ -12,7 +12,8 @@ sides step identical physics (checked: the final observations are compared bit f
 difference is the adapter's own cost. Both sides use the same env object; episodes interleave one
 by one (adapter, direct, next seed; the order flips every round). Each round gives a ratio of steps
 per second (adapter / direct) in process CPU time and in wall time; the median and the spread over
-the rounds are printed. Goal: adapter / direct >= 0.9.
+the rounds are printed, and the median and quartiles of the CPU ratio of each back-to-back episode
+pair (robust to the load of a shared machine changing between rounds). Goal: adapter / direct >= 0.9.
 """
 
 from __future__ import annotations
@@ -107,6 +108,7 @@ def bench_speed(world: str, rounds: int, episodes: int) -> dict[str, float]:
 
     steps = sum(len(plans[s]) for s in seeds)
     cpu_ratios, wall_ratios, ours_us, identical = [], [], [], True
+    pair_ratios: list[float] = []  # CPU, one per (round, episode): adapter and direct back to back
     ours_rate, direct_rate = [], []
     clock = _StepClock(env)
     for r in range(rounds):
@@ -114,6 +116,7 @@ def bench_speed(world: str, rounds: int, episodes: int) -> dict[str, float]:
         wall = {"ours": 0.0, "direct": 0.0}
         inside = 0.0
         for seed in seeds:
+            pair = {"ours": 0.0, "direct": 0.0}
             order = ("ours", "direct") if (r + seed) % 2 == 0 else ("direct", "ours")
             for side in order:
                 before = clock.seconds
@@ -124,13 +127,15 @@ def bench_speed(world: str, rounds: int, episodes: int) -> dict[str, float]:
                 else:
                     obs = direct_replay(env, seed, plans[seed], restorer(seed))
                     n = len(plans[seed])
-                cpu[side] += time.process_time() - c0
+                pair[side] = time.process_time() - c0
+                cpu[side] += pair[side]
                 wall[side] += time.perf_counter() - w0
                 if side == "ours":
                     inside += clock.seconds - before
                 identical &= n == len(plans[seed]) and all(
                     np.array_equal(obs[k], finals[seed][k]) for k in obs
                 )
+            pair_ratios.append(pair["direct"] / pair["ours"])
         cpu_ratios.append(cpu["direct"] / cpu["ours"])
         wall_ratios.append(wall["direct"] / wall["ours"])
         ours_rate.append(steps / cpu["ours"])
@@ -145,18 +150,37 @@ def bench_speed(world: str, rounds: int, episodes: int) -> dict[str, float]:
         "wall": statistics.median(wall_ratios),
         "wall_min": min(wall_ratios),
         "wall_max": max(wall_ratios),
+        "pairs": statistics.median(pair_ratios),
     }
+    quartiles = statistics.quantiles(pair_ratios, n=4)
     print(
         f"{world}: adapter {statistics.median(ours_rate):.0f} steps/s, direct "
         f"{statistics.median(direct_rate):.0f} steps/s (CPU); ratio adapter/direct: CPU "
         f"{result['cpu']:.3f} [{result['cpu_min']:.3f}-{result['cpu_max']:.3f}], wall "
         f"{result['wall']:.3f} [{result['wall_min']:.3f}-{result['wall_max']:.3f}] (median "
         f"[min-max] of {rounds} interleaved rounds x {episodes} episodes, {steps} steps each "
-        f"side; goal >= 0.9); adapter's own cost outside env.step "
-        f"{statistics.median(ours_us):.0f} us/step; identical physics: "
-        f"{'yes' if identical else 'NO'}"
+        f"side; goal >= 0.9); per episode pair: median {result['pairs']:.3f}, quartiles "
+        f"{quartiles[0]:.3f}-{quartiles[2]:.3f} ({len(pair_ratios)} pairs); adapter's time outside "
+        f"env.step (reset, primitives, servo, guard) {statistics.median(ours_us):.0f} us/step; "
+        f"identical physics: {'yes' if identical else 'NO'}"
     )
     return result
+
+
+def servo_overhead(world: str, moves: int = 2000) -> float:
+    """The adapter's own cost per env step, µs: moves against an env whose ``step`` returns at once
+    (the end effector never gets anywhere, so every move is servo loop, guard and reading)."""
+    backend = AdapterBackend(world)
+    backend.reset([], seed=0)
+    out = (backend.link.obs, 0.0, False, False, {})
+    backend.link.env.step = lambda action: out
+    start, clock = backend.link.steps, time.process_time()
+    for i in range(moves):
+        backend.move_tcp((0.1, -0.5, 0.1 + 1e-5 * i))
+    cost = 1e6 * (time.process_time() - clock) / (backend.link.steps - start)
+    backend.close()
+    print(f"{world}: servo, guard and reading cost {cost:.1f} us per env step (null env)")
+    return cost
 
 
 def main() -> None:
@@ -170,6 +194,8 @@ def main() -> None:
     print("Speed: pick-and-place through the adapter vs the env stepped directly (same actions)")
     for world in args.worlds:
         bench_speed(world, args.rounds, args.episodes)
+    for world in args.worlds:
+        servo_overhead(world)
 
 
 if __name__ == "__main__":
