@@ -52,9 +52,7 @@ def bench_oracle(seeds: int, only: str) -> None:
                 failed.append(seed)
         world.close()
         total, total_ok, total_disagree = total + seeds, total_ok + ok, total_disagree + disagree
-        split = (
-            f", goal in the air {air}/{seeds} (solved {air_ok})" if "air" in scenario.name else ""
-        )
+        split = f", goal in the air {air}/{seeds} (solved {air_ok})" if air else ""
         print(
             f"{scenario.name:26s} oracle {ok}/{seeds} ({100 * ok / seeds:.0f}%), env is_success "
             f"{env_ok}/{seeds}, disagreements {disagree}{split}"

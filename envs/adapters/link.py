@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -60,7 +60,13 @@ class EnvLink:
         self._ee = make_float_reader(spec.ee_position)
         self._width = make_float_reader(spec.gripper.width) if spec.gripper is not None else None
         self._objects = [make_float_reader(obj.position) for obj in spec.objects]
-        self._success = resolve(self.env, spec.success)
+        info_key = spec.success.removeprefix("info.")
+        self._info_key = info_key if info_key != spec.success else None
+        self._success = None if self._info_key else resolve(self.env, spec.success)
+        self._ee_offset = spec.ee_offset if any(spec.ee_offset) else None
+        self._seed_call = resolve(self.env, spec.seed_call) if spec.seed_call else None
+        self._width_scale = spec.gripper.width_scale if spec.gripper is not None else 1.0
+        self.info: Mapping[str, Any] = {}
         self._snapshot = spec.snapshot
         self._snapshots: OrderedDict[int, tuple[Any, dict[str, np.ndarray]]] = OrderedDict()
         self.obs: dict[str, np.ndarray] = {}
@@ -85,7 +91,10 @@ class EnvLink:
             self._snapshots.move_to_end(seed)
             obs = {key: value.copy() for key, value in saved[1].items()}
         else:
+            if self._seed_call is not None:
+                self._seed_call(seed)
             obs, _ = self.env.reset(seed=seed)
+            obs = _as_dict(obs)
             if self._snapshot is not None:
                 if self._snapshot.prepare is not None:
                     resolve(self.env, self._snapshot.prepare)()
@@ -95,6 +104,7 @@ class EnvLink:
                     _, (oldest, _) = self._snapshots.popitem(last=False)
                     if self._snapshot.remove is not None:
                         resolve(self.env, self._snapshot.remove)(oldest)
+        self.info = {}
         self._observed(obs)
         self.steps = 0
         for _ in range(self.spec.settle_steps):
@@ -108,8 +118,12 @@ class EnvLink:
         """Take a new observation, reading the end effector and the fingers once."""
         self.obs = obs
         self.version += 1
-        self.ee_now = self._ee(obs)
-        self.width_now = self._width(obs)[0] if self._width is not None else 0.0
+        if self._ee_offset is None:
+            self.ee_now = self._ee(obs)
+        else:
+            (x, y, z), (ox, oy, oz) = self._ee(obs), self._ee_offset
+            self.ee_now = (x + ox, y + oy, z + oz)
+        self.width_now = self._width(obs)[0] * self._width_scale if self._width is not None else 0.0
 
     def ee(self) -> np.ndarray:
         """End-effector position, env coordinates."""
@@ -155,7 +169,8 @@ class EnvLink:
         if self.action_size > 3:
             values.append(_clip(grip))
             values.extend([0.0] * (self.action_size - 4))
-        self._observed(self.env.step(np.array(values, dtype=np.float32))[0])
+        obs, _, _, _, self.info = self.env.step(np.array(values, dtype=np.float32))
+        self._observed(obs if isinstance(obs, dict) else _as_dict(obs))
         self.steps += 1
         if self._listener is not None and self.steps % self._listener[1] == 0:
             self._listener[0]()
@@ -166,6 +181,9 @@ class EnvLink:
 
     def env_success(self) -> bool:
         """The env's own success signal for the current observation."""
+        if self._info_key is not None:
+            return bool(self.info.get(self._info_key, False))
+        assert self._success is not None
         value = self._success(self.obs["achieved_goal"], self.obs["desired_goal"])
         return bool(np.asarray(value).all())
 
@@ -177,6 +195,11 @@ class EnvLink:
     def close(self) -> None:
         """Close the env."""
         self.env.close()
+
+
+def _as_dict(obs: Any) -> dict[str, np.ndarray]:
+    """An observation as a dict: a flat array becomes ``{"observation": array}``."""
+    return obs if isinstance(obs, Mapping) else {"observation": np.asarray(obs)}  # type: ignore[return-value]
 
 
 def _clip(value: float) -> float:

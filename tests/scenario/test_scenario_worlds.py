@@ -30,6 +30,8 @@ def test_the_adapter_scenarios_are_shipped_apart_from_ours() -> None:
         "fetch-pick-and-place-air",  # sorted by file name
         "fetch-pick-and-place",
         "fetch-push",
+        "metaworld-pick-place",
+        "metaworld-push",
         "panda-pick-and-place-air",
         "panda-pick-and-place",
         "panda-push",

@@ -15,6 +15,8 @@ SHIPPED = [
     "fetch-pick-and-place",
     "fetch-pick-and-place-air",
     "fetch-push",
+    "metaworld-pick-place",
+    "metaworld-push",
     "panda-pick-and-place",
     "panda-pick-and-place-air",
     "panda-push",
