@@ -105,6 +105,7 @@ def test_a_goal_in_the_air_is_reached_by_holding_the_cube_there(
     for seed in _seeds_with_goal_in_the_air(world, 2):
         feedback = run_program(get_scenario(name).sample(seed), program, world)
         assert feedback.success and feedback.env_success is True, feedback.to_text()
+        assert ") in the air" in feedback.to_text()  # the scene text gives the goal's height
         scene: Any = world.scene
         now = scene.observe()
         assert now.held == "cube" and now.objects["cube"].position[2] > 0.06  # held up there
