@@ -1,19 +1,19 @@
-"""Adapter worlds: stepping overhead against a scripted controller, and the oracle's success.
+"""Adapter worlds: a pick-and-place through our adapter against the same env stepped directly.
 
-Run: ``.venv/bin/python benchmarks/adapter_speed.py [--seeds N] [--rounds R]`` (needs the extras
-``codepolicy[panda-gym]`` and ``codepolicy[fetch]``).
+Run: ``.venv/bin/python benchmarks/adapter_speed.py [--rounds R] [--episodes N]`` (needs the extras
+``codepolicy[panda-gym]`` and ``codepolicy[fetch]``). The oracle's success per task is
+``benchmarks/adapter_oracle.py``.
 
-1. Speed: the same pick-and-place (open, above the cube, down, close, lift, above the target,
-   down, open, lift) on the same env and seeds, once through the adapter (the default primitives
-   ``grasp`` + ``place`` on ``AdapterBackend`` behind the host-side safety guard: servoing, the
-   per-step guard, observation reading) and once by a scripted controller calling ``env.step``
-   directly with the same proportional law. Rounds interleave; each side's env steps per second of
-   process CPU time are summed over the round and the median round is reported, with the share of
-   each side's time spent outside ``env.step`` (the two sides take slightly different steps: the
-   adapter settles after each move, so the per-step cost of the env itself differs a little).
-   Goal: adapter / direct >= 0.9.
-2. Oracle: every adapter scenario's reference program through the sandbox (``run_program``) over
-   ``--seeds`` seeds: our success, the env's own ``is_success``, and how often they disagree.
+The adapter side runs the default primitives ``grasp("cube")`` + ``place("target")`` on
+``AdapterBackend`` behind the host-side safety guard (servoing, the per-step guard, observation
+reading, settling). The direct side is a scripted controller that replays, through the raw env's
+``reset`` and ``step``, the very actions the adapter sent (recorded in an untimed first pass), so both
+sides step identical physics (checked: the final observations are compared bit for bit) and the
+difference is the adapter's own cost. Both sides use the same env object; episodes interleave one
+by one (adapter, direct, next seed; the order flips every round). Each round gives a ratio of steps
+per second (adapter / direct) in process CPU time and in wall time; the median and the spread over
+the rounds are printed, and the median and quartiles of the CPU ratio of each back-to-back episode
+pair (robust to the load of a shared machine changing between rounds). Goal: adapter / direct >= 0.9.
 """
 
 from __future__ import annotations
@@ -26,67 +26,14 @@ from typing import Any
 import numpy as np
 
 from codepolicy.envs.adapters import AdapterBackend
-from codepolicy.envs.adapters.loading import make_env
-from codepolicy.envs.adapters.spec import AdapterSpec, get_spec
-from codepolicy.envs.adapters.transform import make_reader
+from codepolicy.envs.adapters.loading import resolve
 from codepolicy.envs.roles import World
 from codepolicy.primitives import default as primitives
 from codepolicy.primitives.context import PrimitiveContext
 
-SPEED = 0.5
-"""End-effector speed of both controllers, m/s (the primitives' default)."""
-
-
-def direct_pick_and_place(env: Any, spec: AdapterSpec, seed: int) -> int:
-    """A scripted pick-and-place stepping ``env`` directly; returns the number of steps."""
-    ee, cube, goal = (
-        make_reader(spec.ee_position),
-        make_reader(spec.objects[0].position),
-        make_reader(spec.objects[1].position),
-    )
-    obs, _ = env.reset(seed=seed)
-    steps = 0
-    step_len = SPEED * spec.step_seconds
-    size = env.action_space.shape[0]
-
-    def go(target: np.ndarray, grip: float) -> None:
-        nonlocal obs, steps
-        for _ in range(spec.max_move_steps):
-            delta = target - ee(obs)
-            dist = float(np.linalg.norm(delta))
-            if dist <= spec.tolerance:
-                break
-            disp = delta if dist <= step_len else delta * (step_len / dist)
-            action = np.zeros(size, dtype=np.float32)
-            action[:3] = np.clip(disp / spec.action_scale, -1, 1)
-            action[3] = grip
-            obs = env.step(action)[0]
-            steps += 1
-
-    def hold(grip: float, n: int) -> None:
-        nonlocal obs, steps
-        action = np.zeros(size, dtype=np.float32)
-        action[3] = grip
-        for _ in range(n):
-            obs = env.step(action)[0]
-            steps += 1
-
-    c, g = cube(obs), goal(obs)
-    up = spec.frame.origin[2] + 0.15
-    hold(1.0, 3)
-    go(np.array([c[0], c[1], up]), 1.0)
-    go(np.array([c[0], c[1], c[2]]), 1.0)
-    hold(-1.0, 6)
-    go(np.array([c[0], c[1], up]), -1.0)
-    go(np.array([g[0], g[1], up]), -1.0)
-    go(np.array([g[0], g[1], g[2] + 0.01]), -1.0)
-    hold(1.0, 3)
-    go(np.array([g[0], g[1], up]), 1.0)
-    return steps
-
 
 def adapter_pick_and_place(backend: AdapterBackend, seed: int) -> int:
-    """The same task through the adapter and the default primitives; returns env steps."""
+    """Pick the cube and place it on the target through the adapter; returns env steps."""
     backend.reset([], seed=seed)
     ctx = PrimitiveContext.for_world(World.of(backend))
     primitives.grasp(ctx, "cube")
@@ -94,11 +41,26 @@ def adapter_pick_and_place(backend: AdapterBackend, seed: int) -> int:
     return backend.link.steps
 
 
+class _Recorder:
+    """Wraps an env's ``step``: keeps a copy of every action (untimed pass only)."""
+
+    def __init__(self, env: Any) -> None:
+        self.env, self.inner, self.actions = env, env.step, []
+        env.step = self
+
+    def __call__(self, action: np.ndarray) -> Any:
+        self.actions.append(np.array(action, copy=True))
+        return self.inner(action)
+
+    def detach(self) -> None:
+        self.env.step = self.inner
+
+
 class _StepClock:
     """Wraps an env's ``step`` to add up the process CPU time spent inside it."""
 
     def __init__(self, env: Any) -> None:
-        self.inner, self.seconds = env.step, 0.0
+        self.env, self.inner, self.seconds = env, env.step, 0.0
         env.step = self
 
     def __call__(self, action: np.ndarray) -> Any:
@@ -108,83 +70,132 @@ class _StepClock:
         finally:
             self.seconds += time.process_time() - start
 
+    def detach(self) -> None:
+        self.env.step = self.inner
 
-def bench_speed(world: str, rounds: int, seeds: int) -> None:
-    """Steps per CPU second: adapter against direct stepping, interleaved rounds; also the share
-    of each side's time spent outside ``env.step`` (its own overhead)."""
-    spec = get_spec(world)
-    backend = AdapterBackend(spec)
-    direct_env = make_env(spec)
-    ours_clock, direct_clock = _StepClock(backend.link.env), _StepClock(direct_env)
-    ratios, ours_rates, direct_rates, ours_share, direct_share = [], [], [], [], []
-    ours_us, direct_us = [], []
-    for _ in range(rounds):
-        ours_clock.seconds = direct_clock.seconds = 0.0
-        t0 = time.process_time()
-        ours = sum(adapter_pick_and_place(backend, s) for s in range(seeds))
-        t1 = time.process_time()
-        theirs = sum(direct_pick_and_place(direct_env, spec, s) for s in range(seeds))
-        t2 = time.process_time()
-        ours_rates.append(ours / (t1 - t0))
-        direct_rates.append(theirs / (t2 - t1))
-        ratios.append(ours_rates[-1] / direct_rates[-1])
-        ours_share.append(1 - ours_clock.seconds / (t1 - t0))
-        direct_share.append(1 - direct_clock.seconds / (t2 - t1))
-        ours_us.append(1e6 * (t1 - t0 - ours_clock.seconds) / ours)
-        direct_us.append(1e6 * (t2 - t1 - direct_clock.seconds) / theirs)
+
+def direct_replay(env: Any, seed: int, actions: list[np.ndarray], restore: Any) -> Any:
+    """The scripted controller: reset with ``seed`` (restoring the seed's snapshot when the spec
+    has one, as the adapter does) and send ``actions``; returns the last observation."""
+    obs, _ = env.reset(seed=seed)
+    if restore is not None:
+        restore()
+    step = env.step
+    for action in actions:
+        obs = step(action)[0]
+    return obs
+
+
+def bench_speed(world: str, rounds: int, episodes: int) -> dict[str, float]:
+    """Interleaved rounds of adapter and direct episodes; prints and returns the medians."""
+    backend = AdapterBackend(world)
+    env, link = backend.link.env, backend.link
+    seeds = list(range(episodes))
+    plans: dict[int, list[np.ndarray]] = {}
+    finals: dict[int, Any] = {}
+    for seed in seeds:  # the untimed recording pass
+        recorder = _Recorder(env)
+        adapter_pick_and_place(backend, seed)
+        recorder.detach()
+        plans[seed], finals[seed] = recorder.actions, link.obs
+
+    def restorer(seed: int) -> Any:
+        spec = link.spec.snapshot
+        if spec is None:
+            return None
+        saved = link._snapshots[seed][0]  # the adapter's own snapshot of this seed's reset
+        return lambda: resolve(env, spec.restore)(saved)
+
+    steps = sum(len(plans[s]) for s in seeds)
+    cpu_ratios, wall_ratios, ours_us, identical = [], [], [], True
+    pair_ratios: list[float] = []  # CPU, one per (round, episode): adapter and direct back to back
+    ours_rate, direct_rate = [], []
+    clock = _StepClock(env)
+    for r in range(rounds):
+        cpu = {"ours": 0.0, "direct": 0.0}
+        wall = {"ours": 0.0, "direct": 0.0}
+        inside = 0.0
+        for seed in seeds:
+            pair = {"ours": 0.0, "direct": 0.0}
+            order = ("ours", "direct") if (r + seed) % 2 == 0 else ("direct", "ours")
+            for side in order:
+                before = clock.seconds
+                c0, w0 = time.process_time(), time.perf_counter()
+                if side == "ours":
+                    n = adapter_pick_and_place(backend, seed)
+                    obs = link.obs
+                else:
+                    obs = direct_replay(env, seed, plans[seed], restorer(seed))
+                    n = len(plans[seed])
+                pair[side] = time.process_time() - c0
+                cpu[side] += pair[side]
+                wall[side] += time.perf_counter() - w0
+                if side == "ours":
+                    inside += clock.seconds - before
+                identical &= n == len(plans[seed]) and all(
+                    np.array_equal(obs[k], finals[seed][k]) for k in obs
+                )
+            pair_ratios.append(pair["direct"] / pair["ours"])
+        cpu_ratios.append(cpu["direct"] / cpu["ours"])
+        wall_ratios.append(wall["direct"] / wall["ours"])
+        ours_rate.append(steps / cpu["ours"])
+        direct_rate.append(steps / cpu["direct"])
+        ours_us.append(1e6 * (cpu["ours"] - inside) / steps)
+    clock.detach()
     backend.close()
-    direct_env.close()
+    result = {
+        "cpu": statistics.median(cpu_ratios),
+        "cpu_min": min(cpu_ratios),
+        "cpu_max": max(cpu_ratios),
+        "wall": statistics.median(wall_ratios),
+        "wall_min": min(wall_ratios),
+        "wall_max": max(wall_ratios),
+        "pairs": statistics.median(pair_ratios),
+    }
+    quartiles = statistics.quantiles(pair_ratios, n=4)
     print(
-        f"{world}: adapter {statistics.median(ours_rates):.0f} steps/s, direct "
-        f"{statistics.median(direct_rates):.0f} steps/s -> ratio {statistics.median(ratios):.3f} "
-        f"(median of {rounds} rounds x {seeds} episodes; goal >= 0.9); time outside env.step: "
-        f"adapter {100 * statistics.median(ours_share):.1f}% "
-        f"({statistics.median(ours_us):.0f} us/step), direct "
-        f"{100 * statistics.median(direct_share):.1f}% ({statistics.median(direct_us):.0f} us/step)"
+        f"{world}: adapter {statistics.median(ours_rate):.0f} steps/s, direct "
+        f"{statistics.median(direct_rate):.0f} steps/s (CPU); ratio adapter/direct: CPU "
+        f"{result['cpu']:.3f} [{result['cpu_min']:.3f}-{result['cpu_max']:.3f}], wall "
+        f"{result['wall']:.3f} [{result['wall_min']:.3f}-{result['wall_max']:.3f}] (median "
+        f"[min-max] of {rounds} interleaved rounds x {episodes} episodes, {steps} steps each "
+        f"side; goal >= 0.9); per episode pair: median {result['pairs']:.3f}, quartiles "
+        f"{quartiles[0]:.3f}-{quartiles[2]:.3f} ({len(pair_ratios)} pairs); adapter's time outside "
+        f"env.step (reset, primitives, servo, guard) {statistics.median(ours_us):.0f} us/step; "
+        f"identical physics: {'yes' if identical else 'NO'}"
     )
+    return result
 
 
-def bench_oracle(seeds: int) -> None:
-    """Every adapter scenario's reference program over ``seeds`` seeds."""
-    from codepolicy.envs.backend import make_world
-    from codepolicy.oracle import oracle_program
-    from codepolicy.runner.episode import run_program
-    from codepolicy.scenario.catalog import adapter_scenarios
-
-    total = total_ok = total_disagree = 0
-    for scenario in adapter_scenarios():
-        world = make_world(scenario.spec.world)
-        ok = env_ok = disagree = 0
-        started = time.perf_counter()
-        for seed in range(seeds):
-            episode = scenario.sample(seed)
-            feedback = run_program(episode, oracle_program(episode), world)
-            ok += feedback.success
-            env_ok += bool(feedback.env_success)
-            disagree += feedback.success != feedback.env_success
-        world.close()
-        total, total_ok, total_disagree = total + seeds, total_ok + ok, total_disagree + disagree
-        print(
-            f"{scenario.name:22s} oracle {ok}/{seeds} ({100 * ok / seeds:.0f}%), env is_success "
-            f"{env_ok}/{seeds}, disagreements {disagree} ({time.perf_counter() - started:.1f} s)"
-        )
-    print(
-        f"all adapter tasks: oracle {total_ok}/{total} ({100 * total_ok / total:.1f}%), "
-        f"predicate/is_success disagreements {total_disagree}/{total}"
-    )
+def servo_overhead(world: str, moves: int = 2000) -> float:
+    """The adapter's own cost per env step, µs: moves against an env whose ``step`` returns at once
+    (the end effector never gets anywhere, so every move is servo loop, guard and reading)."""
+    backend = AdapterBackend(world)
+    backend.reset([], seed=0)
+    out = (backend.link.obs, 0.0, False, False, {})
+    backend.link.env.step = lambda action: out
+    start, clock = backend.link.steps, time.process_time()
+    for i in range(moves):
+        backend.move_tcp((0.1, -0.5, 0.1 + 1e-5 * i))
+    cost = 1e6 * (time.process_time() - clock) / (backend.link.steps - start)
+    backend.close()
+    print(f"{world}: servo, guard and reading cost {cost:.1f} us per env step (null env)")
+    return cost
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", type=int, default=20, help="Seeds per adapter task (oracle).")
-    parser.add_argument("--rounds", type=int, default=5, help="Interleaved speed rounds.")
-    parser.add_argument("--speed-seeds", type=int, default=5, help="Episodes per speed round.")
+    parser.add_argument("--rounds", type=int, default=7, help="Interleaved rounds (>= 5).")
+    parser.add_argument("--episodes", type=int, default=5, help="Episodes per side per round.")
+    parser.add_argument(
+        "--worlds", nargs="*", default=["panda-pick-and-place", "fetch-pick-and-place"]
+    )
     args = parser.parse_args()
-    print("1. Speed: pick-and-place through the adapter vs the env stepped directly")
-    for world in ("panda-pick-and-place", "fetch-pick-and-place"):
-        bench_speed(world, args.rounds, args.speed_seeds)
-    print(f"2. Oracle success per adapter task over {args.seeds} seeds (through the sandbox)")
-    bench_oracle(args.seeds)
+    print("Speed: pick-and-place through the adapter vs the env stepped directly (same actions)")
+    for world in args.worlds:
+        bench_speed(world, args.rounds, args.episodes)
+    for world in args.worlds:
+        servo_overhead(world)
 
 
 if __name__ == "__main__":

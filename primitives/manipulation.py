@@ -20,10 +20,14 @@ SUPPORT_RADIUS = 0.035
 
 
 def travel_height(ctx: PrimitiveContext) -> float:
-    """A TCP height that clears every detected object, plus what the gripper holds."""
+    """A TCP height that clears every detected object, plus what the gripper holds. Goals (kind
+    ``"target"``, e.g. an adapter env's goal floating in the air) are places, not obstacles."""
     held = ctx.held()
     found = ctx.detections()
-    tallest = max((o.top_z for n, o in found.items() if n != held), default=ctx.frame.table_z)
+    tallest = max(
+        (o.top_z for n, o in found.items() if n != held and o.kind != "target"),
+        default=ctx.frame.table_z,
+    )
     held_height = 0.0
     if held is not None:
         held_height = found[held].size[2] if held in found else _grip_height(ctx)

@@ -70,6 +70,10 @@ def support_of(scene: SceneState, name: str) -> str:
     return best[1] if best else "table"
 
 
+IN_THE_AIR = 0.08
+"""A centre this high (m) with nothing below it is described as in the air, with its height."""
+
+
 def nearest_location(xy: tuple[float, float]) -> str | None:
     """The named location closest to ``xy`` if it is within :data:`NEAR_LOCATION`."""
     name, where = min(LOCATIONS.items(), key=lambda item: math.dist(item[1], xy))
@@ -97,6 +101,8 @@ def _where(p: ObjectPlacement) -> str:
     text = f"({p.position[0]:.2f}, {p.position[1]:.2f})"
     if p.support != "table":
         return f"{text} {p.support}"
+    if p.position[2] > IN_THE_AIR:  # e.g. an adapter env's goal floating above the table
+        return f"({p.position[0]:.2f}, {p.position[1]:.2f}, {p.position[2]:.2f}) in the air"
     return f"{text} near the {p.location}" if p.location else f"{text} on the table"
 
 

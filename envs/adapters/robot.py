@@ -5,6 +5,10 @@ end effector is within the spec's tolerance or the step budget is spent, and rep
 got to. Gripper commands are held for as many steps as the fingers need, and the last one keeps being
 sent during moves (closed fingers keep squeezing; open fingers keep their width).
 
+An env that adds each displacement to its own commanded position (``command: integrated``,
+Meta-World's mocap target) is servoed on that command rather than on the lagging hand; after the
+hand has come to rest, a move that ended off target is servoed again (:data:`CORRECTIONS`).
+
 The env reports no contacts, so "stop on contact" is judged from motion: a step that moves the end
 effector less than a fifth of what it was asked, three steps running, means something is in the way.
 """
@@ -12,8 +16,6 @@ effector less than a fifth of what it was asked, three steps running, means some
 from __future__ import annotations
 
 import math
-
-import numpy as np
 
 from codepolicy.envs.adapters.link import EnvLink
 from codepolicy.envs.backend import DEFAULT_SPEED, MAX_SPEED, MoveResult
@@ -27,6 +29,11 @@ SETTLED = 0.001
 """Nothing moved more than this in one step (m): at rest."""
 GRIPPER_STEPS = 25
 """Longest a gripper command is held, in env steps."""
+CORRECTIONS = 3
+"""Servo again this many times when the end effector drifted off the target while settling (envs
+whose hand lags a commanded mocap target, like Meta-World's, overshoot)."""
+STILL = (0.0, 0.0, 0.0)
+"""No end-effector displacement."""
 
 
 class AdapterRobot:
@@ -48,7 +55,7 @@ class AdapterRobot:
 
     def tcp(self) -> Vec3:
         """Where the end effector is, tabletop frame."""
-        return self.link.transform.to_ours(self.link.ee())
+        return self.link.transform.to_ours(self.link.ee_now)
 
     def grip_command(self) -> float:
         """The gripper action that holds the current gripper state."""
@@ -56,8 +63,9 @@ class AdapterRobot:
         if gripper is None:
             return 0.0
         if self.closed:
-            return -1.0
-        return max(-1.0, min(1.0, gripper.gain * (self._open_width - self.link.width())))
+            return float(gripper.close)
+        wanted = -gripper.close * gripper.gain * (self._open_width - self.link.width_now)
+        return max(-1.0, min(1.0, wanted))
 
     def move_tcp(
         self, target: Vec3, *, speed: float = DEFAULT_SPEED, stop_on_contact: bool = False
@@ -68,29 +76,45 @@ class AdapterRobot:
             SafetyStop: ``target`` lies outside the env's workspace (nothing moves), or a step would.
         """
         link, spec = self.link, self.link.spec
-        goal = link.transform.to_env(target)
+        gx, gy, gz = (float(v) for v in link.transform.to_env(target))
         speed = min(max(float(speed), 1e-3), MAX_SPEED)
-        link.limits.check((float(goal[0]), float(goal[1]), float(goal[2])), speed)
+        link.limits.check((gx, gy, gz), speed)
         step_len = min(speed * spec.step_seconds, spec.action_scale)
+        tolerance, grip_command = spec.tolerance, self.grip_command
         start, blocked, contact = link.steps, 0, False
-        for _ in range(spec.max_move_steps):
-            ee = link.ee()
-            delta = goal - ee
-            distance = math.hypot(*delta)
-            if distance <= spec.tolerance:
+        integrated = spec.command == "integrated"
+        done = 1e-4 if integrated else tolerance
+        for _ in range(1 + CORRECTIONS):
+            budget = spec.max_move_steps - (link.steps - start)
+            cx, cy, cz = link.ee_now  # the commanded position (integrated envs)
+            for _ in range(max(0, budget)):
+                ex, ey, ez = link.ee_now
+                if integrated:
+                    dx, dy, dz = gx - cx, gy - cy, gz - cz
+                else:
+                    dx, dy, dz = gx - ex, gy - ey, gz - ez
+                distance = math.sqrt(dx * dx + dy * dy + dz * dz)
+                if distance <= done:
+                    break
+                if distance > step_len:
+                    shrink = step_len / distance
+                    dx, dy, dz = dx * shrink, dy * shrink, dz * shrink
+                link.step((dx, dy, dz), grip_command())
+                cx, cy, cz = cx + dx, cy + dy, cz + dz
+                asked = min(distance, step_len)
+                nx, ny, nz = link.ee_now
+                moved = math.sqrt((nx - ex) ** 2 + (ny - ey) ** 2 + (nz - ez) ** 2)
+                blocked = blocked + 1 if asked > 0.004 and moved < 0.2 * asked else 0
+                if blocked >= BLOCKED_STEPS:
+                    contact = True
+                    break
+            if contact:
                 break
-            disp = delta if distance <= step_len else delta * (step_len / distance)
-            link.step(disp, self.grip_command())
-            asked = min(distance, step_len)
-            moved = math.hypot(*(link.ee() - ee))
-            blocked = blocked + 1 if asked > 0.004 and moved < 0.2 * asked else 0
-            if blocked >= BLOCKED_STEPS:
-                contact = True
-                break
-        if not contact:
             self._settle()
+            if math.dist(link.ee_now, (gx, gy, gz)) <= 2 * tolerance:
+                break  # still there once things came to rest (an env that lags its command overshoots)
         reached = self.tcp()
-        error = float(np.linalg.norm(np.subtract(reached, target)))
+        error = math.dist(reached, target)
         ok = error <= 2 * spec.tolerance or (stop_on_contact and contact)
         reason = None if ok else ("collision" if contact else "timeout")
         seconds = (link.steps - start) * spec.step_seconds
@@ -99,12 +123,12 @@ class AdapterRobot:
     def _settle(self) -> None:
         """Hold still until the end effector and every object stop moving (a held object swings
         behind the fingers while they move), at most :data:`SETTLE_STEPS` steps."""
-        link, still = self.link, np.zeros(3)
+        link = self.link
         before = link.positions()
         for _ in range(SETTLE_STEPS):
-            link.step(still, self.grip_command())
+            link.step(STILL, self.grip_command())
             after = link.positions()
-            if float(np.max(np.abs(after - before))) < SETTLED:
+            if max(abs(a - b) for a, b in zip(after, before, strict=True)) < SETTLED:
                 break
             before = after
 
@@ -120,12 +144,12 @@ class AdapterRobot:
             for _ in range(GRIPPER_STEPS):
                 if abs(link.width() - self._open_width) < 0.003:
                     break
-                link.step(np.zeros(3), self.grip_command())
+                link.step(STILL, self.grip_command())
         else:
             self.closed = True
             for i in range(GRIPPER_STEPS):
                 before = link.width()
-                link.step(np.zeros(3), -1.0)
+                link.step(STILL, float(gripper.close))
                 if i >= 2 and abs(link.width() - before) < 5e-4:
                     break
         return (link.steps - start) * link.spec.step_seconds
@@ -133,4 +157,4 @@ class AdapterRobot:
     def wait(self, seconds: float) -> None:
         """Hold still for ``seconds`` of env time."""
         for _ in range(round(max(0.0, seconds) / self.link.spec.step_seconds)):
-            self.link.step(np.zeros(3), self.grip_command())
+            self.link.step(STILL, self.grip_command())

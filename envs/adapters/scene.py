@@ -9,10 +9,10 @@ for results from perception. The env's own success signal travels with each snap
 
 from __future__ import annotations
 
-import numpy as np
+import math
 
 from codepolicy.envs.adapters.link import EnvLink
-from codepolicy.envs.adapters.transform import make_reader
+from codepolicy.envs.adapters.transform import make_float_reader
 from codepolicy.envs.state import ObjectState, SceneState
 
 HELD_XY = 0.04
@@ -32,7 +32,7 @@ class AdapterScene:
 
     def __init__(self, link: EnvLink) -> None:
         self.link = link
-        self._readers = [(obj, make_reader(obj.position)) for obj in link.spec.objects]
+        self._readers = [(obj, make_float_reader(obj.position)) for obj in link.spec.objects]
 
     def objects(self) -> dict[str, ObjectState]:
         """Every object and goal the spec names, where the env says they are."""
@@ -48,13 +48,13 @@ class AdapterScene:
         """The block between closed fingers that are not shut on nothing, or None."""
         if not closed or self.link.spec.gripper is None:
             return None
-        tcp = self.link.transform.to_ours(self.link.ee())
-        width = self.link.width()
+        tcp = self.link.transform.to_ours(self.link.ee_now)
+        width = self.link.width_now
         best, best_d = None, HELD_XY
         for obj in objects.values():
             if obj.kind != "block" or width < 0.5 * min(obj.size[0], obj.size[1]):
                 continue
-            d = float(np.hypot(obj.position[0] - tcp[0], obj.position[1] - tcp[1]))
+            d = math.hypot(obj.position[0] - tcp[0], obj.position[1] - tcp[1])
             if d <= best_d and abs(obj.position[2] - tcp[2]) <= obj.size[2]:
                 best, best_d = obj.name, d
         return best
@@ -64,8 +64,8 @@ class AdapterScene:
         objects = self.objects()
         return SceneState(
             objects=objects,
-            gripper_position=self.link.transform.to_ours(self.link.ee()),
-            gripper_opening=self.link.width(),
+            gripper_position=self.link.transform.to_ours(self.link.ee_now),
+            gripper_opening=self.link.width_now,
             held=self.held(objects, closed),
             sim_time=self.link.sim_time,
             extras={

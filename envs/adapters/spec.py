@@ -7,7 +7,8 @@ signal. Adding an env of the same kind (action = end-effector displacement + gri
 spec file, not a backend. The shipped specs live in ``specs/*.yaml`` beside this module.
 
 Readers are small expressions over the observation dict: ``observation[0:3]`` (a slice),
-``observation[6]`` (one number) or ``sum(observation[9:11])``.
+``observation[6]`` (one number) or ``sum(observation[9:11])``; an env whose observation is one flat
+array (Meta-World) has it read as ``observation``.
 
 Example:
     >>> spec = get_spec("panda-pick-and-place")
@@ -67,7 +68,22 @@ class GripperSpec(_Strict):
 
     gain: float = Field(gt=0, description="Action per metre of wanted width change.")
     max_width: float = Field(gt=0, description="Widest opening, metres.")
-    width: Reader = Field(description="Reader of the finger opening, metres.")
+    width: Reader = Field(description="Reader of the finger opening (times width_scale: metres).")
+    width_scale: float = Field(1.0, gt=0, description="Metres per unit the width reader gives.")
+    close: Literal[-1, 1] = Field(
+        -1, description="The gripper command that closes the fingers (-1: panda-gym, Fetch)."
+    )
+
+
+class SnapshotSpec(_Strict):
+    """The env's own state snapshot, for exact resets of a reused world (dotted method paths on
+    the unwrapped env): ``save()`` returns an id, ``restore(id)`` restores it, ``remove(id)`` frees it;
+    ``prepare()`` runs just before a save (e.g. collision detection, so contacts are part of it)."""
+
+    save: str
+    restore: str
+    remove: str | None = None
+    prepare: str | None = None
 
 
 class ObjectSpec(_Strict):
@@ -97,16 +113,34 @@ class AdapterSpec(_Strict):
     step_seconds: float = Field(gt=0, description="Simulated seconds per env step.")
     action_scale: float = Field(gt=0, description="End-effector displacement (m) per unit action.")
     ee_position: Reader
+    ee_offset: tuple[float, float, float] = Field(
+        (0.0, 0.0, 0.0),
+        description="Added to ee_position (env coordinates): from the reported hand to the fingertips.",
+    )
+    command: Literal["hand", "integrated"] = Field(
+        "hand",
+        description="What a displacement is added to: the hand's position (panda-gym, Fetch) or "
+        "the env's own commanded position, which the hand lags (Meta-World's mocap).",
+    )
     gripper: GripperSpec | None = None
     frame: FrameSpec
     objects: list[ObjectSpec] = Field(default_factory=list)
     success: str = Field(
-        description="Dotted path of the env's success function, called (achieved_goal, desired_goal)."
+        description="Dotted path of the env's success function, called (achieved_goal, desired_goal), "
+        "or info.<key>: that entry of the latest step's info dict (Meta-World's info.success)."
+    )
+    seed_call: str | None = Field(
+        None,
+        description="Dotted path of a method called with the seed before each reset, for envs "
+        "whose reset ignores its seed argument (Meta-World: seed).",
     )
     tolerance: float = Field(
         0.006, gt=0, description="A move is done this close (m) to its target."
     )
     max_move_steps: int = Field(200, gt=0, description="Step budget of one move.")
+    snapshot: SnapshotSpec | None = Field(
+        None, description="The env's state snapshot methods: resets of a reused world are exact."
+    )
     settle_steps: int = Field(
         0, ge=0, description="Most idle steps after a reset while objects come to rest."
     )

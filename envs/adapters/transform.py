@@ -80,3 +80,29 @@ def make_reader(text: str) -> ObsReader:
         return np.array([values.sum()]) if total else values
 
     return read
+
+
+FloatReader = Callable[[Mapping[str, np.ndarray]], tuple[float, ...]]
+
+
+def make_float_reader(text: str) -> FloatReader:
+    """Like :func:`make_reader`, but the numbers come back as a tuple of Python floats (the
+    per-step path: cheaper than a small numpy array for what follows).
+
+    Raises:
+        ValueError: the expression is not a reader; when reading, the observation is too short.
+    """
+    match = READER_PATTERN.match(text)
+    if match is None:
+        raise ValueError(f"'{text}' is not a reader (key[i], key[i:j] or sum(key[i:j]))")
+    key, start = match["key"], int(match["start"])
+    stop = int(match["stop"]) if match["stop"] is not None else start + 1
+    total, size = match["sum"] is not None, stop - start
+
+    def read(obs: Mapping[str, np.ndarray]) -> tuple[float, ...]:
+        values = obs[key][start:stop].tolist()
+        if len(values) != size:
+            raise ValueError(f"{text}: the observation's '{key}' has only {len(obs[key])} numbers")
+        return (float(sum(values)),) if total else tuple(values)
+
+    return read

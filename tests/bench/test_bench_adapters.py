@@ -37,7 +37,11 @@ def test_bench_runs_an_adapter_world_and_counts_agreement(tmp_path: Path) -> Non
 def test_globs_choose_adapter_scenarios_and_no_suite_means_ours() -> None:
     from codepolicy.bench.tasks import select_scenarios
 
-    assert [name for name, _ in select_scenarios(["*-push"], [])] == ["fetch-push", "panda-push"]
+    assert [name for name, _ in select_scenarios(["*-push"], [])] == [
+        "fetch-push",
+        "metaworld-push",
+        "panda-push",
+    ]
     assert [name for name, _ in select_scenarios(["panda-stack"], [])] == ["panda-stack"]
     everything = [name for name, _ in select_scenarios([], [])]
     assert len(everything) == 28 and not any(n.startswith(("panda", "fetch")) for n in everything)

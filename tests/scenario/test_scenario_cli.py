@@ -26,11 +26,12 @@ def test_list_json() -> None:
     result = runner.invoke(app, ["list", "--json"])
     assert result.exit_code == 0
     entries = json.loads(result.stdout)
-    assert len(entries) == 28 + 6  # ours, then the adapter worlds'
+    assert len(entries) == 28 + 10  # ours, then the adapter worlds'
     assert [e["world"] for e in entries[:28]] == ["tabletop"] * 28
     adapters = {e["name"]: e for e in entries[28:]}
     assert adapters["fetch-push"]["gym_id"] == "FetchPush-v4"
     assert adapters["panda-stack"]["num_objects"] == "3"
+    assert adapters["metaworld-pick-place"]["gym_id"] == "Meta-World/goal_observable"
     first = entries[0]
     assert {"name", "family", "split", "num_objects", "gym_name"} <= set(first)
 

@@ -24,11 +24,15 @@ budget: {max_calls: 5, max_sim_seconds: 10}
 """
 
 
-def test_the_six_adapter_scenarios_are_shipped_apart_from_ours() -> None:
+def test_the_adapter_scenarios_are_shipped_apart_from_ours() -> None:
     names = [s.name for s in adapter_scenarios()]
     assert names == [
+        "fetch-pick-and-place-air",  # sorted by file name
         "fetch-pick-and-place",
         "fetch-push",
+        "metaworld-pick-place",
+        "metaworld-push",
+        "panda-pick-and-place-air",
         "panda-pick-and-place",
         "panda-push",
         "panda-reach",

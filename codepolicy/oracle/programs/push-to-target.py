@@ -3,6 +3,7 @@
 # again, go behind the cube on the line from the target through it, lower to the cube's middle and
 # push along that line (always rising straight up first, so the gripper never sweeps the cube away);
 # a cube that turned or slid sideways is caught on the next push.
+close_gripper()  # a narrow closed hand (where the env blocks the gripper it already is)
 size = [o.size for o in perceive() if o.name == "cube"][0]
 half = size[0] / 2
 for attempt in range(6):
@@ -14,7 +15,7 @@ for attempt in range(6):
         break
     direction = line / distance
     push = min(distance, 0.05)
-    behind = cube[:2] - direction * (half + 0.025)
+    behind = cube[:2] - direction * (half + 0.035)
     end = cube[:2] + direction * (push - half - 0.015)
     here = get_gripper_position()
     if here[2] < cube[2] + 0.05:

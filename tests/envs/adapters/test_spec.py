@@ -13,8 +13,12 @@ from codepolicy.envs.adapters.transform import FrameTransform, make_reader
 
 SHIPPED = [
     "fetch-pick-and-place",
+    "fetch-pick-and-place-air",
     "fetch-push",
+    "metaworld-pick-place",
+    "metaworld-push",
     "panda-pick-and-place",
+    "panda-pick-and-place-air",
     "panda-push",
     "panda-reach",
     "panda-stack",
