@@ -111,18 +111,19 @@ def parse_grid(specs: Sequence[str]) -> dict[str, list[str]]:
             axis_values(axis)  # unknown axis
             if axis in grid:
                 raise ConfigError(f"--grid: the axis '{axis}' is given twice; give it once")
-            values: list[str] = []
-            for part in raw.split(","):
-                if not part.strip():
+            given: dict[str, str] = {}  # canonical value -> as written
+            for part in (p.strip() for p in raw.split(",")):
+                if not part:
                     raise ConfigError(f"--grid {axis}: empty value in '{item}'")
-                value = _value(axis, part.strip())
-                if value in values:
-                    same = f" ('{part.strip()}' is '{value}')" if value != part.strip() else ""
+                value = _value(axis, part)
+                if value in given:
+                    names = {given[value], part} - {value}
+                    same = f" ('{names.pop()}' is '{value}')" if names else ""
                     raise ConfigError(
                         f"--grid {axis}: the value '{value}' is given twice{same}; give it once"
                     )
-                values.append(value)
-            grid[axis] = values
+                given[value] = part
+            grid[axis] = list(given)
     return grid
 
 
