@@ -104,7 +104,7 @@ def axis_sentence(
         return f"{vb} and {va} share no paired episodes; nothing to compare"
     rates = f"({rate_b:.0%} vs {rate_a:.0%}), {format_p(p)}"
     if wins == losses == 0:
-        return f"{vb} and {va} solve the same episodes of {n} paired episodes {rates}"
+        return f"{vb} and {va} agree on all {n} paired episodes {rates}"
     if wins >= losses:
         text = f"{vb} loses {wins} of {n} paired episodes that {va} solves"
         extra = f" and solves {losses} that {va} fails" if losses else ""
