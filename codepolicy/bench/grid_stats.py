@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 
 from pydantic import BaseModel, Field
@@ -93,7 +94,16 @@ def grid_axes(records: Sequence[EpisodeRecord]) -> dict[str, list[str]]:
 
 
 def axis_sentence(
-    axis: str, a: str, b: str, *, wins: int, losses: int, n: int, rate_a: float, rate_b: float, p: float
+    axis: str,
+    a: str,
+    b: str,
+    *,
+    wins: int,
+    losses: int,
+    n: int,
+    rate_a: float,
+    rate_b: float,
+    p: float,
 ) -> str:
     """The plain-words result of going from value ``a`` to ``b`` of ``axis`` on ``n`` pairs.
 
@@ -126,7 +136,7 @@ def compare_axes(
             grid = r.grid or {}
             return (r.scenario, r.seed, *(grid.get(x, "") for x in others))
 
-        for a, b in zip(values, values[1:], strict=False):
+        for a, b in itertools.pairwise(values):
             ra = [r for r in records if (r.grid or {}).get(axis) == a]
             rb = [r for r in records if (r.grid or {}).get(axis) == b]
             c = compare_outcomes(f"{axis}={a}", f"{axis}={b}", ra, rb, key=key, resamples=resamples)
@@ -142,7 +152,9 @@ def compare_axes(
                 p=c.p_value,
             )
             out.append(
-                AxisComparison(axis=axis, a=a, b=b, comparison=c.model_copy(update={"sentence": text}))
+                AxisComparison(
+                    axis=axis, a=a, b=b, comparison=c.model_copy(update={"sentence": text})
+                )
             )
     return out
 
@@ -193,7 +205,9 @@ def summarize_grid(
         cells.setdefault(tuple(grid.get(a, "") for a in axes), []).append(r)
 
     def order(values: tuple[str, ...]) -> tuple[int, ...]:
-        return tuple(axes[a].index(v) if v in axes[a] else -1 for a, v in zip(axes, values, strict=True))
+        return tuple(
+            axes[a].index(v) if v in axes[a] else -1 for a, v in zip(axes, values, strict=True)
+        )
 
     rows = [
         GridCellStats(
@@ -216,7 +230,13 @@ def grid_row(g: GroupStats) -> list[str]:
     from codepolicy.bench.summary import fmt_rate, fmt_tokens
 
     tokens = f"{fmt_tokens(g.tokens_in)}/{fmt_tokens(g.tokens_out)}" if g.llm_calls else "–"
-    return [str(g.n), fmt_rate(g.success), f"{g.executable.rate:.0%}", f"{g.mean_rounds:.2f}", tokens]
+    return [
+        str(g.n),
+        fmt_rate(g.success),
+        f"{g.executable.rate:.0%}",
+        f"{g.mean_rounds:.2f}",
+        tokens,
+    ]
 
 
 def heat_caption(h: HeatMap) -> str:

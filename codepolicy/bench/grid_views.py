@@ -24,13 +24,13 @@ def heatmap_figure(h: HeatMap) -> Figure:
     )
     fig = Figure(figsize=(max(4.5, 1.7 * len(h.cols) + 2.2), max(2.4, 0.9 * len(h.rows) + 1.4)))
     ax = fig.add_subplot()
-    image = ax.imshow(
-        np.ma.masked_invalid(data), cmap="RdYlGn", vmin=0, vmax=100, aspect="auto"
-    )
+    image = ax.imshow(np.ma.masked_invalid(data), cmap="RdYlGn", vmin=0, vmax=100, aspect="auto")
     for i, line in enumerate(h.success):
         for j, p in enumerate(line):
-            text = "–" if p is None else (
-                f"{p.rate:.0%}\n{p.k}/{p.n}\n[{p.low * 100:.0f}–{p.high * 100:.0f}]"
+            text = (
+                "–"
+                if p is None
+                else (f"{p.rate:.0%}\n{p.k}/{p.n}\n[{p.low * 100:.0f}–{p.high * 100:.0f}]")
             )
             ax.text(j, i, text, ha="center", va="center", fontsize=8)
     ax.set_yticks(range(len(h.rows)))

@@ -13,6 +13,7 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from codepolicy.bench.grid import task_settings
 from codepolicy.bench.record import (
     EpisodeRecord,
     crash_info,
@@ -20,7 +21,6 @@ from codepolicy.bench.record import (
     now_iso,
     round_from_feedback,
 )
-from codepolicy.bench.grid import task_settings
 from codepolicy.bench.tasks import BenchSettings, EpisodeTask
 from codepolicy.envs.roles import World
 from codepolicy.errors import ConfigError

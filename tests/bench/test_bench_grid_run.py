@@ -50,15 +50,25 @@ def test_oracle_grid_runs_every_cell_on_the_same_episodes(oracle_grid: Path) -> 
         for a in ("macro", "low")
         for p in ("privileged", "noisy")
     }
-    episodes = {v: sorted((r["scenario"], r["seed"]) for r in records if r["variant"] == v) for v in cells}
-    assert len(set(map(tuple, episodes.values()))) == 1 and len(episodes["api=low,perception=noisy"]) == 4
+    episodes = {
+        v: sorted((r["scenario"], r["seed"]) for r in records if r["variant"] == v) for v in cells
+    }
+    assert (
+        len(set(map(tuple, episodes.values()))) == 1
+        and len(episodes["api=low,perception=noisy"]) == 4
+    )
     assert {r["profile"] for r in records if r["grid"]["api"] == "low"} == {"low"}
     manifest = json.loads((oracle_grid / "manifest.json").read_text())
-    assert manifest["settings"]["grid"] == {"api": ["macro", "low"], "perception": ["privileged", "noisy"]}
+    assert manifest["settings"]["grid"] == {
+        "api": ["macro", "low"],
+        "perception": ["privileged", "noisy"],
+    }
     summary = json.loads((oracle_grid / "summary.json").read_text())
     grid = summary["grid"]
     assert [c["stats"]["n"] for c in grid["cells"]] == [4, 4, 4, 4]
-    assert [(c["axis"], c["a"], c["b"], c["comparison"]["n_pairs"]) for c in grid["comparisons"]] == [
+    assert [
+        (c["axis"], c["a"], c["b"], c["comparison"]["n_pairs"]) for c in grid["comparisons"]
+    ] == [
         ("api", "macro", "low", 8),
         ("perception", "privileged", "noisy", 8),
     ]
@@ -69,7 +79,10 @@ def test_the_report_shows_the_grid_table_heat_map_and_axis_sentences(oracle_grid
     html = (oracle_grid / "report.html").read_text(encoding="utf-8")
     section = html.split('<section id="grid">', 1)[1].split("</section>", 1)[0]
     assert section.count("<tr><td>") == 4 + 2  # four cells, two axis comparisons
-    assert 'id="grid-heatmap"><img alt="Grid heat map: success rate, rows: api, columns: perception' in section
+    assert (
+        'id="grid-heatmap"><img alt="Grid heat map: success rate, rows: api, columns: perception'
+        in section
+    )
     assert "data:image/png;base64," in section
     assert "perception=noisy" in section and "8 paired episodes" in section
 
@@ -83,7 +96,9 @@ def test_report_and_compare_keep_working_on_grid_runs(app: typer.Typer, oracle_g
     assert "api=macro,perception=noisy" in within.output
 
 
-def test_resume_finishes_a_partly_run_grid(app: typer.Typer, oracle_grid: Path, tmp_path: Path) -> None:
+def test_resume_finishes_a_partly_run_grid(
+    app: typer.Typer, oracle_grid: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "partial"
     first = runner.invoke(app, ["bench", *ORACLE_GRID, *KINEMATIC, "--out", str(out)])
     assert first.exit_code == 0, first.output
@@ -115,7 +130,10 @@ def test_resume_finishes_a_partly_run_grid(app: typer.Typer, oracle_grid: Path, 
         (["--grid", "turns=1,3,1"], "--grid turns: the value '1' is given twice"),
         (["--grid", "api=low", "--profile", "macro"], "--grid api=... and --profile both set"),
         (["--grid", "perception=noisy", "--perception", "noisy"], "--perception both set"),
-        (["--grid", "feedback=binary,explain"], "the oracle planner writes no program with a model"),
+        (
+            ["--grid", "feedback=binary,explain"],
+            "the oracle planner writes no program with a model",
+        ),
         (["--grid", "perception=camera"], "the kinematic backend renders none"),
         (["--grid", "api=low", "stray"], "AXIS=VALUE[,VALUE...] items, got 'stray'"),
         (
@@ -180,7 +198,8 @@ def test_scripted_model_grid_over_feedback_and_turns(app: typer.Typer, tmp_path:
     records = lines(out)
     assert len(records) == 16 and not [r for r in records if r["status"] == "crashed"]
     success = {
-        v: sum(r["success"] for r in records if r["variant"] == v) for v in {r["variant"] for r in records}
+        v: sum(r["success"] for r in records if r["variant"] == v)
+        for v in {r["variant"] for r in records}
     }
     assert success == {
         "feedback=binary,turns=1": 0,
