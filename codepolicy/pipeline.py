@@ -56,6 +56,7 @@ class RunSettings:
             profile's helper LMPs (Code as Policies).
         backend_options: Options of the backend's factory (``{"gui": True}``).
         limits: Sandbox limits (default: from the episode budget).
+        skill_library: Skill library file whose functions the model may call (None: none).
     """
 
     planner: str = "oracle"
@@ -67,6 +68,7 @@ class RunSettings:
     llm: LLMOptions | None = None
     backend_options: dict[str, Any] = field(default_factory=dict)
     limits: SandboxLimits | None = None
+    skill_library: str | None = None
 
     def check(self) -> None:
         """Raise :class:`ConfigError` for an unknown name or options that conflict or would be

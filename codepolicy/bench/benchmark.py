@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from codepolicy.bench.executors import EXECUTORS
+from codepolicy.bench.grid import Cell, apply_cell, cell_label, check_grid, grid_cells
 from codepolicy.bench.record import EpisodeRecord
 from codepolicy.bench.summary import Summary
 from codepolicy.bench.tasks import VIDEO_MODES, BenchSettings, plan_tasks, select_scenarios
@@ -49,6 +50,10 @@ class BenchmarkSettings:
         max_concurrent_llm: Model requests in flight at once (0: no limit).
         prices: A price table file for the cost columns.
         program: Program source every episode runs (planner ``program``).
+        grid: Axis -> values of a grid run (:mod:`codepolicy.bench.grid`); every cell is a
+            variant, run on the same scenario × seed episodes.
+        skill_library: Skill library file whose functions the model may call (the ``skills=on``
+            cells of a grid; every episode without a ``skills`` axis).
     """
 
     suites: list[str] = field(default_factory=list)
@@ -69,6 +74,8 @@ class BenchmarkSettings:
     max_concurrent_llm: int = 0
     prices: Path | None = None
     program: str | None = None
+    grid: dict[str, list[str]] = field(default_factory=dict)
+    skill_library: str | None = None
 
     def check(self) -> None:
         """Raise :class:`ConfigError` for unknown names, bad numbers or conflicting options."""
@@ -91,16 +98,53 @@ class BenchmarkSettings:
             raise ConfigError(
                 f"model options need --planner llm; planner '{self.planner}' would ignore them"
             )
-        for prompt in self.variants.values() if self.planner == "llm" else [None]:
-            llm = LLMOptions(**{**self.llm, "prompt": prompt or "zero-shot"}) if self.llm else None
-            RunSettings(
+        if self.skill_library is not None:
+            if self.planner == "oracle":
+                raise ConfigError(
+                    "--skill-library offers functions to a model; the oracle planner has none"
+                )
+            if not Path(self.skill_library).is_file():
+                raise ConfigError(f"--skill-library {self.skill_library}: file not found")
+        if self.grid:
+            check_grid(
+                self.grid,
                 planner=self.planner,
                 backend=self.backend,
-                profile=self.profile,
-                perception=self.perception,
-                program=self.program,
-                llm=llm,
-            ).check()
+                skill_library=self.skill_library,
+                variants=len(self.variants) if self.planner == "llm" else 1,
+            )
+        base = self.episode_settings()
+        for cell in grid_cells(self.grid) if self.grid else [()]:
+            episode = apply_cell(base, cell)
+            for prompt in self.variants.values() if self.planner == "llm" else [None]:
+                llm = (
+                    LLMOptions(**{**episode.llm, "prompt": prompt or "zero-shot"})
+                    if episode.llm
+                    else None
+                )
+                RunSettings(
+                    planner=episode.planner,
+                    backend=episode.backend,
+                    profile=episode.profile,
+                    perception=episode.perception,
+                    program=episode.program,
+                    llm=llm,
+                    skill_library=episode.skill_library,
+                ).check()
+
+    def plan_variants(self) -> tuple[dict[str, str | None], dict[str, Cell]]:
+        """(variant label -> prompt, variant label -> grid cell) of the run's episodes."""
+        if self.planner == "llm":
+            variants = self.variants
+        elif self.planner == "program":
+            variants = self.variants or {"program": None}
+        else:
+            variants = {"oracle": None}
+        if not self.grid:
+            return variants, {}
+        prompt = next(iter(variants.values()), None)
+        cells = {cell_label(c): c for c in grid_cells(self.grid)}
+        return dict.fromkeys(cells, prompt), cells
 
     def episode_settings(self) -> BenchSettings:
         """The picklable per-episode part that crosses to worker processes."""
@@ -114,6 +158,7 @@ class BenchmarkSettings:
             llm={**self.llm, "profile": self.profile} if self.llm else {},
             max_concurrent_llm=self.max_concurrent_llm,
             program=self.program,
+            skill_library=self.skill_library,
         )
 
 
@@ -144,13 +189,7 @@ def run_benchmark(
     from codepolicy.scenario.errors import ScenarioError
 
     settings.check()
-    oracle: dict[str, str | None] = {"oracle": None}
-    if settings.planner == "llm":
-        variants = settings.variants
-    elif settings.planner == "program":
-        variants = settings.variants or {"program": None}
-    else:
-        variants = oracle
+    variants, cells = settings.plan_variants()
     try:
         scenarios = select_scenarios(list(settings.suites), list(settings.splits))
     except (ScenarioError, ValueError) as exc:
@@ -172,8 +211,8 @@ def run_benchmark(
     except ResultsFileError as exc:
         raise ConfigError(str(exc)) from None
     episode = settings.episode_settings()
-    tasks = plan_tasks(scenarios, settings.seeds, variants)
-    manifest = _manifest(settings, episode, variants)
+    tasks = plan_tasks(scenarios, settings.seeds, variants, cells)
+    manifest = _manifest(settings, episode, settings.variants if cells else variants)
     previous = read_manifest(out) if settings.resume else None
     if previous is not None:
         changed = [
@@ -248,6 +287,8 @@ def _manifest(
         if variant
         for name, source in template_sources(variant).items()
     }
+    if settings.skill_library is not None:
+        prompts["skill_library"] = Path(settings.skill_library)
     contaminated = {
         name: families
         for name, variant in variants.items()
@@ -261,5 +302,6 @@ def _manifest(
             "workers": settings.workers,
             "executor": settings.executor,
             "contaminated_variants": contaminated,
+            "grid": settings.grid,
         },
     )

@@ -204,6 +204,30 @@ def upper_bound_sentence(c: Comparison) -> str:
     )
 
 
+def oracle_cell(
+    oracle: Sequence[EpisodeRecord], models: Sequence[EpisodeRecord], variant: str
+) -> list[EpisodeRecord]:
+    """The oracle records that bound ``variant``: all of them, or, when the oracle run is a grid
+    (api × perception), its cell with the variant's values of those axes.
+
+    Raises:
+        ValueError: the oracle grid has several cells and the variant's records do not say which
+            (no grid values on the oracle's axes): pair them with ``--pair``.
+    """
+    axes = list(dict.fromkeys(a for r in oracle for a in (r.grid or {})))
+    if not axes:
+        return list(oracle)
+    want = {a: v for r in models for a, v in (r.grid or {}).items() if a in axes}
+    chosen = [r for r in oracle if all((r.grid or {}).get(a) == v for a, v in want.items())]
+    cells = {r.variant for r in chosen}
+    if len(cells) > 1:
+        raise ValueError(
+            f"the oracle run is a grid with several cells ({', '.join(sorted(cells))}) and "
+            f"{variant} does not say which bounds it; choose with --pair {variant}=CELL"
+        )
+    return chosen
+
+
 def compare_runs(
     records1: Sequence[EpisodeRecord],
     records2: Sequence[EpisodeRecord],
@@ -255,7 +279,10 @@ def compare_runs(
     oracle1, oracle2 = is_oracle_run(records1), is_oracle_run(records2)
     if oracle2 != oracle1:
         models, oracle = (records1, records2) if oracle2 else (records2, records1)
-        return [one(v, UPPER_BOUND, of(models, v), oracle) for v in variants_of(models)]
+        return [
+            one(v, UPPER_BOUND, of(models, v), oracle_cell(oracle, of(models, v), v))
+            for v in variants_of(models)
+        ]
     if len(v1) <= 1 and len(v2) <= 1:
         if v1 and v2 and v1[0] != v2[0]:
             label1, label2 = v1[0], v2[0]

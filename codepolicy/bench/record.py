@@ -103,6 +103,9 @@ class EpisodeRecord(BaseModel):
     seed: int
     instruction: str
     variant: str = Field("default", description="Label of what is compared (prompt variant...).")
+    grid: dict[str, str] | None = Field(
+        None, description="Axis values of the grid cell this episode ran in (grid runs)."
+    )
     planner: str = ""
     model: str | None = None
     profile: str | None = None

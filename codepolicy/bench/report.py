@@ -26,6 +26,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from rich.console import Console
 
+from codepolicy.bench.grid_stats import GRID_COLUMNS, grid_row, heat_caption
+from codepolicy.bench.grid_views import heatmap_figure
 from codepolicy.bench.pricing import DEFAULT_PRICES, ModelPrice, load_prices, parse_prices
 from codepolicy.bench.provenance import read_manifest
 from codepolicy.bench.record import EpisodeRecord, RunManifest
@@ -151,6 +153,7 @@ def _template() -> jinja2.Template:
     env.filters["rate"] = fmt_rate
     env.filters["pct"] = lambda x: f"{x:.0%}"
     env.globals["row"] = row
+    env.globals["grid_row"] = grid_row
     env.globals["cost"] = fmt_cost
     return env.from_string(source.read_text(encoding="utf-8"))
 
@@ -186,6 +189,9 @@ def render_report(
     ):
         if fig is not None:
             plots.append((name, _png(fig)))
+    heat = None
+    if summary.grid is not None and summary.grid.heatmap is not None:
+        heat = (heat_caption(summary.grid.heatmap), _png(heatmap_figure(summary.grid.heatmap)))
     shown = [_shown(r) for r in records]
     pair_variants, pairs, pairs_hidden = side_by_side(shown)
     episodes = [
@@ -202,6 +208,9 @@ def render_report(
         summary=summary,
         manifest=manifest,
         columns=COLUMNS,
+        grid=summary.grid,
+        grid_columns=GRID_COLUMNS,
+        heat=heat,
         plots=plots,
         episodes=episodes,
         statuses=sorted({r.status for r in records}),

@@ -13,6 +13,7 @@ import traceback
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from codepolicy.bench.grid import task_settings
 from codepolicy.bench.record import (
     EpisodeRecord,
     crash_info,
@@ -79,13 +80,15 @@ def run_settings(task: EpisodeTask, settings: BenchSettings, backend: str) -> Ru
         perception=settings.perception,
         program=settings.program,
         llm=llm,
+        skill_library=settings.skill_library,
     )
 
 
 def run_task(task: EpisodeTask, settings: BenchSettings, llm_gate: Any = None) -> EpisodeRecord:
     """Run one episode into a record; any failure becomes a ``crashed`` record (a configuration
-    error keeps its message)."""
+    error keeps its message). A grid task runs with its cell's settings."""
     started, clock = now_iso(), time.perf_counter()
+    settings = task_settings(settings, task)
     worker = f"pid{os.getpid()}"
     try:
         episode = _episode(task)
@@ -184,6 +187,7 @@ def _record(
     llm = settings.llm
     return EpisodeRecord(
         **episode_fields(episode, task.variant),
+        grid=dict(task.cell) or None,
         planner=settings.planner,
         model=llm.get("model") if settings.planner == "llm" else None,
         profile=settings.profile,
@@ -253,6 +257,7 @@ def crashed_record(
     )
     return EpisodeRecord(
         **fields,
+        grid=dict(task.cell) or None,
         planner=settings.planner,
         backend=settings.backend,
         status="crashed",

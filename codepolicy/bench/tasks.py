@@ -32,6 +32,7 @@ class BenchSettings:
             without the prompt (each variant sets it).
         max_concurrent_llm: Model requests in flight at once across all workers (0: no limit).
         program: Program source every episode runs (the ``program`` planner, ``--program FILE``).
+        skill_library: Skill library file whose functions the model may call (None: none).
     """
 
     planner: str = "oracle"
@@ -43,6 +44,7 @@ class BenchSettings:
     llm: dict[str, Any] = field(default_factory=dict)
     max_concurrent_llm: int = 0
     program: str | None = None
+    skill_library: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,7 @@ class EpisodeTask:
         variant: Label of the compared variant.
         prompt: Prompt variant or file of that variant (LLM planner).
         source: Where the scenario comes from: its name, or a scenario file path.
+        cell: The grid cell of the variant, (axis, value) pairs (empty outside a grid run).
     """
 
     scenario: str
@@ -62,6 +65,7 @@ class EpisodeTask:
     variant: str
     prompt: str | None = None
     source: str = ""
+    cell: tuple[tuple[str, str], ...] = ()
 
     @property
     def key(self) -> str:
@@ -118,7 +122,10 @@ def load_family_scenarios(path: str) -> list[Any]:
 
 
 def plan_tasks(
-    scenarios: list[tuple[str, str]], seeds: list[int], variants: dict[str, str | None]
+    scenarios: list[tuple[str, str]],
+    seeds: list[int],
+    variants: dict[str, str | None],
+    cells: dict[str, tuple[tuple[str, str], ...]] | None = None,
 ) -> list[EpisodeTask]:
     """Every scenario × seed × variant, one variant after another.
 
@@ -128,9 +135,13 @@ def plan_tasks(
     prompt tokens were prefix-cache hits interleaved, 87% one variant after another). Episodes
     are paired by scenario and seed when the statistics are computed, so the order does not
     change them.
+
+    Args:
+        cells: Variant label -> its grid cell, for a grid run.
     """
+    cells = cells or {}
     return [
-        EpisodeTask(name, seed, label, prompt, source)
+        EpisodeTask(name, seed, label, prompt, source, cells.get(label, ()))
         for label, prompt in variants.items()
         for name, source in scenarios
         for seed in seeds

@@ -50,8 +50,44 @@ def _variants(planner: str, prompt: str) -> dict[str, str | None]:
     return variants
 
 
+GRID_HELP = (
+    "Run the cross product of axes on shared seeds, e.g. --grid api=macro,primitive,low "
+    "perception=privileged,mask,camera feedback=binary,explain turns=1,3 skills=off,on "
+    "(turns k>1: the refine strategy with k rounds)."
+)
+GRID_CONFLICTS = {
+    "api": ("profile",),
+    "perception": ("perception",),
+    "feedback": ("feedback",),
+    "turns": ("replan", "max_rounds"),
+}
+"""The options a grid axis sets itself: giving both is refused."""
+
+
+def _grid(ctx: typer.Context, grid: list[str], rest: list[str]) -> dict[str, list[str]]:
+    """The parsed ``--grid`` axes (``--grid api=a perception=b``: the axes after the first come
+    as extra arguments); exit 2 for a bad axis or value, or an axis that an option also sets."""
+    from codepolicy.bench.grid import parse_grid
+
+    if rest and not grid:
+        fail(f"unexpected argument '{rest[0]}' (bench takes no positional arguments)")
+    for item in rest:
+        if "=" not in item:
+            fail(f"--grid expects AXIS=VALUE[,VALUE...] items, got '{item}'")
+    with config_errors():
+        axes = parse_grid([*grid, *rest])
+    for axis, names in GRID_CONFLICTS.items():
+        if axis in axes and (flags := opts.given(ctx, names)):
+            fail(
+                f"--grid {axis}=... and {' / '.join(flags)} both set the same thing; "
+                f"drop {' / '.join(flags)} or the {axis} axis"
+            )
+    return axes
+
+
 def bench(
     ctx: typer.Context,
+    grid_rest: list[str] | None = typer.Argument(None, hidden=True),
     suite: list[str] = typer.Option([], "--suite", help="Scenario name, glob or file (repeat)."),
     split: list[str] = typer.Option([], "--split", help="seen, unseen, seen-/unseen-instructions."),
     seeds: int | None = typer.Option(None, "--seeds", help="Seeds 0..N-1 (default 10)."),
@@ -93,10 +129,16 @@ def bench(
     model_path: opts.ModelPath = None,
     feedback: opts.FeedbackLevel = DEFAULT_FEEDBACK_LEVEL,
     require_jail: bool = typer.Option(False, "--require-jail", help=REQUIRE_JAIL_HELP),
+    grid: list[str] = typer.Option([], "--grid", help=GRID_HELP),
+    skill_library: Path | None = typer.Option(
+        None, "--skill-library", help="Skill library file whose functions the model may call."
+    ),
 ) -> None:
     """Run every scenario × seed × variant episode, then print and save the statistics."""
     apply_require_jail(require_jail)
     from codepolicy.bench.benchmark import BenchmarkSettings
+
+    axes = _grid(ctx, list(grid), list(grid_rest or []))
 
     if program is not None and planner is not None:
         fail("--program and --planner exclude each other: a program file needs no planner")
@@ -159,6 +201,8 @@ def bench(
         video=video,
         max_concurrent_llm=max_concurrent_llm,
         prices=prices,
+        grid=axes,
+        skill_library=str(skill_library) if skill_library is not None else None,
     )
     _run(settings)
 
