@@ -49,6 +49,7 @@ class BenchmarkSettings:
         max_concurrent_llm: Model requests in flight at once (0: no limit).
         prices: A price table file for the cost columns.
         program: Program source every episode runs (planner ``program``).
+        skill_library: Skill library file whose functions the programs may call (None: none).
     """
 
     suites: list[str] = field(default_factory=list)
@@ -69,6 +70,7 @@ class BenchmarkSettings:
     max_concurrent_llm: int = 0
     prices: Path | None = None
     program: str | None = None
+    skill_library: str | None = None
 
     def check(self) -> None:
         """Raise :class:`ConfigError` for unknown names, bad numbers or conflicting options."""
@@ -100,6 +102,7 @@ class BenchmarkSettings:
                 perception=self.perception,
                 program=self.program,
                 llm=llm,
+                skill_library=self.skill_library,
             ).check()
 
     def episode_settings(self) -> BenchSettings:
@@ -114,6 +117,7 @@ class BenchmarkSettings:
             llm={**self.llm, "profile": self.profile} if self.llm else {},
             max_concurrent_llm=self.max_concurrent_llm,
             program=self.program,
+            skill_library=self.skill_library,
         )
 
 
@@ -235,6 +239,15 @@ def _records(
     return run_local(todo, episode, settings.workers)
 
 
+def _skill_library(path: str | None) -> dict[str, Any]:
+    """The manifest's record of the skill library: its path and sha256 (nothing without one)."""
+    if path is None:
+        return {}
+    from codepolicy.skills.use import file_sha256
+
+    return {"skill_library": {"path": path, "sha256": file_sha256(path)}}
+
+
 def _manifest(
     settings: BenchmarkSettings, episode: BenchSettings, variants: dict[str, str | None]
 ) -> Any:
@@ -261,5 +274,6 @@ def _manifest(
             "workers": settings.workers,
             "executor": settings.executor,
             "contaminated_variants": contaminated,
+            **_skill_library(episode.skill_library),
         },
     )

@@ -79,6 +79,7 @@ def run_settings(task: EpisodeTask, settings: BenchSettings, backend: str) -> Ru
         perception=settings.perception,
         program=settings.program,
         llm=llm,
+        skill_library=settings.skill_library,
     )
 
 
@@ -163,6 +164,7 @@ def _run(
         worker,
         relative,
         calls,
+        (result.skills_available, result.skills_used),
     )
 
 
@@ -178,6 +180,7 @@ def _record(
     worker: str,
     video: str | None,
     primitive_calls: int,
+    skills: tuple[list[str], list[str]] = ([], []),
 ) -> EpisodeRecord:
     totals = usage.totals()
     cached = [r for r in usage.records if r.cache_hit]
@@ -213,6 +216,8 @@ def _record(
         started_at=started,
         finished_at=now_iso(),
         worker=worker,
+        skills_available=skills[0],
+        skills_used=skills[1],
     )
 
 

@@ -32,6 +32,7 @@ class BenchSettings:
             without the prompt (each variant sets it).
         max_concurrent_llm: Model requests in flight at once across all workers (0: no limit).
         program: Program source every episode runs (the ``program`` planner, ``--program FILE``).
+        skill_library: Skill library file whose functions the programs may call (None: none).
     """
 
     planner: str = "oracle"
@@ -43,6 +44,7 @@ class BenchSettings:
     llm: dict[str, Any] = field(default_factory=dict)
     max_concurrent_llm: int = 0
     program: str | None = None
+    skill_library: str | None = None
 
 
 @dataclass(frozen=True)

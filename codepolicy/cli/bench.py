@@ -92,6 +92,7 @@ def bench(
     max_tokens: opts.MaxTokens = DEFAULT_MAX_TOKENS,
     model_path: opts.ModelPath = None,
     feedback: opts.FeedbackLevel = DEFAULT_FEEDBACK_LEVEL,
+    skill_library: opts.SkillLibrary = None,
     require_jail: bool = typer.Option(False, "--require-jail", help=REQUIRE_JAIL_HELP),
 ) -> None:
     """Run every scenario × seed × variant episode, then print and save the statistics."""
@@ -159,6 +160,7 @@ def bench(
         video=video,
         max_concurrent_llm=max_concurrent_llm,
         prices=prices,
+        skill_library=str(skill_library) if skill_library is not None else None,
     )
     _run(settings)
 

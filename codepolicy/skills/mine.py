@@ -121,9 +121,15 @@ def _provenance(group: _Group) -> Provenance:
 
 
 def _skill(group: _Group, name: str) -> Skill:
+    # The copy shown: one with a docstring of its own (which names its own parameters), under
+    # the most frequent name if there is one; else the first copy under that name.
     preferred = group.names()[0]
-    function = next(f for f, _ in group.found if f.node.name == preferred)
-    own = next((d for f, _ in group.found if (d := ast.get_docstring(f.node))), None)
+    copies = sorted(
+        (f for f, _ in group.found),
+        key=lambda f: (not ast.get_docstring(f.node), f.node.name != preferred),
+    )
+    function = copies[0]
+    own = ast.get_docstring(function.node)
     doc = own.strip() if own else generated_doc(renamed(function.node, name), function.primitives)
     node = with_docstring(renamed(function.node, name), doc)
     return Skill(
