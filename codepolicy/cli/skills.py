@@ -84,7 +84,11 @@ def mine(
     lib = result.library
     typer.echo(
         f"{len(lib.skills)} skills from {result.programs} programs -> {out}"
-        + (f" ({len(result.rare)} found fewer than {min_count} times left out)" if result.rare else "")
+        + (
+            f" ({len(result.rare)} found fewer than {min_count} times left out)"
+            if result.rare
+            else ""
+        )
     )
     for refused in result.refused:
         typer.echo(f"  left out {refused.name} ({refused.origin}): {refused.reason}", err=True)

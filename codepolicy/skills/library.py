@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from codepolicy.errors import ConfigError
 
-LIBRARY_SCHEMA = 1
+LIBRARY_SCHEMA: Literal[1] = 1
 """Version of the library layout; a file with another version is refused."""
 MAX_LIBRARY_BYTES = 2_000_000
 """Larger files are refused without parsing."""
@@ -143,7 +143,9 @@ def read_library(path: str | os.PathLike[str]) -> SkillLibrary:
     file = Path(path)
     try:
         if file.stat().st_size > MAX_LIBRARY_BYTES:
-            raise LibraryError(f"{file}: larger than {MAX_LIBRARY_BYTES} bytes; not a skill library")
+            raise LibraryError(
+                f"{file}: larger than {MAX_LIBRARY_BYTES} bytes; not a skill library"
+            )
         text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise LibraryError(f"skill library file not found: {file}") from None

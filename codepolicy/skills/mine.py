@@ -104,8 +104,8 @@ def _functions(source: ProgramSource) -> list[tuple[str, str]]:
 
 
 def _provenance(group: _Group) -> Provenance:
-    def unique(values: list[object]) -> list:  # type: ignore[type-arg]
-        return sorted({v for v in values if v is not None})  # type: ignore[type-var]
+    def unique(values: list[str | None]) -> list[str]:
+        return sorted({v for v in values if v is not None})
 
     sources = [s for _, s in group.found]
     return Provenance(
@@ -115,7 +115,7 @@ def _provenance(group: _Group) -> Provenance:
         families=unique([s.family for s in sources]),
         runs=unique([s.origin for s in sources if s.kind == "run"]),
         files=unique([s.origin for s in sources if s.kind == "file"]),
-        seeds=unique([s.seed for s in sources]),
+        seeds=sorted({s.seed for s in sources if s.seed is not None}),
         episodes=unique([s.episode for s in sources]),
     )
 

@@ -47,9 +47,10 @@ def _bound_names(function: ast.FunctionDef) -> list[str]:
                 add(node.id)
             elif isinstance(node, ast.arg):
                 add(node.arg)
-            elif isinstance(node, ast.ExceptHandler) and node.name:
-                add(node.name)
-            elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            elif (
+                isinstance(node, ast.ExceptHandler | ast.FunctionDef | ast.AsyncFunctionDef)
+                and node.name
+            ):
                 add(node.name)
     return names
 

@@ -29,7 +29,7 @@ from pathlib import Path
 from codepolicy.primitives.registry import Registry
 from codepolicy.skills.library import LibraryError, SkillLibrary, read_library
 from codepolicy.skills.normalize import signature_text
-from codepolicy.skills.vetting import Refused, check_function, called_names
+from codepolicy.skills.vetting import Refused, called_names, check_function
 
 MAX_SUMMARY_CHARS = 160
 """Longest docstring line a prompt shows for one skill."""
@@ -62,7 +62,9 @@ class SkillSet:
     _index: dict[str, RunSkill] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
-    def of(cls, library: SkillLibrary, registry: Registry, path: str = "", sha256: str = "") -> SkillSet:
+    def of(
+        cls, library: SkillLibrary, registry: Registry, path: str = "", sha256: str = ""
+    ) -> SkillSet:
         """Vet every function of ``library`` for ``registry``.
 
         Raises:

@@ -58,9 +58,10 @@ def called_names(node: ast.AST) -> list[str]:
     """Names called as ``name(...)`` anywhere in ``node``, in order of first appearance."""
     names: list[str] = []
     for child in ast.walk(node):
-        if isinstance(child, ast.Call) and isinstance(child.func, ast.Name):
-            if child.func.id not in names:
-                names.append(child.func.id)
+        if not (isinstance(child, ast.Call) and isinstance(child.func, ast.Name)):
+            continue
+        if child.func.id not in names:
+            names.append(child.func.id)
     return names
 
 

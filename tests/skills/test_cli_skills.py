@@ -15,7 +15,9 @@ def test_mine_writes_a_library_and_names_what_it_left_out(run_dir: Path, tmp_pat
     extra = tmp_path / "mine.py"
     extra.write_text("def drop_at(spot):\n    place(spot)\n")
     out = tmp_path / "lib.json"
-    result = CliRunner().invoke(app, ["skills", "mine", str(run_dir), str(extra), "--out", str(out)])
+    result = CliRunner().invoke(
+        app, ["skills", "mine", str(run_dir), str(extra), "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert f"2 skills from 5 programs -> {out}" in result.output
     assert "left out grasp" in result.output and "re-defines the primitive 'grasp'" in result.output
@@ -31,7 +33,9 @@ def test_min_count_and_json_summary(run_dir: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout[result.stdout.index("{") :])
     assert summary["skills"] == [] and summary["rare"] == ["put_in"]
-    bad = CliRunner().invoke(app, ["skills", "mine", str(run_dir), "--out", str(out), "--min-count", "0"])
+    bad = CliRunner().invoke(
+        app, ["skills", "mine", str(run_dir), "--out", str(out), "--min-count", "0"]
+    )
     assert bad.exit_code == 2 and "--min-count must be at least 1" in bad.output
 
 

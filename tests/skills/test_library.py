@@ -26,12 +26,20 @@ def _skill(name: str, source: str) -> dict[str, object]:
     [
         ("{not json", "lib.json:1:2: not JSON: Expecting property name"),
         ('{"schema_version": 7}', "lib.json: schema_version: expected 1, got 7"),
-        ('{"schema_version": 1, "skills": [{"name": "f"}]}', "lib.json: skills.0.signature: Field required"),
-        ('{"schema_version": 1, "colour": "red"}', "lib.json: colour: Extra inputs are not permitted"),
-        ('[1, 2]', "lib.json: (top level): expected a JSON object"),
+        (
+            '{"schema_version": 1, "skills": [{"name": "f"}]}',
+            "lib.json: skills.0.signature: Field required",
+        ),
+        (
+            '{"schema_version": 1, "colour": "red"}',
+            "lib.json: colour: Extra inputs are not permitted",
+        ),
+        ("[1, 2]", "lib.json: (top level): expected a JSON object"),
     ],
 )
-def test_a_bad_file_names_the_file_and_the_field(tmp_path: Path, content: str, message: str) -> None:
+def test_a_bad_file_names_the_file_and_the_field(
+    tmp_path: Path, content: str, message: str
+) -> None:
     path = tmp_path / "lib.json"
     path.write_text(content)
     with pytest.raises(LibraryError) as caught:
@@ -62,7 +70,9 @@ def test_a_function_the_vetter_refuses_fails_the_whole_library_on_load(tmp_path:
          "skills.0.source: function 'put' is not exactly one function definition"),
     ],
 )  # fmt: skip
-def test_a_file_edited_by_hand_is_refused(tmp_path: Path, skill: dict[str, object], message: str) -> None:
+def test_a_file_edited_by_hand_is_refused(
+    tmp_path: Path, skill: dict[str, object], message: str
+) -> None:
     path = tmp_path / "lib.json"
     path.write_text(json.dumps({"schema_version": 1, "skills": [skill]}))
     with pytest.raises(LibraryError, match=message):
@@ -85,5 +95,7 @@ def test_cli_reports_a_bad_library_in_one_line_with_exit_2(tmp_path: Path) -> No
         result = CliRunner().invoke(app, args)
         assert result.exit_code == 2, result.output
         lines = [line for line in result.output.splitlines() if line.startswith("error:")]
-        assert lines == [f"error: {path}: skills.0.name: Input should be a valid string (and 4 more)"]
+        assert lines == [
+            f"error: {path}: skills.0.name: Input should be a valid string (and 4 more)"
+        ]
         assert "Traceback" not in result.output

@@ -36,13 +36,18 @@ def test_a_function_that_imports_or_redefines_grasp_is_refused(run_dir: Path) ->
     mined = mine_skills(program_sources([run_dir]), DEFAULT)
     reasons = {r.name: r.reason for r in mined.refused}
     assert reasons["grasp"] == "re-defines the primitive 'grasp'"
-    assert reasons["where"].startswith("refused by the vetter: line 2: import of 'os' is not allowed")
+    assert reasons["where"].startswith(
+        "refused by the vetter: line 2: import of 'os' is not allowed"
+    )
     assert "never_kept" not in reasons  # a failed episode is not read at all
     assert all(s.name not in DEFAULT for s in mined.library.skills)
 
 
 def test_a_function_calling_no_primitive_or_using_program_globals_is_refused() -> None:
-    program = "SPOT = 'middle'\n\ndef twice(x):\n    return 2 * x\n\ndef go(b):\n    pick_and_place(b, SPOT)\n"
+    program = (
+        "SPOT = 'middle'\n\ndef twice(x):\n    return 2 * x\n\n"
+        "def go(b):\n    pick_and_place(b, SPOT)\n"
+    )
     mined = mine_skills([ProgramSource(program, "p.py")], DEFAULT)
     reasons = {r.name: r.reason for r in mined.refused}
     assert reasons["twice"] == "calls no primitive"
@@ -51,13 +56,25 @@ def test_a_function_calling_no_primitive_or_using_program_globals_is_refused() -
 
 
 def test_different_functions_with_one_name_are_both_kept_the_frequent_one_keeps_it() -> None:
-    stack = "def stack(names):\n    for i in range(1, len(names)):\n        pick_and_place(names[i], names[i - 1])\n"
+    stack = (
+        "def stack(names):\n    for i in range(1, len(names)):\n"
+        "        pick_and_place(names[i], names[i - 1])\n"
+    )
     other = "def stack(names):\n    pick_and_place(names[0], 'middle')\n"
-    sources = [ProgramSource(other, "a.py"), ProgramSource(stack, "b.py"), ProgramSource(stack, "c.py")]
+    sources = [
+        ProgramSource(other, "a.py"),
+        ProgramSource(stack, "b.py"),
+        ProgramSource(stack, "c.py"),
+    ]
     mined = mine_skills(sources, DEFAULT)
-    assert [(s.name, s.provenance.count) for s in mined.library.skills] == [("stack", 2), ("stack_2", 1)]
+    assert [(s.name, s.provenance.count) for s in mined.library.skills] == [
+        ("stack", 2),
+        ("stack_2", 1),
+    ]
     renamed = mined.library.skills[1]
-    assert renamed.source.startswith("def stack_2(names):") and renamed.signature == "stack_2(names)"
+    assert (
+        renamed.source.startswith("def stack_2(names):") and renamed.signature == "stack_2(names)"
+    )
     assert renamed.provenance.names == ["stack"]
 
 

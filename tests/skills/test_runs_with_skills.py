@@ -42,7 +42,10 @@ def test_a_program_calling_a_skill_succeeds_and_says_which_it_used(
     assert report["success"] and report["skills_available"] == ["put_in"]
     assert report["skills_used"] == ["put_in"]
     # the skill's primitive call is attributed to the program's own line 2
-    assert [(s["primitive"], s["line"]) for s in report["steps"]] == [("say", 1), ("pick_and_place", 2)]
+    assert [(s["primitive"], s["line"]) for s in report["steps"]] == [
+        ("say", 1),
+        ("pick_and_place", 2),
+    ]
     without = _run("--program", str(program), "--json")
     assert without.returncode == 1
     assert "unknown primitive 'put_in'" in json.dumps(json.loads(without.stdout)["vet"])
@@ -50,8 +53,10 @@ def test_a_program_calling_a_skill_succeeds_and_says_which_it_used(
 
 def test_an_error_inside_a_skill_is_reported_at_the_programs_line(library_file: Path) -> None:
     program = "say('a')\nsay('b')\nput_in('purple block', 'green bowl')\n"
-    result = run_episode(EPISODE, settings=RunSettings(
-        planner="program", backend="kinematic", program=program, skill_library=str(library_file)))  # fmt: skip
+    settings = RunSettings(
+        planner="program", backend="kinematic", program=program, skill_library=str(library_file)
+    )
+    result = run_episode(EPISODE, settings=settings)
     assert result.feedback.error is not None and result.feedback.error.line == 3
     assert result.feedback.error.type == "UnknownObject"
 
@@ -79,7 +84,9 @@ def test_the_model_sees_the_skills_and_calls_one(library_file: Path) -> None:
 def test_without_a_library_the_prompt_has_no_skills_section() -> None:
     with ScriptedServer([f"```python\npick_and_place({BLOCK!r}, {TARGET!r})\n```"]) as server:
         llm = LLMOptions(model="scripted", base_url=server.base_url, cache=False)
-        result = run_episode(EPISODE, settings=RunSettings(planner="llm", backend="kinematic", llm=llm))
+        result = run_episode(
+            EPISODE, settings=RunSettings(planner="llm", backend="kinematic", llm=llm)
+        )
         system = server.chat_requests()[0].body["messages"][0]["content"]
     assert SECTION not in system and result.skills_available == [] and result.skills_used == []
 
@@ -105,4 +112,17 @@ def test_bench_records_the_skills_and_the_manifest_the_library(
             "path": str(library_file), "sha256": file_sha256(library_file)}  # fmt: skip
     else:
         assert record.skills_available == [] and record.skills_used == []
-        assert "skill_library" not in manifest.settings or manifest.settings["skill_library"] is None
+        assert (
+            "skill_library" not in manifest.settings or manifest.settings["skill_library"] is None
+        )
+
+
+def test_a_session_runs_program_files_that_call_skills(library_file: Path, tmp_path: Path) -> None:
+    program = tmp_path / "prog.py"
+    program.write_text(CALLS_SKILL)
+    command = [sys.executable, "-m", "codepolicy", "session", "pick-place-seen", "--backend",
+               "kinematic", "--profile", "default", "--skill-library", str(library_file),
+               "--program", str(program)]  # fmt: skip
+    proc = subprocess.run(command, input=":quit\n", capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "pick_and_place" in proc.stdout and "the task is achieved" in proc.stdout
