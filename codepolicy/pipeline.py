@@ -94,7 +94,7 @@ class RunSettings:
                 raise ConfigError("--planner llm needs --model NAME")
             replace(self.llm, profile=self.profile).check()
         if self.skill_library is not None:
-            load_skills(self.skill_library, get_profile(self.profile))
+            load_skills(self.skill_library, get_profile(self.profile), self.profile)
 
 
 @dataclass
@@ -160,7 +160,11 @@ class Pipeline:
         self.settings = settings
         self.usage = usage if usage is not None else UsageLog()
         registry = get_profile(settings.profile)
-        skills = load_skills(settings.skill_library, registry) if settings.skill_library else None
+        skills = (
+            load_skills(settings.skill_library, registry, settings.profile)
+            if settings.skill_library
+            else None
+        )
         self.executor = Executor(
             registry=registry,
             perception=settings.perception,

@@ -65,7 +65,7 @@ def session(
     with config_errors():
         registry = get_profile(profile)
         episode = load_episode(scenario, seed)
-        skills = load_skills(skill_library, registry) if skill_library is not None else None
+        skills = load_skills(skill_library, registry, profile) if skill_library else None
         executor = Executor(registry=registry, perception=perception, on_event=[], skills=skills)
         executor.on_event.append(lambda e: typer.echo(_step(e)))
         writer = None

@@ -108,7 +108,8 @@ def show(
 
     with config_errors():
         lib = read_library(library)
-        SkillSet.of(lib, get_profile(profile or lib.profile), str(library))  # untrusted: re-vet
+        chosen = profile or lib.profile
+        SkillSet.of(lib, get_profile(chosen), str(library), profile=chosen)  # untrusted: re-vet
     title = f"{library} — {len(lib.skills)} skills (profile {lib.profile})"
     table = Table(title=escape(title))
     for column in ("name", "signature", "docstring", "tasks", "count"):

@@ -63,9 +63,15 @@ class SkillSet:
 
     @classmethod
     def of(
-        cls, library: SkillLibrary, registry: Registry, path: str = "", sha256: str = ""
+        cls,
+        library: SkillLibrary,
+        registry: Registry,
+        path: str = "",
+        sha256: str = "",
+        profile: str | None = None,
     ) -> SkillSet:
-        """Vet every function of ``library`` for ``registry``.
+        """Vet every function of ``library`` for ``registry`` (the profile ``profile``: named in
+        the error when the library was mined for another).
 
         Raises:
             LibraryError: a function is refused, or its ``def`` does not carry its name.
@@ -76,8 +82,13 @@ class SkillSet:
             try:
                 checked = check_function(skill.source, registry)
             except Refused as exc:
+                hint = ""
+                if profile is not None and profile != library.profile:
+                    hint = (
+                        f" (the library was mined for profile '{library.profile}', not '{profile}')"
+                    )
                 raise LibraryError(
-                    f"{where}: skills.{index}.source: function '{skill.name}' {exc}"
+                    f"{where}: skills.{index}.source: function '{skill.name}' {exc}{hint}"
                 ) from None
             if checked.node.name != skill.name:
                 raise LibraryError(
@@ -136,12 +147,14 @@ def file_sha256(path: str | os.PathLike[str]) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def load_skills(path: str | os.PathLike[str], registry: Registry) -> SkillSet:
-    """Read, validate and vet a library file for a run with ``registry``.
+def load_skills(
+    path: str | os.PathLike[str], registry: Registry, profile: str | None = None
+) -> SkillSet:
+    """Read, validate and vet a library file for a run with ``registry`` (profile ``profile``).
 
     Raises:
         LibraryError: the file is missing or invalid, or a function is refused (one line naming
             the file and the field).
     """
     library = read_library(path)
-    return SkillSet.of(library, registry, str(path), file_sha256(path))
+    return SkillSet.of(library, registry, str(path), file_sha256(path), profile)

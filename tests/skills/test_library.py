@@ -99,3 +99,14 @@ def test_cli_reports_a_bad_library_in_one_line_with_exit_2(tmp_path: Path) -> No
             f"error: {path}: skills.0.name: Input should be a valid string (and 4 more)"
         ]
         assert "Traceback" not in result.output
+
+
+def test_a_library_of_another_profile_is_refused_naming_both(library_file: Path) -> None:
+    with pytest.raises(LibraryError) as caught:
+        load_skills(library_file, get_profile("cap"), "cap")
+    message = str(caught.value)
+    assert (
+        "function 'put_in' refused by the vetter: line 3: unknown primitive 'pick_and_place'"
+        in message
+    )
+    assert message.endswith("(the library was mined for profile 'default', not 'cap')")

@@ -126,3 +126,36 @@ def test_a_session_runs_program_files_that_call_skills(library_file: Path, tmp_p
     proc = subprocess.run(command, input=":quit\n", capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "pick_and_place" in proc.stdout and "the task is achieved" in proc.stdout
+
+
+def test_prompt_command_shows_the_skills_section_only_with_a_library(library_file: Path) -> None:
+    base = [
+        sys.executable,
+        "-m",
+        "codepolicy",
+        "prompt",
+        "pick-place-seen",
+        "--backend",
+        "kinematic",
+    ]
+    plain = subprocess.run(base, capture_output=True, text=True, timeout=120)
+    shown = subprocess.run(
+        [*base, "--skill-library", str(library_file)], capture_output=True, text=True, timeout=120
+    )
+    assert plain.returncode == 0 and shown.returncode == 0, shown.stderr
+    assert SECTION not in plain.stdout
+    assert f"{SECTION}, also already defined" in shown.stdout
+    assert "- put_in(block, bowl): Put the block in the bowl." in shown.stdout
+
+
+def test_bench_command_takes_the_library(library_file: Path, tmp_path: Path) -> None:
+    program = tmp_path / "prog.py"
+    program.write_text(CALLS_SKILL)
+    out = tmp_path / "bench"
+    command = [sys.executable, "-m", "codepolicy", "bench", "--suite", "pick-place-seen",
+               "--seed-list", "0", "--backend", "kinematic", "--program", str(program),
+               "--skill-library", str(library_file), "--out", str(out)]  # fmt: skip
+    proc = subprocess.run(command, capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stderr
+    [record] = read_records(out)
+    assert record.success and record.skills_used == ["put_in"]
