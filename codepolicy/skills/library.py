@@ -81,6 +81,7 @@ class Skill(BaseModel):
         doc: Its docstring (its own, or one generated from its signature and primitives).
         source: The ``def`` statement, docstring included; run before the model's program.
         primitives: The primitives it calls.
+        uses: The other skills of the library it calls.
         provenance: Where it was found.
     """
 
@@ -91,6 +92,7 @@ class Skill(BaseModel):
     doc: str = Field(max_length=4000)
     source: str = Field(min_length=1, max_length=20_000)
     primitives: list[str] = Field(default_factory=list)
+    uses: list[str] = Field(default_factory=list)
     provenance: Provenance
 
     @property

@@ -1,12 +1,14 @@
 """Mining a skill library: the top-level functions of successful programs, vetted, deduplicated,
 named, documented and traced to the tasks they came from.
 
-Every top-level ``def`` of every program is checked alone (:func:`~codepolicy.skills.vetting.
-check_function`); functions with one canonical form (:func:`~codepolicy.skills.normalize.
-canonical_form`) are one skill, found ``count`` times. A skill is called by its most frequent
-name; when two different skills want one name, the more frequent keeps it and the other gets
-``_2``, ``_3``, ... Its docstring is its own, or one generated from its signature and the
-primitives it calls.
+Every top-level ``def`` of every program is checked (:func:`~codepolicy.skills.vetting.
+check_function`): alone, except that it may call the program's other functions that are kept
+too (:func:`~codepolicy.skills.vetting.resolve`). Functions with one canonical form
+(:func:`~codepolicy.skills.normalize.canonical_form`, the functions they call included) are one
+skill, found ``count`` times. A skill is called by its most frequent name; when two different
+skills want one name, the more frequent keeps it and the other gets ``_2``, ``_3``, ... (the
+skills calling it follow). Its docstring is its own, or one generated from its signature and
+the primitives it calls.
 
 Example:
     >>> from codepolicy.primitives.profiles import get_profile
@@ -23,6 +25,7 @@ Example:
 from __future__ import annotations
 
 import ast
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -36,7 +39,7 @@ from codepolicy.skills.normalize import (
     with_docstring,
 )
 from codepolicy.skills.sources import ProgramSource
-from codepolicy.skills.vetting import CheckedFunction, Refused, check_function
+from codepolicy.skills.vetting import CheckedFunction, Refused, check_function, resolve
 
 
 @dataclass
@@ -66,25 +69,45 @@ class MineResult:
 
 
 @dataclass
+class _Copy:
+    """One place a skill was found: the function, its program, and the skills (by canonical
+    key) its calls of other functions stand for."""
+
+    function: CheckedFunction
+    source: ProgramSource
+    uses: dict[str, str]
+
+
+@dataclass
 class _Group:
     """One canonical function and every place it was found."""
 
     canonical: str
-    found: list[tuple[CheckedFunction, ProgramSource]] = field(default_factory=list)
+    found: list[_Copy] = field(default_factory=list)
 
-    def add(self, function: CheckedFunction, source: ProgramSource) -> None:
-        if not any(other is source for _, other in self.found):
-            self.found.append((function, source))
+    def add(self, copy: _Copy) -> None:
+        if not any(other.source is copy.source for other in self.found):
+            self.found.append(copy)
 
     @property
     def count(self) -> int:
         return len(self.found)
 
+    @property
+    def primitives(self) -> list[str]:
+        return self.found[0].function.primitives
+
+    @property
+    def uses(self) -> set[str]:
+        """Canonical keys of the skills it calls (the same for every copy)."""
+        return set(self.found[0].uses.values())
+
     def names(self) -> list[str]:
         """Names it was written under, most frequent first (ties: alphabetical)."""
         tally: dict[str, int] = {}
-        for function, _ in self.found:
-            tally[function.node.name] = tally.get(function.node.name, 0) + 1
+        for copy in self.found:
+            name = copy.function.node.name
+            tally[name] = tally.get(name, 0) + 1
         return sorted(tally, key=lambda n: (-tally[n], n))
 
 
@@ -103,11 +126,46 @@ def _functions(source: ProgramSource) -> list[tuple[str, str]]:
     return found
 
 
+def _token(key: str) -> str:
+    """A name standing for the skill with canonical form ``key`` inside other canonical forms."""
+    return "s_" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def _program_copies(
+    source: ProgramSource, registry: Registry, refuse: dict[tuple[str, str], RefusedFunction]
+) -> dict[str, tuple[str, _Copy]]:
+    """The kept functions of one program: name -> (canonical key, copy)."""
+    texts = _functions(source)
+    names = {name for name, _ in texts}
+    checked: dict[str, CheckedFunction] = {}
+    for name, text in texts:
+        try:
+            checked[name] = check_function(text, registry, defined=names)
+        except Refused as exc:
+            refuse.setdefault((name, str(exc)), RefusedFunction(name, source.origin, str(exc)))
+            checked.pop(name, None)  # a later def of the same name replaces an earlier one
+    for name, reason in resolve(checked).items():
+        refuse.setdefault((name, reason), RefusedFunction(name, source.origin, reason))
+        checked.pop(name)
+    keys: dict[str, str] = {}
+
+    def key(name: str) -> str:  # bottom up; resolve() left no cycle
+        if name not in keys:
+            function = checked[name]
+            keys[name] = canonical_form(function.node, {u: _token(key(u)) for u in function.uses})
+        return keys[name]
+
+    return {
+        name: (key(name), _Copy(function, source, {u: key(u) for u in function.uses}))
+        for name, function in checked.items()
+    }
+
+
 def _provenance(group: _Group) -> Provenance:
     def unique(values: list[str | None]) -> list[str]:
         return sorted({v for v in values if v is not None})
 
-    sources = [s for _, s in group.found]
+    sources = [c.source for c in group.found]
     return Provenance(
         count=group.count,
         names=group.names(),
@@ -120,24 +178,28 @@ def _provenance(group: _Group) -> Provenance:
     )
 
 
-def _skill(group: _Group, name: str) -> Skill:
+def _skill(group: _Group, name: str, assigned: dict[str, str]) -> Skill:
     # The copy shown: one with a docstring of its own (which names its own parameters), under
     # the most frequent name if there is one; else the first copy under that name.
     preferred = group.names()[0]
     copies = sorted(
-        (f for f, _ in group.found),
-        key=lambda f: (not ast.get_docstring(f.node), f.node.name != preferred),
+        group.found,
+        key=lambda c: (not ast.get_docstring(c.function.node), c.function.node.name != preferred),
     )
-    function = copies[0]
-    own = ast.get_docstring(function.node)
-    doc = own.strip() if own else generated_doc(renamed(function.node, name), function.primitives)
-    node = with_docstring(renamed(function.node, name), doc)
+    chosen = copies[0]
+    calls = {local: assigned[key] for local, key in chosen.uses.items()}
+    node = renamed(chosen.function.node, name, calls)
+    uses = list(dict.fromkeys(calls[u] for u in chosen.function.uses))
+    own = ast.get_docstring(node)
+    doc = own.strip() if own else generated_doc(node, [*chosen.function.primitives, *uses])
+    node = with_docstring(node, doc)
     return Skill(
         name=name,
         signature=signature_text(node),
         doc=doc,
         source=ast.unparse(node),
-        primitives=function.primitives,
+        primitives=chosen.function.primitives,
+        uses=uses,
         provenance=_provenance(group),
     )
 
@@ -149,6 +211,29 @@ def _free_name(name: str, taken: set[str], registry: Registry) -> str:
     while f"{name}_{index}" in taken or f"{name}_{index}" in registry:
         index += 1
     return f"{name}_{index}"
+
+
+def _reaches(group: _Group, by_key: dict[str, _Group]) -> bool:
+    """Whether a skill calls a primitive, directly or through its helpers (canonical keys hold
+    their helpers' keys, so there is no cycle)."""
+    return bool(group.primitives) or any(
+        _reaches(by_key[k], by_key) for k in group.uses if k in by_key
+    )
+
+
+def _complete(groups: list[_Group]) -> list[_Group]:
+    """``groups`` without those whose helpers are not among them, and pure helpers no kept skill
+    calls (as :func:`~codepolicy.skills.vetting.resolve`, across programs)."""
+    while True:
+        keys = {g.canonical for g in groups}
+        used = set().union(*(g.uses for g in groups)) if groups else set()
+        by_key = {g.canonical: g for g in groups}
+        kept = [
+            g for g in groups if g.uses <= keys and (_reaches(g, by_key) or g.canonical in used)
+        ]
+        if len(kept) == len(groups):
+            return kept
+        groups = kept
 
 
 def mine_skills(
@@ -170,23 +255,18 @@ def mine_skills(
     groups: dict[str, _Group] = {}
     refused: dict[tuple[str, str], RefusedFunction] = {}
     for source in sources:
-        for name, text in _functions(source):
-            try:
-                checked = check_function(text, registry)
-            except Refused as exc:
-                refused.setdefault((name, str(exc)), RefusedFunction(name, source.origin, str(exc)))
-                continue
-            key = canonical_form(checked.node)
-            groups.setdefault(key, _Group(key)).add(checked, source)
+        for key, copy in _program_copies(source, registry, refused).values():
+            groups.setdefault(key, _Group(key)).add(copy)
     ordered = sorted(groups.values(), key=lambda g: (-g.count, g.names()[0], g.canonical))
     kept = [g for g in ordered if g.count >= min_count][:MAX_SKILLS]
+    kept = _complete(kept)
     rare = [g.names()[0] for g in ordered if g.count < min_count]
     taken: set[str] = set()
-    skills = []
+    assigned: dict[str, str] = {}
     for group in kept:
-        name = _free_name(group.names()[0], taken, registry)
-        taken.add(name)
-        skills.append(_skill(group, name))
+        assigned[group.canonical] = _free_name(group.names()[0], taken, registry)
+        taken.add(assigned[group.canonical])
+    skills = [_skill(group, assigned[group.canonical], assigned) for group in kept]
     library = SkillLibrary(
         profile=profile,
         min_count=min_count,

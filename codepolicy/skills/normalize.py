@@ -22,7 +22,10 @@ from __future__ import annotations
 
 import ast
 import copy
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+
+MAX_NAMED_CALLS = 5
+"""Most functions a generated docstring names."""
 
 
 def _bound_names(function: ast.FunctionDef) -> list[str]:
@@ -109,20 +112,31 @@ def _without_docstring(body: list[ast.stmt]) -> list[ast.stmt]:
     return body
 
 
-def canonical_form(function: ast.FunctionDef) -> str:
+def canonical_form(function: ast.FunctionDef, calls: Mapping[str, str] | None = None) -> str:
     """The function's text with its name, parameters and locals renamed canonically and no
-    docstring: structurally identical functions have the same canonical form."""
+    docstring: structurally identical functions have the same canonical form.
+
+    Args:
+        calls: Other functions it calls -> a name standing for them (their own canonical
+            identity), so copies calling renamed copies of one helper match too.
+    """
     tree = copy.deepcopy(function)
     tree.body = _without_docstring(tree.body)
-    mapping = {name: f"v{i}" for i, name in enumerate(_bound_names(tree)) if name != function.name}
+    bound = _bound_names(tree)
+    mapping = {k: v for k, v in (calls or {}).items() if k not in bound}
+    mapping |= {name: f"v{i}" for i, name in enumerate(bound) if name != function.name}
     renamed = _Rename(mapping, function.name, "f").visit(tree)
     return ast.unparse(ast.fix_missing_locations(renamed))
 
 
-def renamed(function: ast.FunctionDef, name: str) -> ast.FunctionDef:
-    """A copy of the function called ``name`` (its recursive calls follow)."""
+def renamed(
+    function: ast.FunctionDef, name: str, calls: Mapping[str, str] | None = None
+) -> ast.FunctionDef:
+    """A copy of the function called ``name`` (its recursive calls follow), its calls of other
+    functions renamed by ``calls``."""
     tree = copy.deepcopy(function)
-    return ast.fix_missing_locations(_Rename({}, function.name, name).visit(tree))
+    mapping = {k: v for k, v in (calls or {}).items() if k not in _bound_names(function)}
+    return ast.fix_missing_locations(_Rename(mapping, function.name, name).visit(tree))
 
 
 def with_docstring(function: ast.FunctionDef, doc: str) -> ast.FunctionDef:
@@ -142,10 +156,15 @@ def signature_text(function: ast.FunctionDef) -> str:
 
 
 def generated_doc(function: ast.FunctionDef, primitives: Sequence[str]) -> str:
-    """A deterministic one-line docstring from the name, the parameters and the primitives called,
-    for a function without one."""
+    """A deterministic one-line docstring from the name, the parameters and the primitives (and
+    other skills) called, for a function without one."""
     words = function.name.replace("_", " ").strip().capitalize() or function.name
     params = [a.arg for a in [*function.args.posonlyargs, *function.args.args]]
     params += [a.arg for a in function.args.kwonlyargs]
     takes = f"takes {', '.join(params)}" if params else "takes nothing"
-    return f"{words} ({takes}; calls {', '.join(primitives)})."
+    if not primitives:
+        return f"{words} ({takes}; a helper: calls no primitive)."
+    shown = ", ".join(primitives[:MAX_NAMED_CALLS])
+    if len(primitives) > MAX_NAMED_CALLS:
+        shown += f" and {len(primitives) - MAX_NAMED_CALLS} more"
+    return f"{words} ({takes}; calls {shown})."

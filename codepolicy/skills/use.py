@@ -3,7 +3,8 @@ listed in the prompt, and which of them a program called.
 
 The library file is untrusted input. :func:`load_skills` validates it, checks every function again
 against the run's profile (:func:`~codepolicy.skills.vetting.check_function`) and refuses the
-library, with one line naming the file and the function, if any fails. The functions run in the
+library, with one line naming the file and the function, if any fails (a skill may call the
+library's other skills; a pure helper is kept only if a skill calls it). The functions run in the
 sandbox before the model's program under the prelude's own file name, so the program's line
 numbers in the feedback stay its own.
 
@@ -29,7 +30,13 @@ from pathlib import Path
 from codepolicy.primitives.registry import Registry
 from codepolicy.skills.library import LibraryError, SkillLibrary, read_library
 from codepolicy.skills.normalize import signature_text
-from codepolicy.skills.vetting import Refused, called_names, check_function
+from codepolicy.skills.vetting import (
+    CheckedFunction,
+    Refused,
+    called_names,
+    check_function,
+    resolve,
+)
 
 MAX_SUMMARY_CHARS = 160
 """Longest docstring line a prompt shows for one skill."""
@@ -77,10 +84,12 @@ class SkillSet:
             LibraryError: a function is refused, or its ``def`` does not carry its name.
         """
         where = path or "skill library"
+        names = library.names()
         skills = []
+        vetted: dict[str, CheckedFunction] = {}
         for index, skill in enumerate(library.skills):
             try:
-                checked = check_function(skill.source, registry)
+                checked = check_function(skill.source, registry, defined=names)
             except Refused as exc:
                 hint = ""
                 if profile is not None and profile != library.profile:
@@ -95,6 +104,7 @@ class SkillSet:
                     f"{where}: skills.{index}.source: defines '{checked.node.name}', "
                     f"not '{skill.name}'"
                 )
+            vetted[skill.name] = checked
             doc = (ast.get_docstring(checked.node) or "").strip().splitlines()
             summary = " ".join(doc[0].split())[:MAX_SUMMARY_CHARS] if doc else ""
             skills.append(
@@ -106,6 +116,9 @@ class SkillSet:
                     tuple(checked.calls),
                 )
             )
+        for name, reason in resolve(vetted).items():
+            index = names.index(name)
+            raise LibraryError(f"{where}: skills.{index}.source: function '{name}' {reason}")
         index_ = {s.name: s for s in skills}
         return cls(tuple(skills), path, sha256, index_)
 
