@@ -118,17 +118,17 @@ def resolve(functions: Mapping[str, CheckedFunction]) -> dict[str, str]:
     neither reach a primitive (directly or through the others) nor help one that does (a pure
     helper such as a geometry function is kept with the skill that calls it). Returns
     name -> reason."""
-    refused: dict[str, str] = {}
+    refused = {
+        name: "calls itself through other functions (a cycle)"
+        for name in functions
+        if name in _closure(functions, name)
+    }
     while True:
         before = len(refused)
         for name, function in functions.items():
-            if name in refused:
-                continue
             missing = [u for u in function.uses if u not in functions or u in refused]
-            if missing:
+            if name not in refused and missing:
                 refused[name] = f"calls {missing[0]}, which is not kept"
-            elif name in _closure(functions, name):
-                refused[name] = "calls itself through other functions (a cycle)"
         kept = [n for n in functions if n not in refused]
         roots = [
             n

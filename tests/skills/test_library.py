@@ -110,3 +110,22 @@ def test_a_library_of_another_profile_is_refused_naming_both(library_file: Path)
         in message
     )
     assert message.endswith("(the library was mined for profile 'default', not 'cap')")
+
+
+def test_a_skill_may_call_another_skill_but_a_lone_helper_is_refused(tmp_path: Path) -> None:
+    helper = _skill(
+        "height", "def height(objects):\n    return max(o.position[2] for o in objects)"
+    )
+    carry = _skill(
+        "carry", "def carry(n):\n    grasp(n)\n    move_to([0.0, -0.5, height(perceive())])"
+    )
+    path = tmp_path / "lib.json"
+    path.write_text(json.dumps({"schema_version": 1, "skills": [helper, carry]}))
+    skills = load_skills(path, DEFAULT)
+    assert skills.names == ["height", "carry"]
+    assert skills.called("carry('red block')") == ["carry", "height"]
+    path.write_text(json.dumps({"schema_version": 1, "skills": [helper]}))
+    with pytest.raises(
+        LibraryError, match=r"skills.0.source: function 'height' calls no primitive"
+    ):
+        load_skills(path, DEFAULT)

@@ -106,3 +106,60 @@ def test_bad_inputs_are_one_line_errors(tmp_path: Path) -> None:
     (tmp_path / "results.jsonl").write_text('{"key": 1}\n')
     with pytest.raises(LibraryError, match=r"results.jsonl:1: not an episode record"):
         program_sources([tmp_path])
+
+
+HELPER_A = """def lift_height(objects):
+    return max(o.position[2] for o in objects) + 0.1
+
+
+def carry(name, spot):
+    high = lift_height(perceive())
+    grasp(name)
+    move_to([spot[0], spot[1], high])
+    place(spot)
+
+
+carry("red block", [0.1, -0.5])
+"""
+HELPER_B = """def clearance(things):
+    return max(t.position[2] for t in things) + 0.1
+
+
+def carry(block, where):
+    z = clearance(perceive())
+    grasp(block)
+    move_to([where[0], where[1], z])
+    place(where)
+"""
+
+
+def test_a_skill_and_its_helper_are_mined_together_through_renamed_copies() -> None:
+    sources = [ProgramSource(HELPER_A, "a.py"), ProgramSource(HELPER_B, "b.py")]
+    mined = mine_skills(sources, DEFAULT)
+    skills = {s.name: s for s in mined.library.skills}
+    assert sorted(skills) == ["carry", "clearance"] and mined.refused == []
+    carry, helper = skills["carry"], skills["clearance"]
+    assert carry.provenance.count == helper.provenance.count == 2
+    assert carry.uses == ["clearance"] and helper.primitives == []
+    # the copy shown calls the helper by the helper's chosen name (alphabetical on a tie)
+    assert "clearance(perceive())" in carry.source and "lift_height" not in carry.source
+    assert helper.doc == "Clearance (takes things; a helper: calls no primitive)."
+
+
+def test_a_skill_whose_helper_is_refused_is_refused_too() -> None:
+    program = HELPER_A.replace("return max(", "import os\n    return max(")
+    mined = mine_skills([ProgramSource(program, "a.py")], DEFAULT)
+    reasons = {r.name: r.reason for r in mined.refused}
+    assert reasons["lift_height"].startswith("refused by the vetter: line 2: import of 'os'")
+    assert reasons["carry"] == "calls lift_height, which is not kept"
+    assert mined.library.skills == []
+
+
+def test_mutually_recursive_functions_are_refused() -> None:
+    program = "def ping(n):\n    say('ping')\n    pong(n)\n\ndef pong(n):\n    ping(n)\n"
+    mined = mine_skills([ProgramSource(program, "p.py")], DEFAULT)
+    reasons = {r.name: r.reason for r in mined.refused}
+    assert reasons == {
+        "ping": "calls itself through other functions (a cycle)",
+        "pong": "calls itself through other functions (a cycle)",
+    }

@@ -159,3 +159,33 @@ def test_bench_command_takes_the_library(library_file: Path, tmp_path: Path) -> 
     assert proc.returncode == 0, proc.stderr
     [record] = read_records(out)
     assert record.success and record.skills_used == ["put_in"]
+
+
+def test_pick_and_place_mined_from_low_tier_programs_lifts_a_macro_program_into_that_tier(
+    tmp_path: Path,
+) -> None:
+    from codepolicy.oracle import oracle_program
+    from codepolicy.oracle.tier_programs import tier_program
+    from codepolicy.primitives.profiles import get_profile
+    from codepolicy.skills.library import write_library
+    from codepolicy.skills.mine import mine_skills
+    from codepolicy.skills.sources import ProgramSource
+
+    stack = load_episode("stack-blocks-seen", 2)
+    low = [ProgramSource(tier_program(e, "low"), f"{e.scenario}.py") for e in (EPISODE, stack)]
+    mined = mine_skills(low, get_profile("low"), profile="low")
+    names = {s.name: s for s in mined.library.skills}
+    assert names["pick_and_place"].provenance.count == 2
+    assert set(names["pick_and_place"].uses) == {"surface_under", "free_spot"}
+    library = write_library(mined.library, tmp_path / "low.json")
+    macro = oracle_program(stack)  # calls pick_and_place, which the low tier does not have
+    outcomes = []
+    for skills in (None, str(library)):
+        settings = RunSettings(planner="program", backend="kinematic", profile="low",
+                               program=macro, skill_library=skills)  # fmt: skip
+        result = run_episode(stack, settings=settings)
+        outcomes.append((result.feedback.status.value, result.skills_used))
+    assert outcomes == [
+        ("rejected", []),
+        ("success", ["free_spot", "pick_and_place", "surface_under"]),
+    ]
