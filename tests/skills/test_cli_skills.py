@@ -54,3 +54,14 @@ def test_mine_of_a_missing_input_exits_2(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["skills", "mine", str(tmp_path / "nope"), "--out", "x.json"])
     assert result.exit_code == 2
     assert f"error: {tmp_path / 'nope'}: no such run directory or program file" in result.output
+
+
+def test_check_accepts_calls_of_the_librarys_skills(library_file: Path, tmp_path: Path) -> None:
+    program = tmp_path / "prog.py"
+    program.write_text("put_in('red block', 'blue bowl')\n")
+    plain = CliRunner().invoke(app, ["check", str(program)])
+    assert plain.exit_code == 1 and "unknown primitive 'put_in'" in plain.output
+    with_library = CliRunner().invoke(
+        app, ["check", str(program), "--skill-library", str(library_file)]
+    )
+    assert with_library.exit_code == 0 and f"{program}: ok" in with_library.output
