@@ -189,3 +189,20 @@ def test_pick_and_place_mined_from_low_tier_programs_lifts_a_macro_program_into_
         ("rejected", []),
         ("success", ["free_spot", "pick_and_place", "surface_under"]),
     ]
+
+
+def test_resuming_a_bench_with_another_library_is_refused(
+    library_file: Path, tmp_path: Path
+) -> None:
+    from codepolicy.errors import ConfigError
+
+    out = tmp_path / "bench"
+    settings = BenchmarkSettings(
+        suites=["pick-place-seen"], seeds=[0], backend="kinematic", out=out,
+        planner="program", program=CALLS_SKILL, skill_library=str(library_file),
+    )  # fmt: skip
+    run_benchmark(settings)
+    library_file.write_text(library_file.read_text().replace("Put the block", "Put a block"))
+    settings.seeds, settings.resume = [0, 1], True
+    with pytest.raises(ConfigError, match=r"--resume with different settings.*skill_library"):
+        run_benchmark(settings)
