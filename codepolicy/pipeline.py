@@ -37,6 +37,7 @@ from codepolicy.runner.executor import Executor
 from codepolicy.sandbox.limits import SandboxLimits
 from codepolicy.sandbox.result import CallEvent
 from codepolicy.scenario.sampler import Episode
+from codepolicy.skills.use import load_skills
 
 
 @dataclass
@@ -92,6 +93,8 @@ class RunSettings:
             if self.llm is None:
                 raise ConfigError("--planner llm needs --model NAME")
             replace(self.llm, profile=self.profile).check()
+        if self.skill_library is not None:
+            load_skills(self.skill_library, get_profile(self.profile), self.profile)
 
 
 @dataclass
@@ -105,6 +108,8 @@ class EpisodeResult:
         usage: Model usage (empty for planners without a model).
         video_frames: Frames written to the video, when one was asked for.
         video: The video file, when one was written.
+        skills_available: The skill library's functions the program could call.
+        skills_used: Those the final program called (directly or through another skill).
     """
 
     episode: Episode
@@ -113,6 +118,8 @@ class EpisodeResult:
     usage: UsageLog
     video_frames: int = 0
     video: Path | None = None
+    skills_available: list[str] = field(default_factory=list)
+    skills_used: list[str] = field(default_factory=list)
 
     @property
     def feedback(self) -> Feedback:
@@ -152,12 +159,19 @@ class Pipeline:
         settings.check()
         self.settings = settings
         self.usage = usage if usage is not None else UsageLog()
+        registry = get_profile(settings.profile)
+        skills = (
+            load_skills(settings.skill_library, registry, settings.profile)
+            if settings.skill_library
+            else None
+        )
         self.executor = Executor(
-            registry=get_profile(settings.profile),
+            registry=registry,
             perception=settings.perception,
             perception_options=dict(settings.perception_options),
             limits=settings.limits,
             on_event=[on_event] if on_event is not None else [],
+            skills=skills,
         )
         llm = replace(settings.llm, profile=settings.profile) if settings.llm else None
         setup = PlannerSetup(self.executor, self.usage, settings.program, llm)
@@ -202,6 +216,7 @@ class Pipeline:
                 self.executor.on_event.remove(recording.on_event)
         assert solution is not None
         kept = recording is not None and recording.kept
+        skills = self.executor.skills
         return EpisodeResult(
             episode,
             solution,
@@ -209,6 +224,8 @@ class Pipeline:
             self.usage,
             recording.frames if recording is not None else 0,
             Path(video) if kept and video is not None else None,
+            skills.names if skills is not None else [],
+            skills.called(solution.program) if skills is not None else [],
         )
 
     def execute(self, episode: Episode, program: str, *, reset: bool = True) -> Feedback:

@@ -274,6 +274,15 @@ def _records(
     return run_local(todo, episode, settings.workers)
 
 
+def _skill_library(path: str | None) -> dict[str, Any]:
+    """The manifest's record of the skill library: its path and sha256 (nothing without one)."""
+    if path is None:
+        return {}
+    from codepolicy.skills.use import file_sha256
+
+    return {"skill_library": {"path": path, "sha256": file_sha256(path)}}
+
+
 def _manifest(
     settings: BenchmarkSettings, episode: BenchSettings, variants: dict[str, str | None]
 ) -> Any:
@@ -303,5 +312,6 @@ def _manifest(
             "executor": settings.executor,
             "contaminated_variants": contaminated,
             "grid": settings.grid,
+            **_skill_library(episode.skill_library),
         },
     )

@@ -138,6 +138,12 @@ class EpisodeRecord(BaseModel):
     started_at: str = Field(default_factory=now_iso)
     finished_at: str = Field(default_factory=now_iso)
     worker: str | None = None
+    skills_available: list[str] = Field(
+        default_factory=list, description="Skill library functions the programs could call."
+    )
+    skills_used: list[str] = Field(
+        default_factory=list, description="Those the final program called (see docs/skills.md)."
+    )
 
     @model_validator(mode="after")
     def _consistent(self) -> EpisodeRecord:

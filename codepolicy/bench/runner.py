@@ -166,6 +166,7 @@ def _run(
         worker,
         relative,
         calls,
+        (result.skills_available, result.skills_used),
     )
 
 
@@ -181,6 +182,7 @@ def _record(
     worker: str,
     video: str | None,
     primitive_calls: int,
+    skills: tuple[list[str], list[str]] = ([], []),
 ) -> EpisodeRecord:
     totals = usage.totals()
     cached = [r for r in usage.records if r.cache_hit]
@@ -217,6 +219,8 @@ def _record(
         started_at=started,
         finished_at=now_iso(),
         worker=worker,
+        skills_available=skills[0],
+        skills_used=skills[1],
     )
 
 

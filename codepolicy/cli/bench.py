@@ -128,11 +128,9 @@ def bench(
     max_tokens: opts.MaxTokens = DEFAULT_MAX_TOKENS,
     model_path: opts.ModelPath = None,
     feedback: opts.FeedbackLevel = DEFAULT_FEEDBACK_LEVEL,
+    skill_library: opts.SkillLibrary = None,
     require_jail: bool = typer.Option(False, "--require-jail", help=REQUIRE_JAIL_HELP),
     grid: list[str] = typer.Option([], "--grid", help=GRID_HELP),
-    skill_library: Path | None = typer.Option(
-        None, "--skill-library", help="Skill library file whose functions the model may call."
-    ),
 ) -> None:
     """Run every scenario × seed × variant episode, then print and save the statistics."""
     apply_require_jail(require_jail)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Collection
 from pathlib import Path
 from typing import Annotated, Any, TextIO
 
 import typer
 
+from codepolicy.cli import options as opts
 from codepolicy.primitives.registry import Registry
 from codepolicy.sandbox.vetting import vet_program
 
@@ -34,6 +36,7 @@ def check_command(
     json_output: bool = False,
     registry: Registry | None = None,
     out: TextIO | None = None,
+    defined: Collection[str] = (),
 ) -> int:
     """Vet ``file`` against ``registry`` and print the report.
 
@@ -42,6 +45,7 @@ def check_command(
         json_output: Print one JSON object instead of text.
         registry: Primitives the program may call; defaults to the default profile.
         out: Where to print (default: stdout).
+        defined: Functions defined before the program runs (a skill library's).
 
     Returns:
         0 clean, 1 rejected, 2 bad input.
@@ -63,7 +67,7 @@ def check_command(
         msg = f"{file}: cannot read: {exc.strerror or exc}"
         _emit(base | {"ok": False, "exit_code": 2, "error": msg}, json_output, msg, out)
         return EXIT_BAD_INPUT
-    report = vet_program(source, registry)
+    report = vet_program(source, registry, defined=defined)
     code = EXIT_OK if report.ok else EXIT_REJECTED
     data = base | {"exit_code": code, "error": None} | report.model_dump(mode="json")
     if report.ok:
@@ -83,11 +87,15 @@ def check(
     file: Annotated[Path, typer.Argument(help="Program file to vet.")],
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     profile: Annotated[str, typer.Option("--profile", help="Primitive profile.")] = "default",
+    skill_library: opts.SkillLibrary = None,
 ) -> None:
     """Vet a program against the primitive API without running it."""
     from codepolicy.cli.common import config_errors
     from codepolicy.primitives.profiles import get_profile
+    from codepolicy.skills.use import load_skills
 
     with config_errors():
         registry = get_profile(profile)
-    raise typer.Exit(check_command(file, json_output, registry))
+        skills = load_skills(skill_library, registry, profile) if skill_library else None
+    defined = skills.names if skills is not None else []
+    raise typer.Exit(check_command(file, json_output, registry, defined=defined))

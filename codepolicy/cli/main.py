@@ -55,6 +55,11 @@ def _mount() -> None:
     app.command("doctor")(doctor_cmd.doctor)
     app.command("session")(__import__("codepolicy.cli.session").cli.session.session)
     app.add_typer(__import__("codepolicy.cli.robot").cli.robot.app, name="robot")
+    app.add_typer(
+        __import__("codepolicy.cli.skills").cli.skills.app,
+        name="skills",
+        help="Mine a skill library from successful programs; show one.",
+    )
 
 
 _mount()

@@ -37,6 +37,12 @@ ReplayFile = Annotated[
 Perception = Annotated[
     str, typer.Option("--perception", help="Perception kind: privileged, noisy, ...")
 ]
+SkillLibrary = Annotated[
+    Path | None,
+    typer.Option(
+        "--skill-library", help="Skill library (codepolicy skills mine) the programs may call."
+    ),
+]
 
 LLM_FLAGS: dict[str, str] = {
     "model": "--model",

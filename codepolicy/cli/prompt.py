@@ -20,6 +20,7 @@ def prompt(
         "physics", "--backend", help="World whose start scene is described (as in `run`)."
     ),
     json_output: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    skill_library: opts.SkillLibrary = None,
 ) -> None:
     """Print the exact messages for SCENARIO's episode and their token count."""
     from codepolicy.envs.backend import BACKENDS, make_world
@@ -29,12 +30,14 @@ def prompt(
     from codepolicy.primitives.profiles import get_profile
     from codepolicy.prompts.render import PromptTemplateError, render_prompt
     from codepolicy.runner.executor import Executor
+    from codepolicy.skills.use import load_skills
 
     with config_errors():
         registry = get_profile(profile)
         BACKENDS.check(backend)
         PERCEPTION.check(perception)
         episode = load_episode(scenario, seed)
+        skills = load_skills(skill_library, registry, profile) if skill_library else None
     from codepolicy.scenario.catalog import load_scenario, single_choice
 
     note = single_choice(scenario, load_scenario(scenario))
@@ -50,7 +53,10 @@ def prompt(
         finally:
             world.close()
         try:
-            messages = render_prompt(prompt_name, registry, episode.instruction, scene)
+            entries = skills.entries() if skills is not None else []
+            messages = render_prompt(
+                prompt_name, registry, episode.instruction, scene, skills=entries
+            )
         except PromptTemplateError as exc:
             fail(str(exc))
         total = count_message_tokens(m.content for m in messages)

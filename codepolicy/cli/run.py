@@ -72,6 +72,9 @@ def json_report(result: EpisodeResult) -> dict[str, Any]:
         for r in result.solution.rounds
     ]
     data["program"] = result.program
+    if result.skills_available:
+        data["skills_available"] = list(result.skills_available)
+        data["skills_used"] = list(result.skills_used)
     totals = result.usage.totals()
     data.update(
         llm_calls=totals.calls,
@@ -118,6 +121,7 @@ def run(
     max_tokens: opts.MaxTokens = DEFAULT_MAX_TOKENS,
     model_path: opts.ModelPath = None,
     feedback: opts.FeedbackLevel = DEFAULT_FEEDBACK_LEVEL,
+    skill_library: opts.SkillLibrary = None,
     require_jail: bool = typer.Option(False, "--require-jail", help=REQUIRE_JAIL_HELP),
     robot: str | None = typer.Option(None, "--robot", help="Robot server (--backend remote)."),
     key_file: Path | None = typer.Option(None, "--key-file", help="Robot server's key file."),
@@ -228,6 +232,7 @@ def run(
             program=source,
             llm=llm,
             backend_options=options,
+            skill_library=str(skill_library) if skill_library is not None else None,
         )
         settings.check()
     with config_errors():
@@ -367,6 +372,9 @@ def _execute(
                 say(candidates_line(result.solution, settings.llm.n))
         if video is not None:
             say(f"Video: {video} ({result.video_frames} frames)")
+        if result.skills_available:
+            used = ", ".join(result.skills_used) or "none"
+            say(f"Skills: {len(result.skills_available)} available, used: {used}")
         if json_output:
             report = json_report(result)
             if source:

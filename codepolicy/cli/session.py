@@ -46,6 +46,7 @@ def session(
     timeout: opts.Timeout = DEFAULT_TIMEOUT_S,
     max_tokens: opts.MaxTokens = DEFAULT_MAX_TOKENS,
     model_path: opts.ModelPath = None,
+    skill_library: opts.SkillLibrary = None,
 ) -> None:
     """An interactive session on SCENARIO's scene: instructions (written by --model) and program
     files run one after another in one namespace."""
@@ -58,12 +59,14 @@ def session(
     from codepolicy.planning.writer import ProgramWriter
     from codepolicy.primitives.profiles import get_profile
     from codepolicy.runner.executor import Executor
+    from codepolicy.skills.use import load_skills
 
     usage = UsageLog()
     with config_errors():
         registry = get_profile(profile)
         episode = load_episode(scenario, seed)
-        executor = Executor(registry=registry, perception=perception, on_event=[])
+        skills = load_skills(skill_library, registry, profile) if skill_library else None
+        executor = Executor(registry=registry, perception=perception, on_event=[], skills=skills)
         executor.on_event.append(lambda e: typer.echo(_step(e)))
         writer = None
         if model or model_path:
@@ -81,7 +84,12 @@ def session(
             options.check()
             built = build_model(options, usage)
             executor.helpers = ModelHelp(built)
-            writer = ProgramWriter(model=built, registry=registry, prompt=prompt)
+            writer = ProgramWriter(
+                model=built,
+                registry=registry,
+                prompt=prompt,
+                skills=skills.entries() if skills is not None else [],
+            )
         world = make_world(episode_backend(episode, backend))
     sources = [(str(path), read_text_file(path, "program")) for path in program or []]
     with world:

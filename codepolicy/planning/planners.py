@@ -259,6 +259,7 @@ def _llm(setup: PlannerSetup) -> Planner:
         prompt=options.prompt,
         temperature=options.temperature,
         max_tokens=options.max_tokens,
+        skills=setup.executor.skills.entries() if setup.executor.skills is not None else [],
     )
     return Solver(
         writer=writer,

@@ -119,8 +119,14 @@ class Solver:
         if draft.program is None or self.helper_depth <= 0:
             return draft.program, [draft]
         scene = self.executor.scene_lines(world, episode.seed)
+        skills = self.executor.skills
         expanded = expand_helpers(
-            draft.program, self.writer, episode.instruction, scene, self.helper_depth
+            draft.program,
+            self.writer,
+            episode.instruction,
+            scene,
+            self.helper_depth,
+            defined=skills.names if skills is not None else (),
         )
         return expanded.program, [draft, *expanded.drafts]
 

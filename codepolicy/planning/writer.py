@@ -55,6 +55,8 @@ class ProgramWriter:
         temperature: Sampling temperature of single answers.
         max_tokens: Answer length limit.
         stop: Stop sequences (default: the end of the first code block; ``()`` for none).
+        skills: (signature, summary) of the skill library's functions the prompt lists (empty:
+            no skills section).
     """
 
     model: Model
@@ -63,6 +65,7 @@ class ProgramWriter:
     temperature: float = 0.0
     max_tokens: int = DEFAULT_MAX_TOKENS
     stop: tuple[str, ...] = CODE_BLOCK_STOP
+    skills: list[tuple[str, str]] = field(default_factory=list)
 
     def messages(
         self,
@@ -72,7 +75,9 @@ class ProgramWriter:
         extra: dict[str, Any] | None = None,
     ) -> list[Message]:
         """The exact messages for a request (what ``codepolicy prompt`` prints)."""
-        return render_prompt(self.prompt, self.registry, instruction, scene_lines, feedback, extra)
+        return render_prompt(
+            self.prompt, self.registry, instruction, scene_lines, feedback, extra, self.skills
+        )
 
     def write(
         self,

@@ -14,8 +14,9 @@ lines, or ``extra["object_names"]``), ``feedback``, ``extra``, ``api_calls`` (on
 what the shipped prompts show: :mod:`codepolicy.prompts.reference`), ``api_reference`` (``def``
 stubs with docstrings), ``errors_reference``, ``error_names``, ``location_names``,
 ``allowed_imports``, ``primitives`` (list of dicts with ``name``,
-``signature``, ``summary``, ``doc``), ``has(name)`` (is a primitive in the registry) and
-``variant``.
+``signature``, ``summary``, ``doc``), ``has(name)`` (is a primitive in the registry),
+``skills`` (a skill library's functions, dicts with ``signature`` and ``summary``; empty without
+a library, and the shipped prompts then show no skills section) and ``variant``.
 """
 
 from __future__ import annotations
@@ -200,6 +201,7 @@ def render_prompt(
     scene_lines: list[str],
     feedback: str | None = None,
     extra: dict[str, Any] | None = None,
+    skills: Sequence[tuple[str, str]] = (),
 ) -> list[Message]:
     """Render a prompt: a system message (if the template has one) and a user message.
 
@@ -210,6 +212,7 @@ def render_prompt(
         scene_lines: Scene description lines (:func:`codepolicy.feedback.scene.describe_scene`).
         feedback: Compact feedback on the previous attempt; adds the replan section.
         extra: More template variables (available as ``extra``).
+        skills: (signature, summary) of the skill library's functions the program may call.
 
     Returns:
         ``[system, user]`` messages (``[user]`` if the system part renders empty).
@@ -245,6 +248,7 @@ def render_prompt(
             for s in registry
         ],
         "has": names.__contains__,
+        "skills": [{"signature": sig, "summary": summary} for sig, summary in skills],
     }
     parts: dict[str, str] = {}
     for part in ("system", "user"):

@@ -34,6 +34,7 @@ from codepolicy.primitives.perception import Perception, make_perception, percei
 from codepolicy.primitives.registry import Registry
 from codepolicy.runner.host import Budget, EpisodeHost
 from codepolicy.runner.state import ProgramState
+from codepolicy.sandbox.definitions import defined_functions
 from codepolicy.sandbox.layers import active_layers
 from codepolicy.sandbox.layers import for_backend as jail_for_backend
 from codepolicy.sandbox.limits import SandboxLimits
@@ -100,6 +101,7 @@ def run_program(
     pause_on_failure: bool = False,
     helpers: ProgramHelp | None = None,
     state: ProgramState | None = None,
+    prelude: str = "",
 ) -> Feedback:
     """Reset the world to ``episode``, run ``program`` in the sandbox, judge the final scene.
 
@@ -124,6 +126,9 @@ def run_program(
         state: The variables and functions earlier programs of the same session left; the
             program starts with them and leaves its own there (see
             :func:`codepolicy.planning.instructions.run_programs`).
+        prelude: Function definitions run before the program and the session's carried ones (a
+            skill library's functions): the program may call them, and its line numbers stay
+            its own.
     """
     started = time.perf_counter()
     world = as_world(world)
@@ -146,7 +151,10 @@ def run_program(
         carry.update(registry.context([d.name for d in seen.detect()]))
     if helpers is not None:
         program = helpers.complete(
-            program, registry, episode.instruction, defined=[*state.functions(), *carry]
+            program,
+            registry,
+            episode.instruction,
+            defined=[*defined_functions(prelude), *state.functions(), *carry],
         )
         ctx.lmps = helpers.lmps(registry, host.dispatch, episode.seed)
     with Session(
@@ -157,7 +165,7 @@ def run_program(
         seed=episode.seed,
         after_call=on_event,
         carry=carry,
-        prelude=state.prelude(),
+        prelude="\n\n".join(p for p in (prelude, state.prelude()) if p),
         keep=True,
     ) as session:
         failed: CallEvent | None = None

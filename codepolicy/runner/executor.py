@@ -22,7 +22,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from codepolicy.envs.roles import World
 from codepolicy.feedback.model import Feedback
@@ -36,6 +36,9 @@ from codepolicy.sandbox.limits import SandboxLimits
 from codepolicy.sandbox.result import CallEvent, ExecutionResult, Status
 from codepolicy.sandbox.vetting import VetProblem, VetReport
 from codepolicy.scenario.sampler import Episode
+
+if TYPE_CHECKING:
+    from codepolicy.skills.use import SkillSet
 
 
 @dataclass
@@ -52,6 +55,8 @@ class Executor:
         helpers: Writes functions programs call but do not define, and serves the profile's
             helper LMPs (Code as Policies' function generation; e.g.
             :class:`codepolicy.planning.lmp.ModelHelp`); None: those fail with ``ModelRequired``.
+        skills: A vetted skill library whose functions run before every program, so programs
+            may call them (None: no library).
     """
 
     registry: Registry = DEFAULT
@@ -61,6 +66,7 @@ class Executor:
     on_event: list[Callable[[CallEvent], None]] = field(default_factory=list)
     before_run: list[Callable[[], None]] = field(default_factory=list)
     helpers: ProgramHelp | None = None
+    skills: SkillSet | None = None
 
     def scene_lines(self, world: World, seed: int = 0) -> list[str]:
         """The perceived scene as text lines (what prompts show a model)."""
@@ -105,6 +111,7 @@ class Executor:
             pause_on_failure=pause_on_failure,
             helpers=self.helpers,
             state=state,
+            prelude=self.skills.prelude if self.skills is not None else "",
         )
 
     def no_program(self, episode: Episode, world: World, problem: str) -> Feedback:
