@@ -92,6 +92,7 @@ def bench(
     max_tokens: opts.MaxTokens = DEFAULT_MAX_TOKENS,
     model_path: opts.ModelPath = None,
     feedback: opts.FeedbackLevel = DEFAULT_FEEDBACK_LEVEL,
+    feedback_image: opts.FeedbackImage = False,
     require_jail: bool = typer.Option(False, "--require-jail", help=REQUIRE_JAIL_HELP),
 ) -> None:
     """Run every scenario × seed × variant episode, then print and save the statistics."""
@@ -128,6 +129,7 @@ def bench(
             max_tokens=max_tokens,
             model_path=model_path,
             feedback=feedback,
+            feedback_image=feedback_image,
         )
     from codepolicy.prompts.render import contaminated_families
 

@@ -118,6 +118,7 @@ def run(
     max_tokens: opts.MaxTokens = DEFAULT_MAX_TOKENS,
     model_path: opts.ModelPath = None,
     feedback: opts.FeedbackLevel = DEFAULT_FEEDBACK_LEVEL,
+    feedback_image: opts.FeedbackImage = False,
     require_jail: bool = typer.Option(False, "--require-jail", help=REQUIRE_JAIL_HELP),
     robot: str | None = typer.Option(None, "--robot", help="Robot server (--backend remote)."),
     key_file: Path | None = typer.Option(None, "--key-file", help="Robot server's key file."),
@@ -209,6 +210,7 @@ def run(
                 max_tokens=max_tokens,
                 model_path=model_path,
                 feedback=feedback,
+                feedback_image=feedback_image,
                 show_progress=not json_output and sys.stderr.isatty(),
             )
         sources = [read_text_file(path, "program") for path in programs]
