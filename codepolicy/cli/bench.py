@@ -129,6 +129,7 @@ def bench(
     model_path: opts.ModelPath = None,
     feedback: opts.FeedbackLevel = DEFAULT_FEEDBACK_LEVEL,
     skill_library: opts.SkillLibrary = None,
+    feedback_image: opts.FeedbackImage = False,
     require_jail: bool = typer.Option(False, "--require-jail", help=REQUIRE_JAIL_HELP),
     grid: list[str] = typer.Option([], "--grid", help=GRID_HELP),
 ) -> None:
@@ -168,6 +169,7 @@ def bench(
             max_tokens=max_tokens,
             model_path=model_path,
             feedback=feedback,
+            feedback_image=feedback_image,
         )
     from codepolicy.prompts.render import contaminated_families
 

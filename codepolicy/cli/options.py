@@ -31,6 +31,13 @@ FeedbackLevel = Annotated[
         "--feedback", help="What the model is told: binary, errors, explain, explain+scene."
     ),
 ]
+FeedbackImage = Annotated[
+    bool,
+    typer.Option(
+        "--feedback-image",
+        help="Attach the camera frame to each feedback message (models that take images).",
+    ),
+]
 ReplayFile = Annotated[
     Path | None, typer.Option("--replay-file", help="Answers recorded with --record.")
 ]
@@ -62,6 +69,7 @@ LLM_FLAGS: dict[str, str] = {
     "max_tokens": "--max-tokens",
     "model_path": "--model-path",
     "feedback": "--feedback",
+    "feedback_image": "--feedback-image",
 }
 """Parameters that only configure model-written programs, and their flags."""
 

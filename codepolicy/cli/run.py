@@ -122,6 +122,7 @@ def run(
     model_path: opts.ModelPath = None,
     feedback: opts.FeedbackLevel = DEFAULT_FEEDBACK_LEVEL,
     skill_library: opts.SkillLibrary = None,
+    feedback_image: opts.FeedbackImage = False,
     require_jail: bool = typer.Option(False, "--require-jail", help=REQUIRE_JAIL_HELP),
     robot: str | None = typer.Option(None, "--robot", help="Robot server (--backend remote)."),
     key_file: Path | None = typer.Option(None, "--key-file", help="Robot server's key file."),
@@ -213,6 +214,7 @@ def run(
                 max_tokens=max_tokens,
                 model_path=model_path,
                 feedback=feedback,
+                feedback_image=feedback_image,
                 show_progress=not json_output and sys.stderr.isatty(),
             )
         sources = [read_text_file(path, "program") for path in programs]

@@ -47,6 +47,7 @@ def session(
     max_tokens: opts.MaxTokens = DEFAULT_MAX_TOKENS,
     model_path: opts.ModelPath = None,
     skill_library: opts.SkillLibrary = None,
+    feedback_image: opts.FeedbackImage = False,
 ) -> None:
     """An interactive session on SCENARIO's scene: instructions (written by --model) and program
     files run one after another in one namespace."""
@@ -80,6 +81,7 @@ def session(
                 timeout=timeout,
                 max_tokens=max_tokens,
                 model_path=model_path,
+                feedback_image=feedback_image,
             )
             options.check()
             built = build_model(options, usage)
@@ -93,7 +95,7 @@ def session(
         world = make_world(episode_backend(episode, backend))
     sources = [(str(path), read_text_file(path, "program")) for path in program or []]
     with world:
-        chat = InstructionSession(episode, world, executor, writer)
+        chat = InstructionSession(episode, world, executor, writer, feedback_image)
         typer.echo(f"Scene ({episode.scenario}, seed {episode.seed}):")
         for line in chat.scene():
             typer.echo(f"  {line}")

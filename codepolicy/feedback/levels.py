@@ -23,8 +23,15 @@ from __future__ import annotations
 import inspect
 from collections.abc import Collection, Iterable, Mapping
 
+from codepolicy.envs.frame import LOCATIONS
 from codepolicy.feedback.diagnose import diagnose
-from codepolicy.feedback.model import MAX_TEXT_OUTPUT, Feedback, FeedbackStatus, step_text
+from codepolicy.feedback.model import (
+    MAX_TEXT_OUTPUT,
+    Feedback,
+    FeedbackStatus,
+    changes_heading,
+    step_text,
+)
 from codepolicy.sandbox.result import CallEvent
 from codepolicy.scenario.sampler import Episode
 
@@ -110,6 +117,19 @@ def _explanation(feedback: Feedback, hidden: Collection[str]) -> list[str]:
     return out
 
 
+def _changes(changes: list[str], hidden: Collection[str]) -> list[str]:
+    """Change lines with hidden *places* left out: "near the top left corner" would name the
+    corner the task means when the program put something there. Object names stay: the program
+    moved those objects itself, and every object's name is in the scene it was shown."""
+    places = [name for name in hidden if name in LOCATIONS]
+    out = []
+    for line in changes:
+        for place in places:
+            line = line.replace(f" near the {place}", "")
+        out.append(line)
+    return out
+
+
 def model_feedback(
     feedback: Feedback,
     level: str = DEFAULT_FEEDBACK_LEVEL,
@@ -150,8 +170,8 @@ def model_feedback(
         lines += _explanation(feedback, hidden)
     if rank >= 2:
         if feedback.changes:
-            lines.append("What changed:")
-            lines += [f"  {c}" for c in feedback.changes]
+            lines.append(changes_heading(feedback.changes_source))
+            lines += [f"  {c}" for c in _changes(feedback.changes, hidden)]
         if feedback.output.strip():
             text = feedback.output.strip()[:MAX_TEXT_OUTPUT]
             lines.append("Program output:")

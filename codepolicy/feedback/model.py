@@ -65,6 +65,13 @@ class Feedback(BaseModel):
     vet: VetReport | None = None
     scene: list[str] = Field(default_factory=list, description="Objects and where they are now.")
     changes: list[str] = Field(default_factory=list, description="What moved since the start.")
+    changes_source: str | None = Field(
+        None,
+        description=(
+            'Whose view the changes are ("seen by the camera"): perception\'s, for every kind but '
+            "privileged on a scene with ground truth (None: exact)."
+        ),
+    )
     said: list[str] = Field(default_factory=list)
     output: str = ""
     env_success: bool | None = Field(
@@ -123,7 +130,7 @@ class Feedback(BaseModel):
                 f"({agree})"
             )
         if self.changes:
-            lines.append("What changed:")
+            lines.append(changes_heading(self.changes_source))
             lines += [f"  {one_line(c)}" for c in self.changes]
         if self.scene:
             lines.append("Scene now:")
@@ -135,6 +142,11 @@ class Feedback(BaseModel):
             lines.append("Program output (quoted):")
             lines += block(text)
         return "\n".join(lines)
+
+
+def changes_heading(source: str | None) -> str:
+    """``What changed:``, or ``What changed (seen by the camera):`` when perception's view."""
+    return f"What changed ({source}):" if source else "What changed:"
 
 
 def _elide(steps: list[CallEvent]) -> list[CallEvent | None]:

@@ -20,6 +20,7 @@ from codepolicy.llm.base import (
     Usage,
     empty_problem,
 )
+from codepolicy.llm.images import anthropic_content
 from codepolicy.llm.retry import (
     ModelError,
     RetryPolicy,
@@ -105,7 +106,11 @@ class AnthropicModel(ModelBase):
 
     def _one(self, messages: Sequence[Message], params: SamplingParams) -> Completion:
         system = "\n\n".join(m.content for m in messages if m.role == "system")
-        chat = [m.to_dict() for m in messages if m.role != "system"]
+        chat = [
+            {"role": m.role, "content": anthropic_content(m)}
+            for m in messages
+            if m.role != "system"
+        ]
         kwargs: dict[str, Any] = {
             "model": self.model_id,
             "messages": chat,

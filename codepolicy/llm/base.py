@@ -20,6 +20,8 @@ Example:
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -36,23 +38,73 @@ DEFAULT_TIMEOUT_S = 300.0
 
 
 @dataclass(frozen=True)
+class ImagePart:
+    """A PNG image attached to a message (the camera frame of visual feedback).
+
+    Attributes:
+        png: The PNG file's bytes.
+        width: Pixels across.
+        height: Pixels down.
+    """
+
+    png: bytes
+    width: int
+    height: int
+
+    media_type = "image/png"
+
+    @property
+    def sha256(self) -> str:
+        """Hex digest of the PNG bytes: what cache keys and replay records hold instead of them."""
+        return hashlib.sha256(self.png).hexdigest()
+
+    def base64(self) -> str:
+        """The PNG bytes in base64 (what image content blocks of chat APIs carry)."""
+        return base64.b64encode(self.png).decode("ascii")
+
+    def data_url(self) -> str:
+        """A ``data:image/png;base64,...`` URL (OpenAI-compatible ``image_url`` content)."""
+        return f"data:{self.media_type};base64,{self.base64()}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The image as cache keys and replay records see it: its hash and size, never its bytes."""
+        return {
+            "sha256": self.sha256,
+            "media_type": self.media_type,
+            "width": self.width,
+            "height": self.height,
+        }
+
+
+@dataclass(frozen=True)
 class Message:
     """One chat message.
 
     Attributes:
         role: ``"system"``, ``"user"`` or ``"assistant"``.
         content: The text.
+        images: Images shown with the text (visual feedback); only providers that take images
+            send them (:func:`text_only`).
     """
 
     role: str
     content: str
+    images: tuple[ImagePart, ...] = ()
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
             raise ValueError(f"message role must be one of {ROLES}, got {self.role!r}")
 
-    def to_dict(self) -> dict[str, str]:
-        """The message as the ``{"role", "content"}`` dict chat APIs take."""
+    def to_dict(self) -> dict[str, Any]:
+        """The message as the ``{"role", "content"}`` dict chat APIs take; with images, an
+        ``"images"`` list of their hashes and sizes is added (cache keys, replay records)."""
+        data: dict[str, Any] = {"role": self.role, "content": self.content}
+        if self.images:
+            data["images"] = [image.to_dict() for image in self.images]
+        return data
+
+    def text_dict(self) -> dict[str, str]:
+        """The text-only ``{"role", "content"}`` dict (what text-only chat APIs are sent)."""
         return {"role": self.role, "content": self.content}
 
     @classmethod

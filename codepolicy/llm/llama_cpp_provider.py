@@ -28,6 +28,7 @@ from codepolicy.llm.base import (
     Usage,
     empty_problem,
 )
+from codepolicy.llm.images import ImageDropper
 from codepolicy.llm.retry import ModelError, RetryPolicy, call_with_retry, classify_builtin
 
 INSTALL_HINT = "pip install 'codepolicy[local]' (or run scripts/local-model)"
@@ -84,6 +85,7 @@ class LlamaCppModel(ModelBase):
         self.n_threads = n_threads
         self.retry = retry if retry is not None else RetryPolicy()
         self._llama = llama
+        self._text_only = ImageDropper(self.provider)
 
     def _load(self) -> Any:
         if self._llama is None:
@@ -111,7 +113,7 @@ class LlamaCppModel(ModelBase):
         self, llama: Any, messages: Sequence[Message], params: SamplingParams, seed: int
     ) -> Completion:
         kwargs: dict[str, Any] = {
-            "messages": [m.to_dict() for m in messages],
+            "messages": self._text_only.messages(messages),
             "temperature": params.temperature,
             "max_tokens": params.max_tokens,
             "seed": seed,

@@ -39,6 +39,7 @@ from codepolicy.llm.base import (
     Usage,
     empty_problem,
 )
+from codepolicy.llm.images import openai_messages
 from codepolicy.llm.retry import (
     ModelError,
     RetryPolicy,
@@ -227,7 +228,7 @@ class OpenAICompatModel(ModelBase):
     def _kwargs(self, messages: Sequence[Message], params: SamplingParams) -> dict[str, Any]:
         kwargs: dict[str, Any] = {
             "model": self.model_id,
-            "messages": [m.to_dict() for m in messages],
+            "messages": openai_messages(messages),
             "temperature": params.temperature,
             "max_tokens": params.max_tokens,
         }

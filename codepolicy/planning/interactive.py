@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from codepolicy.envs.roles import World
+from codepolicy.feedback.image import camera_image
 from codepolicy.feedback.model import Feedback
 from codepolicy.planning.writer import Draft, ProgramWriter
 from codepolicy.runner.executor import Executor
@@ -63,12 +64,15 @@ class InstructionSession:
         world: The world.
         executor: Runs the programs (profile, perception, hooks; its ``model`` serves helper LMPs).
         writer: Writes programs for instructions; None for programs only.
+        feedback_image: Send the camera frame with each instruction after the first turn (what
+            the last program left, ``--feedback-image``; models that take images).
     """
 
     episode: Episode
     world: World
     executor: Executor
     writer: ProgramWriter | None = None
+    feedback_image: bool = False
     state: ProgramState = field(default_factory=ProgramState)
     turns: list[Turn] = field(default_factory=list)
     _ready: bool = False
@@ -99,7 +103,9 @@ class InstructionSession:
         """
         if self.writer is None:
             raise NoModel("typing an instruction needs a model (--model NAME); or ':run FILE'")
-        draft = self.writer.write(instruction, self.scene())
+        scene = self.scene()
+        image = camera_image(self.world) if self.feedback_image and self.turns else None
+        draft = self.writer.write(instruction, scene, images=(image,) if image else ())
         if draft.program is None:
             turn = Turn(instruction, "", None, draft)
             self.turns.append(turn)

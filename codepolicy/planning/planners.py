@@ -77,6 +77,9 @@ class LLMOptions:
     show_progress: bool = False
     feedback: str = DEFAULT_FEEDBACK_LEVEL
     """How much the model is told after a failed round (``--feedback``)."""
+    feedback_image: bool = False
+    """Attach the camera frame to each feedback message (``--feedback-image``; models that take
+    images)."""
 
     def check(self) -> None:
         """Raise :class:`ConfigError` naming the option if any value is invalid."""
@@ -271,6 +274,7 @@ def _llm(setup: PlannerSetup) -> Planner:
         refine_from=options.refine_from,
         helper_depth=options.helper_depth,
         feedback_level=options.feedback,
+        feedback_image=options.feedback_image,
     )
 
 

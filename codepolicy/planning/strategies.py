@@ -21,8 +21,10 @@ from dataclasses import dataclass, field
 from codepolicy.envs.backend import make_world
 from codepolicy.envs.roles import World
 from codepolicy.errors import ConfigError
+from codepolicy.feedback.image import camera_image
 from codepolicy.feedback.levels import DEFAULT_FEEDBACK_LEVEL, hidden_names, model_feedback
 from codepolicy.feedback.model import Feedback, step_text
+from codepolicy.llm.base import ImagePart
 from codepolicy.planning.hierarchy import expand_helpers
 from codepolicy.planning.writer import Draft, ProgramWriter
 from codepolicy.registry import Registry
@@ -101,6 +103,9 @@ class Solver:
     helper_depth: int = 2
     name: str = "llm"
     feedback_level: str = DEFAULT_FEEDBACK_LEVEL
+    feedback_image: bool = False
+    """Attach the camera frame at the end of a round to the feedback message
+    (:mod:`codepolicy.feedback.image`)."""
 
     def __post_init__(self) -> None:
         STRATEGIES.check(self.strategy)
@@ -172,6 +177,7 @@ def _refine(solver: Solver, episode: Episode, world: World, scene: list[str]) ->
         last = rounds[-1].feedback
         if last.success:
             break
+        images = _frame(world) if solver.feedback_image else ()
         if solver.refine_from == "reset":
             scene = solver.executor.reset(episode, world)
         else:
@@ -183,7 +189,9 @@ def _refine(solver: Solver, episode: Episode, world: World, scene: list[str]) ->
             program=rounds[-1].program,
             primitives={spec.name: spec.signature for spec in solver.writer.registry},
         )
-        draft = solver.writer.write(episode.instruction, scene, text, purpose="refine")
+        draft = solver.writer.write(
+            episode.instruction, scene, text, purpose="refine", images=images
+        )
         rounds.append(solver.run(episode, world, draft, index, "refine"))
     return Solution(rounds[-1].feedback, rounds)
 
@@ -219,6 +227,12 @@ def _best_of_n(solver: Solver, episode: Episode, world: World, scene: list[str])
     feedback = solver.executor.execute(episode, best.program, world)
     chosen = Round(len(candidates), "best", best.program, feedback, [], True)
     return Solution(feedback, [*candidates, chosen])
+
+
+def _frame(world: World) -> tuple[ImagePart, ...]:
+    """The camera frame of the world now (before any reset), for the feedback message."""
+    image = camera_image(world)
+    return () if image is None else (image,)
 
 
 def _steps_done(rounds: list[Round]) -> str:

@@ -8,11 +8,11 @@ strategies, benchmarks and fine-tuning exports need.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from codepolicy.llm.base import DEFAULT_MAX_TOKENS, Completion, Message, Model
+from codepolicy.llm.base import DEFAULT_MAX_TOKENS, Completion, ImagePart, Message, Model
 from codepolicy.planning.extract import extract_program
 from codepolicy.primitives.registry import Registry
 from codepolicy.prompts.render import render_prompt
@@ -87,9 +87,13 @@ class ProgramWriter:
         *,
         purpose: str = "program",
         extra: dict[str, Any] | None = None,
+        images: tuple[ImagePart, ...] = (),
     ) -> Draft:
-        """One program for the instruction (a corrected one when ``feedback`` is given)."""
+        """One program for the instruction (a corrected one when ``feedback`` is given);
+        ``images`` go with the last user message (the camera frame of visual feedback)."""
         messages = self.messages(instruction, scene_lines, feedback, extra)
+        if images and messages and messages[-1].role == "user":
+            messages[-1] = replace(messages[-1], images=images)
         completion = self.model.complete(
             messages, temperature=self.temperature, max_tokens=self.max_tokens, stop=self.stop
         )

@@ -27,6 +27,7 @@ from codepolicy.errors import ConfigError
 from codepolicy.feedback.idle import idle_note
 from codepolicy.feedback.model import ErrorReport, Feedback, status_from
 from codepolicy.feedback.scene import describe_changes, describe_scene
+from codepolicy.feedback.seen import change_source, describe_seen_changes
 from codepolicy.primitives.cap_lmps import HelperLMPs
 from codepolicy.primitives.context import PrimitiveContext
 from codepolicy.primitives.default import DEFAULT
@@ -177,7 +178,8 @@ def run_program(
                     break
         execution = session.run() if failed is None else _paused(session, failed)
     state.update(program, execution.kept)
-    feedback = judge(episode, execution, world, seen, initial, ctx.said, started)
+    source = change_source(perception, has_ground_truth=world.scene.has_ground_truth)
+    feedback = judge(episode, execution, world, seen, initial, ctx.said, started, source=source)
     moving = {spec.name for spec in registry if spec.moves_robot}
     note = idle_note(
         program, execution.events, moving=moving, succeeded=feedback.success, completed=execution.ok
@@ -211,6 +213,8 @@ def judge(
     initial: SceneState,
     said: list[str],
     started: float,
+    *,
+    source: str | None = None,
 ) -> Feedback:
     """Evaluate the final scene and assemble the feedback of a finished run.
 
@@ -220,6 +224,9 @@ def judge(
     Args:
         initial: The perceived scene when the program started (changes are measured from it).
         started: ``time.perf_counter()`` when the run started.
+        source: Whose view the changes are (:func:`codepolicy.feedback.seen.change_source`);
+            with one, they are compared detection by detection (objects no longer seen, newly
+            seen), never from ground truth; None: privileged, exact.
     """
     final = perceive(world, perception)
     truth = world.scene.observe() if world.scene.has_ground_truth else final
@@ -251,7 +258,10 @@ def judge(
         error=error,
         vet=execution.vet if execution.vet is not None and not execution.vet.ok else None,
         scene=describe_scene(final),
-        changes=describe_changes(initial, final),
+        changes=(
+            describe_seen_changes(initial, final) if source else describe_changes(initial, final)
+        ),
+        changes_source=source,
         said=list(said),
         output=execution.output,
         env_success=_env_success(truth),

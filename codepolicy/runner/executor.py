@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from codepolicy.envs.roles import World
 from codepolicy.feedback.model import Feedback
 from codepolicy.feedback.scene import describe_scene
+from codepolicy.feedback.seen import change_source
 from codepolicy.primitives.default import DEFAULT
 from codepolicy.primitives.perception import make_perception
 from codepolicy.primitives.registry import Registry
@@ -122,7 +123,8 @@ class Executor:
         seen = make_perception(self.perception, world, seed=episode.seed, **self.perception_options)
         scene = perceive(world, seen)
         execution = ExecutionResult(status=Status.rejected, vet=report)
-        return judge(episode, execution, world, seen, scene, [], time.perf_counter())
+        source = change_source(self.perception, has_ground_truth=world.scene.has_ground_truth)
+        return judge(episode, execution, world, seen, scene, [], time.perf_counter(), source=source)
 
     def _on_event(self, event: CallEvent) -> None:
         for hook in self.on_event:
