@@ -105,7 +105,7 @@ def marker_texture(
     block's colour, which the other faces map.
     """
     marker = marker_image(marker_id, cell_px)
-    face = int(round(marker.shape[0] / MARKER_FRACTION))
+    face = round(marker.shape[0] / MARKER_FRACTION)
     top = np.full((face, face), 255, dtype=np.uint8)
     start = (face - marker.shape[0]) // 2
     top[start : start + marker.shape[0], start : start + marker.shape[0]] = marker
