@@ -118,13 +118,22 @@ def create_table(client: Any) -> BodyInfo:
 
 
 def create_block(
-    client: Any, rgba: Rgba, position: tuple[float, float, float], yaw: float = 0.0
+    client: Any,
+    rgba: Rgba,
+    position: tuple[float, float, float],
+    yaw: float = 0.0,
+    visual: int | None = None,
 ) -> BodyInfo:
-    """Create a dynamic cube of edge ``BLOCK_SIZE`` whose centre is at ``position``."""
+    """Create a dynamic cube of edge ``BLOCK_SIZE`` whose centre is at ``position`` (drawn with
+    ``visual``, a visual shape id, when given: a marked block)."""
     pb = client
     half = (BLOCK_SIZE / 2,) * 3
     col = pb.createCollisionShape(pb.GEOM_BOX, halfExtents=half)
-    vis = pb.createVisualShape(pb.GEOM_BOX, halfExtents=half, rgbaColor=rgba)
+    vis = (
+        visual
+        if visual is not None
+        else pb.createVisualShape(pb.GEOM_BOX, halfExtents=half, rgbaColor=rgba)
+    )
     body = _movable_body(pb, BLOCK_MASS, col, vis, position, yaw, (BLOCK_FRICTION, 0.001, 0.0001))
     return BodyInfo(body, (0.0, 0.0, 0.0), half, BLOCK_SIZE / math.sqrt(2))
 

@@ -31,6 +31,7 @@ from codepolicy.envs.backend import CameraFrame, ObjectSpawn
 from codepolicy.envs.bullet import connect, pybullet
 from codepolicy.envs.camera import DEFAULT_CAMERA, CameraSpec, SegmentedFrame, render, render_view
 from codepolicy.envs.frame import COLORS, KINDS, TABLETOP
+from codepolicy.envs.marker_mesh import MarkedBlock, marked_block_visual, marker_table
 from codepolicy.envs.robot import Panda
 from codepolicy.envs.state import ObjectState
 
@@ -99,6 +100,11 @@ class TabletopWorld:
         self._callback_every = 0
         self.table_id = -1
         self.seed = 0
+        self.markers: dict[int, MarkedBlock] = {}
+        """ArUco marker id -> the block carrying it on its top
+        (:mod:`codepolicy.envs.marker_mesh`); empty while blocks are unmarked."""
+        self._marked = False
+        self._spawns: list[ObjectSpawn] = []
         self.robot: Panda = self._build([])
 
     # ------------------------------------------------------------------ lifecycle
@@ -123,6 +129,27 @@ class TabletopWorld:
             self._callback(self)  # the settled scene, at time zero: a video's first frame
         return settled
 
+    def mark_blocks(self) -> dict[int, MarkedBlock]:
+        """Put an ArUco marker on every block's top, now and at every later reset.
+
+        A scene built unmarked is rebuilt from its spawns, which is the same settled scene as
+        long as nothing has moved since the reset.
+
+        Returns:
+            Marker id -> the block carrying it.
+
+        Raises:
+            ValueError: the scene has moved since its reset (marking would undo that).
+        """
+        if self._marked:
+            return self.markers
+        if self._steps:
+            raise ValueError("blocks can only be marked right after a reset, before anything moves")
+        self._marked = True
+        if self._spawns:
+            self.reset(self._spawns, self.seed)
+        return self.markers
+
     def _build(self, spawns: Sequence[ObjectSpawn]) -> Panda:
         names = [s.name for s in spawns]
         if len(set(names)) != len(names):
@@ -146,6 +173,11 @@ class TabletopWorld:
         self.table_id = assets.create_table(pb).body_id
         robot = Panda(pb, self.home_tcp)
         self._entries, self._by_id = {}, {}
+        self._spawns = list(spawns)
+        self.markers = (
+            marker_table([(s.name, s.kind, s.color) for s in spawns]) if self._marked else {}
+        )
+        marked = {block.name: marker for marker, block in self.markers.items()}
         placed: list[tuple[np.ndarray, float]] = []  # footprint polygon, top height
         for s in spawns:
             footprint = _footprint(s.kind, s.x, s.y, s.yaw)
@@ -154,14 +186,28 @@ class TabletopWorld:
             )
             height = assets.BLOCK_SIZE if s.kind == "block" else assets.BOWL_HEIGHT
             center = (s.x, s.y, support + SPAWN_GAP + height / 2)
-            create = assets.create_block if s.kind == "block" else assets.create_bowl
-            info = create(pb, COLORS[s.color], center, s.yaw)
+            if s.name in marked:
+                info = self._marked_block(s, center, marked[s.name])
+            elif s.kind == "block":
+                info = assets.create_block(pb, COLORS[s.color], center, s.yaw)
+            else:
+                info = assets.create_bowl(pb, COLORS[s.color], center, s.yaw)
             placed.append((footprint, center[2] + height / 2))
             self._entries[s.name] = _Entry(s.name, s.kind, s.color, info)
             self._by_id[info.body_id] = s.name
         if self.gui:
             pb.configureDebugVisualizer(pb.COV_ENABLE_RENDERING, 1)
         return robot
+
+    def _marked_block(
+        self, spawn: ObjectSpawn, center: tuple[float, float, float], marker: int
+    ) -> assets.BodyInfo:
+        pb = self.client
+        rgba = COLORS[spawn.color]
+        shape, texture = marked_block_visual(pb, assets.BLOCK_SIZE, marker, rgba)
+        info = assets.create_block(pb, rgba, center, spawn.yaw, visual=shape)
+        pb.changeVisualShape(info.body_id, -1, textureUniqueId=texture)
+        return info
 
     def settle(
         self, max_seconds: float = 2.0, linear_tol: float = 2e-3, angular_tol: float = 2e-2

@@ -8,6 +8,9 @@ parameter (``privileged`` by default):
 
 - ``privileged``: the scene's ground truth, exactly (needs a scene with ground truth).
 - ``noisy``: ground truth with seeded Gaussian noise on x and y (option ``noise_std``, metres).
+- ``mask``, ``camera``: rendered RGB-D perception cameras (:mod:`codepolicy.primitives.
+  camera_perception`); ``aruco``: ArUco markers on the block tops
+  (:mod:`codepolicy.primitives.aruco_perception`), bowls from the camera kind.
 - ``operator``: the objects of an operator-confirmed scene file (a real robot's ``--scene-file``;
   no ground truth, positions as the operator wrote them: :mod:`codepolicy.robot.operator`,
   registered through our own ``codepolicy.perception`` entry point, since robot sits above).
@@ -176,5 +179,5 @@ def _camera_kind(kind: str) -> PerceptionFactory:
     return factory
 
 
-for _kind in ("mask", "camera"):
+for _kind in ("mask", "camera", "aruco"):
     PERCEPTION.register(_kind, _camera_kind(_kind))

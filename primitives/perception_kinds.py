@@ -1,4 +1,4 @@
-"""Perception kinds by name: ``privileged``, ``noisy``, ``mask`` and ``camera``.
+"""Perception kinds by name: ``privileged``, ``noisy``, ``mask``, ``camera`` and ``aruco``.
 
 :func:`make_perception` builds one for a backend. Camera-based kinds need a world that renders the
 perception cameras (the PyBullet world's ``render_camera`` / ``render_segmented``); asking for one
@@ -18,11 +18,13 @@ from typing import Any
 
 from codepolicy.envs.backend import Backend
 from codepolicy.errors import ConfigError
+from codepolicy.primitives.aruco_perception import ARUCO_RIG, ArucoPerception
 from codepolicy.primitives.camera_perception import CameraPerception, CameraRig, MaskPerception
 from codepolicy.primitives.perception import Perception, PrivilegedPerception
 
-PERCEPTION_KINDS = ("privileged", "noisy", "mask", "camera")
-"""Every perception kind, from most to least help."""
+PERCEPTION_KINDS = ("privileged", "noisy", "mask", "camera", "aruco")
+"""Every perception kind: from most to least help, then ``aruco`` (markers on the blocks, for
+real labs: :mod:`codepolicy.primitives.aruco_perception`)."""
 DEFAULT_NOISE_STD = 0.005
 """Position noise of the ``noisy`` kind, metres."""
 
@@ -93,11 +95,29 @@ def make_perception(
             f"perception '{kind}' needs a world that renders cameras (the physics backend); "
             f"the '{getattr(backend, 'name', type(backend).__name__)}' backend does not"
         )
-    rig = rig or CameraRig()
     key = getattr(world, "state_bytes", None)
+    if kind == "aruco":
+        return _aruco(world, rig or ARUCO_RIG, key)
+    rig = rig or CameraRig()
     if kind == "camera":
         return CameraPerception(world.render_camera, rig, scene_key=key)
     return MaskPerception(world.render_segmented, rig, scene_key=key)
+
+
+def _aruco(world: Any, rig: CameraRig, key: Any) -> Perception:
+    """The aruco kind on a world that can mark its blocks, bowls from the camera kind."""
+    mark = getattr(world, "mark_blocks", None)
+    if not callable(mark):
+        raise PerceptionUnavailable(
+            "perception 'aruco' needs a world that puts ArUco markers on its blocks "
+            "(the physics backend)"
+        )
+    try:
+        markers = mark()
+    except ValueError as exc:
+        raise PerceptionUnavailable(f"perception 'aruco': {exc}") from None
+    fallback = CameraPerception(world.render_camera, CameraRig(), scene_key=key)
+    return ArucoPerception(world.render_camera, markers, rig, fallback, scene_key=key)
 
 
 def rig_from_options(kind: str, options: dict[str, Any]) -> CameraRig:
@@ -111,7 +131,7 @@ def rig_from_options(kind: str, options: dict[str, Any]) -> CameraRig:
         raise ConfigError(
             f"perception '{kind}' takes only width, height and shadows, got: {', '.join(unknown)}"
         )
-    rig = CameraRig()
+    rig = ARUCO_RIG if kind == "aruco" else CameraRig()
     width, height = options.get("width", rig.width), options.get("height", rig.height)
     for name, value in (("width", width), ("height", height)):
         if not isinstance(value, int) or isinstance(value, bool) or not 32 <= value <= 4096:
@@ -133,3 +153,8 @@ def camera_kind(world: Any, *, seed: int = 0, **options: Any) -> Perception:
 def mask_kind(world: Any, *, seed: int = 0, **options: Any) -> Perception:
     """Factory of the ``mask`` kind in the perception-registry form (see :func:`camera_kind`)."""
     return make_perception("mask", world, seed=seed, rig=rig_from_options("mask", options))
+
+
+def aruco_kind(world: Any, *, seed: int = 0, **options: Any) -> Perception:
+    """Factory of the ``aruco`` kind in the perception-registry form (see :func:`camera_kind`)."""
+    return make_perception("aruco", world, seed=seed, rig=rig_from_options("aruco", options))

@@ -47,8 +47,8 @@ kind at a still object differ by up to about a centimetre (its p95 position erro
 
 CHANGE_SOURCES = {
     "camera": "seen by the camera",
-    "mask": "seen by the camera (simulator masks)",
-    "aruco": "seen by the camera (ArUco markers)",
+    "mask": "seen by the camera, with the simulator's masks",
+    "aruco": "seen by the camera via ArUco markers",
     "noisy": "as noisy perception saw it",
     "operator": "as the operator's scene file says",
 }
@@ -64,7 +64,9 @@ def change_source(kind: str, *, has_ground_truth: bool) -> str | None:
 
 def _at(p: ObjectPlacement) -> str:
     text = f"({p.position[0]:.2f}, {p.position[1]:.2f})"
-    return f"{text} near the {p.location}" if p.location else f"{text} on the table"
+    if p.location:
+        return f"{text} near the {p.location}"
+    return f"{text} on the table" if p.support == "table" else text
 
 
 def _support_note(prev: ObjectPlacement, new: ObjectPlacement) -> str:

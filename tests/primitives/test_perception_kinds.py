@@ -6,6 +6,7 @@ import pytest
 
 from codepolicy.envs.physics import PhysicsBackend
 from codepolicy.oracle import oracle_program
+from codepolicy.primitives.aruco_perception import ArucoPerception
 from codepolicy.primitives.camera_perception import CameraPerception, MaskPerception
 from codepolicy.primitives.perception import PrivilegedPerception
 from codepolicy.primitives.perception_kinds import (
@@ -30,6 +31,7 @@ def test_every_kind_builds_on_physics() -> None:
         "noisy": PrivilegedPerception,
         "mask": MaskPerception,
         "camera": CameraPerception,
+        "aruco": ArucoPerception,
     }
 
 
