@@ -71,6 +71,7 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
+        raise SystemExit(130) from None  # the shell's code for Ctrl-C: never "success"
         sys.exit(130)
 
 

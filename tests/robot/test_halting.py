@@ -159,7 +159,13 @@ def test_ctrl_c_on_a_running_program_halts_the_robot(realtime: Served) -> None:
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env(),
     )  # fmt: skip
     try:
-        time.sleep(4.0)
+        deadline = time.monotonic() + 60.0  # a loaded machine can take seconds to start the CLI
+        with realtime.observer() as watcher:
+            while not watcher.request("state")["controlled"]:
+                assert run.poll() is None, "the run ended before it took control"
+                assert time.monotonic() < deadline, "the run never took control of the robot"
+                time.sleep(0.1)
+        time.sleep(1.0)
         assert run.poll() is None, "the program ended before Ctrl-C"
         before = len(_halts(realtime))
         run.send_signal(signal.SIGINT)
