@@ -25,8 +25,15 @@ from typing import Any, Literal
 from codepolicy.bench.executors import EXECUTORS
 from codepolicy.bench.grid import Cell, apply_cell, cell_label, check_grid, grid_cells
 from codepolicy.bench.record import EpisodeRecord
+from codepolicy.bench.runner import run_settings
 from codepolicy.bench.summary import Summary
-from codepolicy.bench.tasks import VIDEO_MODES, BenchSettings, plan_tasks, select_scenarios
+from codepolicy.bench.tasks import (
+    VIDEO_MODES,
+    BenchSettings,
+    EpisodeTask,
+    plan_tasks,
+    select_scenarios,
+)
 from codepolicy.errors import ConfigError
 
 
@@ -79,9 +86,6 @@ class BenchmarkSettings:
 
     def check(self) -> None:
         """Raise :class:`ConfigError` for unknown names, bad numbers or conflicting options."""
-        from codepolicy.pipeline import RunSettings
-        from codepolicy.planning.planners import LLMOptions
-
         if self.executor not in EXECUTORS:
             raise ConfigError(
                 f"unknown executor '{self.executor}'; choose one of: {', '.join(EXECUTORS)}"
@@ -117,20 +121,8 @@ class BenchmarkSettings:
         for cell in grid_cells(self.grid) if self.grid else [()]:
             episode = apply_cell(base, cell)
             for prompt in self.variants.values() if self.planner == "llm" else [None]:
-                llm = (
-                    LLMOptions(**{**episode.llm, "prompt": prompt or "zero-shot"})
-                    if episode.llm
-                    else None
-                )
-                RunSettings(
-                    planner=episode.planner,
-                    backend=episode.backend,
-                    profile=episode.profile,
-                    perception=episode.perception,
-                    program=episode.program,
-                    llm=llm,
-                    skill_library=episode.skill_library,
-                ).check()
+                task = EpisodeTask("", 0, "", prompt)
+                run_settings(task, episode, episode.backend).check()
 
     def plan_variants(self) -> tuple[dict[str, str | None], dict[str, Cell]]:
         """(variant label -> prompt, variant label -> grid cell) of the run's episodes."""

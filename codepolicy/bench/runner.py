@@ -71,7 +71,7 @@ def run_settings(task: EpisodeTask, settings: BenchSettings, backend: str) -> Ru
     from codepolicy.planning.planners import LLMOptions
 
     llm = None
-    if settings.planner == "llm":
+    if settings.planner == "llm" and settings.llm:  # without a model, RunSettings.check says so
         llm = LLMOptions(**{**settings.llm, "prompt": task.prompt or "zero-shot"})
     return RunSettings(
         planner=settings.planner,
