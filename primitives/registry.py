@@ -48,6 +48,15 @@ def _type_text(annotation: Any) -> str:
     return text.replace("numpy.ndarray", "np.ndarray").replace("NoneType", "None")
 
 
+def call_text(name: str, signature: inspect.Signature) -> str:
+    """``name(a, b="x")``: how a primitive is called (no types: it is not a definition)."""
+    params = [
+        p.name if p.default is inspect.Parameter.empty else f"{p.name}={p.default!r}"
+        for p in signature.parameters.values()
+    ]
+    return f"{name}({', '.join(params)})"
+
+
 @dataclass(frozen=True)
 class PrimitiveSpec:
     """One registered primitive.

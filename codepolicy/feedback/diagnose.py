@@ -31,6 +31,8 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
+from codepolicy.primitives.registry import call_text
+
 _DEF_LINE = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+(\w+)", re.MULTILINE)
 _CLASS_LINE = re.compile(r"^[ \t]*class[ \t]+(\w+)", re.MULTILINE)
 
@@ -99,14 +101,6 @@ class Diagnosis:
         return out
 
 
-def _call_text(name: str, signature: inspect.Signature) -> str:
-    params = [
-        p.name if p.default is inspect.Parameter.empty else f"{p.name}={p.default!r}"
-        for p in signature.parameters.values()
-    ]
-    return f"{name}({', '.join(params)})"
-
-
 def _positional_range(signature: inspect.Signature) -> tuple[int, int]:
     kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
     if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in signature.parameters.values()):
@@ -134,9 +128,9 @@ def _arity(
         for other, signature in signatures.items():
             low, high = _positional_range(signature)
             if other != name and name in other.split("_") and low <= given <= high:
-                alternative = _call_text(other, signature)
+                alternative = call_text(other, signature)
                 break
-        item = (_call_text(name, signatures[name]), takes, given, alternative)
+        item = (call_text(name, signatures[name]), takes, given, alternative)
         if item not in found:
             found.append(item)
     return found

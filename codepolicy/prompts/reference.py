@@ -19,6 +19,7 @@ import re
 from codepolicy.primitives.cap_lmps import HELPER_NAMES
 from codepolicy.primitives.errors import CATCHABLE_ERRORS
 from codepolicy.primitives.registry import PrimitiveSpec, Registry
+from codepolicy.primitives.registry import call_text as signature_call_text
 
 _API_CLASS = re.compile(r"\b(?!None\b)[A-Z]\w*")
 _SECTION = re.compile(r"^(Args|Arguments|Returns|Raises|Yields|Example|Examples|Note):\s*$")
@@ -50,10 +51,7 @@ def _first_sentence(text: str) -> str:
 
 def call_text(spec: PrimitiveSpec) -> str:
     """``name(a, b="x")``: how the primitive is called (no types: it is not a definition)."""
-    params = []
-    for p in spec.signature.parameters.values():
-        params.append(p.name if p.default is inspect.Parameter.empty else f"{p.name}={p.default!r}")
-    return f"{spec.name}({', '.join(params)})"
+    return signature_call_text(spec.name, spec.signature)
 
 
 def returns_text(spec: PrimitiveSpec) -> str:
