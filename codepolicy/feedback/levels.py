@@ -32,7 +32,6 @@ from codepolicy.feedback.model import (
     changes_heading,
     step_text,
 )
-from codepolicy.sandbox.result import CallEvent
 from codepolicy.scenario.sampler import Episode
 
 FEEDBACK_LEVELS = ("binary", "errors", "explain", "explain+scene")
@@ -68,15 +67,6 @@ def _syntax_hint(message: str) -> str:
     if any(word in message for word in ("expected", "never closed", "unterminated", "Perhaps")):
         return ""
     return " (expected a Python statement: plain calls, assignments, if/for/while/def)"
-
-
-def _record_text(event: CallEvent) -> str:
-    """A call as a line in words: a small model shown ``grasp(name='x') -> [..]`` lines in its
-    feedback wrote them back as its next program (a syntax error)."""
-    text = step_text(event)
-    if event.error is not None:
-        return text.replace(") -> ", ") failed with ", 1)
-    return text.replace(") -> ", ") returned ", 1) if event.result is not None else text
 
 
 def error_lines(
@@ -161,7 +151,9 @@ def model_feedback(
         names = primitives if isinstance(primitives, Mapping) else set(primitives)
         lines += error_lines(feedback, program, names)
     if rank >= 2 and feedback.steps:
-        calls = [_record_text(e) for e in feedback.steps]
+        # In words: a small model shown ``grasp(name='x') -> [..]`` lines wrote them back as its
+        # next program (a syntax error).
+        calls = [step_text(e, returned="returned", failed="failed with") for e in feedback.steps]
         shown = calls if len(calls) <= 25 else [*calls[:12], "...", *calls[-12:]]
         lines.append(f"Calls ({len(calls)}; a record of what ran, not code to copy):")
         lines += [f"  - {c}" for c in shown]

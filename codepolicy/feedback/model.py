@@ -184,16 +184,20 @@ def _rounded(value: Any) -> Any:
     return value
 
 
-def step_text(event: CallEvent | None) -> str:
-    """One call as a line: ``line 3: grasp(name='red block') -> grasp_missed: ...``."""
+def step_text(event: CallEvent | None, *, returned: str = "->", failed: str = "->") -> str:
+    """One call as a line: ``line 3: grasp(name='red block') -> grasp_missed: ...``.
+
+    ``returned`` and ``failed`` join the call to its result or error (words such as "returned"
+    for text a model reads: arrows make the line look like code to copy).
+    """
     if event is None:
         return "..."
     args = ", ".join(f"{k}={_short(v)}" for k, v in event.args.items())
     where = f"line {event.line}: " if event.line else ""
     if event.error is not None:
-        text = f"{event.primitive}({args}) -> {event.error.code}: {event.error.message}"
+        text = f"{event.primitive}({args}) {failed} {event.error.code}: {event.error.message}"
         return where + one_line(text, 1000)
-    result = "" if event.result is None else f" -> {_short(event.result)}"
+    result = "" if event.result is None else f" {returned} {_short(event.result)}"
     return where + one_line(f"{event.primitive}({args}){result}", 1000)
 
 
