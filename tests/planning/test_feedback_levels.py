@@ -136,6 +136,6 @@ def test_the_calls_in_feedback_read_as_a_record_not_as_code_to_copy() -> None:
 
 def test_an_argument_that_looks_like_an_arrow_is_quoted_as_it_was() -> None:
     episode = sample_episode(get_scenario("pick-place-seen"), 0)
-    program = "say('a) -> b')\n"
+    program = "get_object_position('a) -> b')\n"
     text = model_feedback(feedback_of(episode, program), "explain", program=program)
-    assert "say(message='a) -> b')" in text
+    assert "get_object_position(name='a) -> b') failed with " in text
