@@ -25,22 +25,11 @@ import subprocess
 import sys
 from typing import Any
 
-from codepolicy.oracle import oracle_program
-from codepolicy.scenario.catalog import list_scenarios
-from codepolicy.scenario.sampler import sample_episode
+from baseline_scripted_llm import programs_by_instruction  # this folder: sys.path[0]
+
 from codepolicy.testing.scripted_server import ScriptedServer
 
 WRONG = "pick_and_place(get_object_names()[0], 'middle')"
-
-
-def programs_by_instruction(seeds: int) -> dict[str, str]:
-    """Instruction -> the reference program of every shipped scenario × seed."""
-    table = {}
-    for scenario in list_scenarios():
-        for seed in range(seeds):
-            episode = sample_episode(scenario, seed)
-            table[episode.instruction] = oracle_program(episode)
-    return table
 
 
 def answer_from(table: dict[str, str], messages: list[dict[str, Any]]) -> str:

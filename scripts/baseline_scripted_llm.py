@@ -25,6 +25,7 @@ from codepolicy.testing.scripted_server import ScriptedServer
 
 
 def programs_by_instruction(seeds: int) -> dict[str, str]:
+    """Instruction -> the reference program of every shipped scenario × seed."""
     table = {}
     for scenario in list_scenarios():
         for seed in range(seeds):
