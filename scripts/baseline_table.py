@@ -40,6 +40,7 @@ def mistakes(run: Path) -> str:
     from codepolicy.primitives.profiles import get_profile
 
     counts: dict[str, dict[str, int]] = {}
+    apis: dict[str, dict[str, Any]] = {}
     for line in (run / "results.jsonl").read_text().splitlines():
         record = json.loads(line)
         rounds = record.get("rounds") or []
@@ -52,8 +53,10 @@ def mistakes(run: Path) -> str:
         if not program:
             row["no code"] += 1
             continue
-        api = {spec.name: spec.signature for spec in get_profile(record.get("profile", "default"))}
-        d = diagnose(program, api)
+        profile = record.get("profile", "default")
+        if profile not in apis:
+            apis[profile] = {spec.name: spec.signature for spec in get_profile(profile)}
+        d = diagnose(program, apis[profile])
         row["redefines"] += d.redefines_api
         row["uncalled"] += bool(d.uncalled)
         row["prefixed"] += bool(d.prefixed)
