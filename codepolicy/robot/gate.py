@@ -1,9 +1,11 @@
 """The sim-before-real gate: a program reaches the robot only after it achieved the task in a twin.
 
-The twin is our physics world built from the robot's current scene (objects resting on the table,
-at their measured positions and headings). The program runs there first, in the same sandbox; it
-is sent to the robot only if the twin run achieved the task without a safety stop. Otherwise the
-run stops with the twin's feedback and the robot never moves.
+The twin is our physics world built from the robot's current scene: every object at its measured
+position and heading, stacks included (supports are spawned first, and the physics world drops an
+object whose footprint overlaps one already placed onto it: a block on a block, a block in a
+bowl). The program runs there first, in the same sandbox; it is sent to the robot only if the twin
+run achieved the task without a safety stop. Otherwise the run stops with the twin's feedback and
+the robot never moves.
 """
 
 from __future__ import annotations
@@ -38,10 +40,19 @@ class GateResult:
     reason: str
 
 
+RESTING_ON_TABLE = 0.005
+"""An object whose bottom is at most this high (m) stands on the table; higher, on another."""
+
+
 def twin_spawns(scene: SceneState) -> list[ObjectSpawn]:
-    """Spawn specs that rebuild ``scene``'s objects on the table, headings from their quaternions."""
+    """Spawn specs that rebuild ``scene``, headings from the objects' quaternions: what stands on
+    the table first (in scene order), then each object above its supports, lowest first."""
     out = []
-    for obj in scene.objects.values():
+    order = sorted(
+        scene.objects.values(),
+        key=lambda o: o.bottom_z if o.bottom_z > RESTING_ON_TABLE else 0.0,
+    )
+    for obj in order:
         x, y, z, w = obj.orientation
         yaw = math.atan2(2 * (w * z + x * y), 1 - 2 * (y * y + z * z))
         out.append(
