@@ -7,11 +7,13 @@ unlatches it; ``status`` prints the robot's state; ``keygen`` writes a new key f
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import signal
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -303,3 +305,34 @@ def open_world(
     if confirm != "none":
         approvers.append(PersonConfirm(confirm, ask=lambda text: input(text)))
     return ApprovedBackend(backend, approvers)
+
+
+@contextlib.contextmanager
+def stop_key(world: Any, confirm: str, json_output: bool) -> Iterator[Any]:
+    """The stop key of ``run --backend remote`` on a terminal, while the program runs
+    (:class:`codepolicy.robot.stopkey.StopKey`; yields None when it is off)."""
+    from codepolicy.robot.errors import RobotError
+    from codepolicy.robot.stopkey import StopKey, estop_sender
+
+    def say(text: str) -> None:
+        typer.echo(text, err=json_output)
+
+    client = getattr(world.robot.unwrapped, "client", None) if world is not None else None
+    if client is None or not sys.stdin.isatty():
+        yield None
+        return
+    if confirm != "none":
+        say("Stop key: off while --confirm asks before motions (answer anything but Enter to stop)")
+        yield None
+        return
+    try:
+        send, close = estop_sender(client.address, client.key)
+    except RobotError as exc:
+        say(f"Stop key: off ({exc}); stop the robot with 'codepolicy robot stop {client.address}'")
+        yield None
+        return
+    try:
+        with StopKey(sys.stdin.fileno(), send, say) as key:
+            yield key
+    finally:
+        close()

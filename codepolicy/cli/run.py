@@ -6,6 +6,7 @@ library's pipeline and maps configuration errors to exit 2.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +24,7 @@ from codepolicy.cli.common import (
     read_text_file,
 )
 from codepolicy.cli.doctor import REQUIRE_JAIL_HELP, apply_require_jail
+from codepolicy.cli.robot import stop_key as robot_stop_key
 from codepolicy.feedback.levels import DEFAULT_FEEDBACK_LEVEL
 from codepolicy.feedback.model import plain as plain_value
 from codepolicy.feedback.untrusted import one_line
@@ -235,9 +237,11 @@ def run(
             backend, episode, chosen, robot, key_file, confirm, max_step, gate, operator_scene
         )
     defaulted = planner is None and not programs
+    stop_key = robot_stop_key(world, confirm, json_output)
     code = _execute(
-        settings, episode, defaulted, video, json_output, world, gate_mode, not no_overlay, grading
-    )
+        settings, episode, defaulted, video, json_output, world, gate_mode, not no_overlay, grading,
+        stop_key,
+    )  # fmt: skip
     raise typer.Exit(code)
 
 
@@ -315,6 +319,7 @@ def _execute(
     gate: str = "none",
     overlay: bool = True,
     grading: str = "auto",
+    stop_key: Any = None,
 ) -> int:
     from codepolicy.envs.errors import NoGroundTruth
     from codepolicy.llm.retry import ModelError
@@ -332,17 +337,24 @@ def _execute(
         def live(event: CallEvent) -> None:
             say(_step_line(event))
 
+        graded_by_key: dict[str, str] = {}
+
         with config_errors(), Pipeline(settings, world=world, on_event=live) as pipe:
             source = getattr(pipe.world.scene, "scene_source", None)
             if source:
                 say(f"Scene knowledge: {source}")
             try:
-                result = (
-                    _gated(pipe, episode, say)
-                    if gate == "twin"
-                    else pipe.run(episode, video=video, overlay=overlay)
-                )
+                with stop_key or contextlib.nullcontext() as key:
+                    result = (
+                        _gated(pipe, episode, say)
+                        if gate == "twin"
+                        else pipe.run(episode, video=video, overlay=overlay)
+                    )
+                if key is not None and key.pressed:
+                    say(f"Episode ended by the stop key: {result.feedback.status.value}")
+                    graded_by_key = {"stopped_by": "stop key", "stop": key.outcome}
                 result, graded = op.grade(result, pipe.world.scene, grading)
+                graded = {**graded, **graded_by_key}
             except ModelError as exc:
                 fail(f"model request failed: {exc}")
             except PromptTemplateError as exc:
@@ -357,7 +369,7 @@ def _execute(
             finally:
                 if world is not None:
                     world.close()
-        if graded:
+        if "graded_by" in graded:
             say(f"Graded by: {graded['graded_by']}")
         if settings.planner == "llm":
             for r in result.solution.rounds:
