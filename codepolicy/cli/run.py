@@ -290,23 +290,10 @@ def _remote(
 
 def _gated(pipe: Any, episode: Episode, say: Any) -> EpisodeResult:
     """Run the fixed program in a digital twin first; on the robot only if the twin passes."""
-    from codepolicy.oracle import oracle_program
-    from codepolicy.pipeline import EpisodeResult
-    from codepolicy.planning.strategies import Round, Solution
-    from codepolicy.robot.gate import twin_gate
+    from codepolicy.robot.gate import gated_run
 
-    source = pipe.settings.program or oracle_program(episode)
-    if not isinstance(source, str):
-        fail("--gate twin runs one program; run a session of several programs with --gate none")
-    say("Gate: running the program in a digital twin first")
-    verdict = twin_gate(episode, source, pipe.world.scene)
-    say(f"Gate: {verdict.reason}")
-    if not verdict.passed:
-        rounds = [Round(0, "twin", source, verdict.twin, executed=False)]
-        return EpisodeResult(episode, Solution(verdict.twin, rounds), "twin-gate", pipe.usage)
-    feedback = pipe.execute(episode, source, reset=False)
-    solution = Solution(feedback, [Round(0, "program", source, feedback)])
-    return EpisodeResult(episode, solution, pipe.planner.name, pipe.usage)
+    result: EpisodeResult = gated_run(pipe, episode, say)
+    return result
 
 
 def _execute(

@@ -94,3 +94,32 @@ def twin_gate(
         feedback,
         f"the twin run ended with status {feedback.status.value}; nothing was sent to the robot",
     )
+
+
+def gated_run(pipe: Any, episode: Episode, say: Callable[[str], None]) -> Any:
+    """Run the pipeline's fixed program (its ``program`` or the oracle's) in a digital twin first,
+    then on the robot only if the twin achieved the task; an ``EpisodeResult`` either way (planner
+    ``twin-gate`` when the robot did not move).
+
+    Raises:
+        ConfigError: the pipeline runs a session of several programs.
+    """
+    from codepolicy.errors import ConfigError
+    from codepolicy.oracle import oracle_program
+    from codepolicy.pipeline import EpisodeResult
+    from codepolicy.planning.strategies import Round, Solution
+
+    source = pipe.settings.program or oracle_program(episode)
+    if not isinstance(source, str):
+        raise ConfigError(
+            "--gate twin runs one program; run a session of several programs with --gate none"
+        )
+    say("Gate: running the program in a digital twin first")
+    verdict = twin_gate(episode, source, pipe.world.scene)
+    say(f"Gate: {verdict.reason}")
+    if not verdict.passed:
+        rounds = [Round(0, "twin", source, verdict.twin, executed=False)]
+        return EpisodeResult(episode, Solution(verdict.twin, rounds), "twin-gate", pipe.usage)
+    feedback = pipe.execute(episode, source, reset=False)
+    solution = Solution(feedback, [Round(0, "program", source, feedback)])
+    return EpisodeResult(episode, solution, pipe.planner.name, pipe.usage)
