@@ -186,9 +186,17 @@ class RobotServer:
         self._dispatch(rid, session, msg, op, args)
 
     def _track(self, parts: list[zmq.Frame]) -> None:
-        """Remember which TCP connection (file descriptor) each routing id arrives on."""
+        """Remember which TCP connection (file descriptor) each routing id arrives on.
+
+        A new connection may have the descriptor of one that just closed; that close was reported
+        before the new connection was accepted, so it is taken first: otherwise the late close
+        report would end the new connection's session.
+        """
         if len(parts) > 1:
-            self.sessions.track(parts[0].bytes, int(parts[1].get(zmq.SRCFD)))
+            rid = parts[0].bytes
+            if not self.sessions.is_tracked(rid):
+                self._disconnects()
+            self.sessions.track(rid, int(parts[1].get(zmq.SRCFD)))
 
     def _disconnects(self) -> None:
         """End the sessions of connections that closed (the client process died or left)."""
