@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from codepolicy.bench.executors import EXECUTORS
 from codepolicy.bench.grid import Cell, apply_cell, cell_label, check_grid, grid_cells
@@ -36,6 +36,9 @@ from codepolicy.bench.tasks import (
 )
 from codepolicy.errors import ConfigError
 
+if TYPE_CHECKING:
+    from codepolicy.robot.bench_remote import RemoteBench
+
 
 @dataclass
 class BenchmarkSettings:
@@ -47,6 +50,8 @@ class BenchmarkSettings:
         seeds: Episode seeds of every scenario.
         variants: Label → prompt variant or file (the ``llm`` planner); the oracle has one.
         planner, backend, profile, perception: As in :class:`~codepolicy.pipeline.RunSettings`.
+        remote: The robot of ``backend="remote"``
+            (:class:`~codepolicy.robot.bench_remote.RemoteBench`); its episodes run one by one.
         llm: :class:`~codepolicy.planning.planners.LLMOptions` fields without the prompt.
         out: Run directory.
         resume: Run only the episodes not yet in ``out``.
@@ -69,6 +74,7 @@ class BenchmarkSettings:
     variants: dict[str, str | None] = field(default_factory=dict)
     planner: str = "oracle"
     backend: str = "physics"
+    remote: RemoteBench | None = None
     profile: str = "default"
     perception: str = "privileged"
     llm: dict[str, Any] = field(default_factory=dict)
@@ -96,6 +102,7 @@ class BenchmarkSettings:
             )
         if self.workers < 1:
             raise ConfigError(f"--workers must be at least 1, got {self.workers}")
+        _check_remote(self)
         if not self.seeds or any(s < 0 for s in self.seeds):
             raise ConfigError("the seeds must be one or more non-negative integers")
         if self.planner != "llm" and self.llm:
@@ -143,6 +150,7 @@ class BenchmarkSettings:
         return BenchSettings(
             planner=self.planner,
             backend=self.backend,
+            remote=self.remote,
             profile=self.profile,
             perception=self.perception,
             out=str(self.out),
@@ -235,6 +243,22 @@ def run_benchmark(
         raise ConfigError(str(exc)) from None
 
 
+def _check_remote(settings: BenchmarkSettings) -> None:
+    """Refuse what a remote robot cannot honour (parallel workers, Ray, videos...)."""
+    if settings.remote is None and settings.backend != "remote":
+        return
+    from codepolicy.robot.bench_remote import check_remote
+
+    check_remote(
+        settings.remote,
+        backend=settings.backend,
+        workers=settings.workers,
+        executor=settings.executor,
+        video=settings.video,
+        planner=settings.planner,
+    )
+
+
 def _check_oracles(scenarios: list[tuple[str, str]]) -> None:
     """Refuse a plan the oracle planner cannot run: every scenario needs a reference program."""
     from codepolicy.oracle import oracle_problem
@@ -261,6 +285,11 @@ def _records(
 ) -> Iterator[EpisodeRecord]:
     from codepolicy.bench.executors import run_local, run_ray
 
+    if settings.remote is not None and todo:
+        from codepolicy.bench.runner import use_world
+        from codepolicy.robot.bench_remote import open_robot
+
+        use_world("remote", open_robot(settings.remote, settings.planner))  # ConfigError first
     if settings.executor == "ray":
         return run_ray(todo, episode, settings.workers, address=settings.ray_address)
     return run_local(todo, episode, settings.workers)

@@ -121,6 +121,10 @@ class EpisodeRecord(BaseModel):
         None, description="An adapter world's own success signal (None in our worlds)."
     )
     explanation: str = ""
+    graded_by: str | None = Field(
+        None, description="'operator' when the person at a robot judged success (bench remote)."
+    )
+    operator_note: str | None = Field(None, description="The operator's note, when graded.")
     rounds: list[Round] = Field(default_factory=list)
     primitive_calls: int = Field(0, ge=0)
     llm_calls: int = Field(0, ge=0)

@@ -44,6 +44,11 @@ def _world(kind: str) -> World:
     return _WORLDS[kind]
 
 
+def use_world(kind: str, world: World) -> None:
+    """Make ``world`` this process's world of ``kind`` (e.g. the connected remote robot)."""
+    _WORLDS[kind] = world
+
+
 def close_worlds() -> None:
     """Close this process's worlds (executors call it when a worker finishes)."""
     for world in _WORLDS.values():
@@ -97,7 +102,7 @@ def run_task(task: EpisodeTask, settings: BenchSettings, llm_gate: Any = None) -
     try:
         return _run(episode, task, settings, llm_gate, started, clock, worker)
     except Exception as exc:
-        if not isinstance(exc, ConfigError):
+        if not isinstance(exc, ConfigError) and settings.remote is None:
             _WORLDS.pop(
                 world_kind(episode, settings.backend), None
             )  # a crashed world is not reused
@@ -123,6 +128,8 @@ def _run(
     from codepolicy.pipeline import Pipeline
 
     kind = world_kind(episode, settings.backend)
+    if settings.remote is not None and kind != "remote":
+        raise ConfigError(f"scenario '{episode.scenario}' runs in the {kind} world, not on a robot")
     pipeline = Pipeline(run_settings(task, settings, kind), world=_world(kind))
     writer = getattr(pipeline.planner, "writer", None)
     if llm_gate is not None and writer is not None:
@@ -130,7 +137,13 @@ def _run(
     video = None
     if settings.video != "none":
         video = _video_path(settings, f"{episode.scenario}|{task.seed}|{task.variant}")
-    result = pipeline.run(episode, video=video, keep_video=settings.video)
+    graded: dict[str, Any] = {}
+    if settings.remote is not None:
+        from codepolicy.robot.bench_remote import run_on_robot
+
+        result, graded = run_on_robot(pipeline, episode, settings.remote)
+    else:
+        result = pipeline.run(episode, video=video, keep_video=settings.video)
     solution = result.solution
     relative = None
     if result.video is not None:
@@ -154,7 +167,7 @@ def _run(
             )
         )
     calls = sum(len(r.feedback.steps) for r in solution.rounds if r.executed)
-    return _record(
+    record = _record(
         episode,
         task,
         settings,
@@ -168,6 +181,7 @@ def _run(
         calls,
         (result.skills_available, result.skills_used),
     )
+    return record.model_copy(update=graded) if graded else record
 
 
 def _record(

@@ -51,6 +51,9 @@ class Summary(BaseModel):
     prices: dict[str, dict[str, Any]]
     price_source: str
     warnings: list[str] = Field(default_factory=list)
+    graded_by_operator: int = Field(
+        0, description="Episodes whose success the operator of a real robot gave (bench remote)."
+    )
 
 
 def _by(
@@ -103,6 +106,7 @@ def summarize(
         prices=table_to_data(table),
         price_source=price_source,
         warnings=list(warnings),
+        graded_by_operator=sum(r.graded_by == "operator" for r in records),
     )
 
 
@@ -222,6 +226,11 @@ def print_summary(summary: Summary, console: Console | None = None) -> None:
         console.print(
             f"adapter worlds: the env's own is_success disagrees with ours in "
             f"{o.env_disagreements} of {o.env_judged} episodes"
+        )
+    if summary.graded_by_operator:
+        console.print(
+            f"graded by operator: {summary.graded_by_operator} of {summary.n_records} episodes "
+            "(their success is the operator's answer)"
         )
     if not with_model:
         console.print(

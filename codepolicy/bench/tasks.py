@@ -9,9 +9,12 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from codepolicy.bench.record import episode_key
+
+if TYPE_CHECKING:
+    from codepolicy.robot.bench_remote import RemoteBench
 
 VIDEO_MODES = ("none", "failures", "all")
 SPLITS = ("seen", "unseen", "seen-instructions", "unseen-instructions")
@@ -24,6 +27,7 @@ class BenchSettings:
     Attributes:
         planner: ``"oracle"``, ``"llm"`` or a plugin's planner.
         backend: ``"physics"``, ``"kinematic"`` or a plugin's backend.
+        remote: The robot of ``backend="remote"`` (address, key file, grading, gate).
         profile: Primitive profile every program runs with.
         perception: Perception kind of the primitives, prompts and feedback.
         out: Run directory.
@@ -37,6 +41,7 @@ class BenchSettings:
 
     planner: str = "oracle"
     backend: str = "physics"
+    remote: RemoteBench | None = None
     profile: str = "default"
     perception: str = "privileged"
     out: str = "runs/bench"

@@ -107,6 +107,11 @@ def bench(
     n: opts.Candidates = 4,
     temperature: opts.Temperature = 0.0,
     backend: opts.Backend = "physics",
+    robot: str | None = typer.Option(None, "--robot", help="Robot server (--backend remote)."),
+    key_file: Path | None = typer.Option(None, "--key-file", help="Robot server's key file."),
+    grade: str | None = typer.Option(None, "--grade", help="Remote robot: operator or auto."),
+    gate: str | None = typer.Option(None, "--gate", help="Remote robot: twin or none."),
+    max_step: float | None = typer.Option(None, "--max-step", help="Remote robot: longest move."),
     workers: int = typer.Option(1, "--workers", help="Parallel worker processes."),
     executor: str = typer.Option("local", "--executor", help="local or ray."),
     ray_address: str | None = typer.Option(None, "--ray-address", help="Ray cluster address."),
@@ -182,6 +187,9 @@ def bench(
                 "(recorded in the manifest).",
                 err=True,
             )
+    from codepolicy.cli.robot import bench_remote
+
+    remote = bench_remote(backend, robot, key_file, grade, gate, max_step)
     settings = BenchmarkSettings(
         suites=list(suite),
         splits=list(split),
@@ -190,6 +198,7 @@ def bench(
         program=source,
         planner=planner,
         backend=backend,
+        remote=remote,
         profile=profile,
         perception=perception,
         llm=llm,
@@ -221,7 +230,10 @@ def _run(settings: BenchmarkSettings) -> None:
             f"{total} episodes ({done} already done, {total - done} to run) -> {out}/results.jsonl",
             err=True,
         )
-        state["progress"] = BenchProgress(total, done=done).__enter__()
+        asks = settings.remote is not None and settings.remote.grade == "operator"
+        state["progress"] = BenchProgress(
+            total, done=done, plain=True if asks else None
+        ).__enter__()
 
     def plan(names: list[str]) -> None:
         shown = ", ".join(names[:12]) + (f", … ({len(names) - 12} more)" if len(names) > 12 else "")

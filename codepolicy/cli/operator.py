@@ -54,10 +54,12 @@ def load_operator_scene(scene_file: Path) -> OperatorScene:
 
 
 def operator_world(robot: Any, scene: OperatorScene) -> World:
-    """The remote robot acting, the operator's scene knowing the objects."""
+    """The remote robot acting, the operator's scene knowing the objects and following the
+    robot's own grasps and releases."""
     from codepolicy.envs.roles import World
+    from codepolicy.robot.tracking import TrackingRobot
 
-    return World(robot, scene, name="remote")
+    return World(TrackingRobot(robot, scene.belief), scene, name="remote")
 
 
 def confirm_or_stop(scene: OperatorScene, world: World) -> None:

@@ -7,11 +7,13 @@ unlatches it; ``status`` prints the robot's state; ``keygen`` writes a new key f
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import signal
 import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -255,19 +257,11 @@ def open_world(
     """The connected, approved remote backend for ``run --backend remote`` (exit 2 on bad input).
 
     Before any motion it checks that the robot offers what the primitives need, and wraps it in
-    the host-side approvers: clamp to the robot's box, the per-step limit, and ``confirm``.
+    the host-side approvers: clamp to the robot's box, the per-step limit, and ``confirm``
+    (:func:`codepolicy.robot.remote.open_approved`).
     """
-    from codepolicy.robot.approvers import (
-        ApprovedBackend,
-        Approver,
-        ClampToFrame,
-        MaxStep,
-        PersonConfirm,
-    )
-    from codepolicy.robot.compat import compatibility_problems
-    from codepolicy.robot.errors import RobotError
-    from codepolicy.robot.keys import KeyFileError
-    from codepolicy.robot.remote import open_remote
+    from codepolicy.errors import ConfigError
+    from codepolicy.robot.remote import open_approved
 
     if robot is None:
         fail("--backend remote needs --robot tcp://HOST:PORT")
@@ -279,15 +273,16 @@ def open_world(
     if max_step is not None and not max_step > 0:
         fail(f"--max-step must be a positive number of metres, got {max_step}")
     try:
-        backend = open_remote(robot, key_file)
-    except KeyFileError as exc:
+        backend = open_approved(
+            robot,
+            key_file,
+            max_step=max_step,
+            confirm=confirm,
+            ask=lambda text: input(text),
+            needs_scene=needs_scene,
+        )
+    except ConfigError as exc:
         fail(str(exc))
-    except RobotError as exc:
-        fail(f"cannot use the robot at {robot}: {exc}")
-    problems = compatibility_problems(backend.client.info, needs_scene=needs_scene)
-    if problems:
-        backend.disconnect()
-        fail(f"the robot at {robot} cannot run these programs: " + "; ".join(problems))
     if not backend.client.info.get("simulated", False):
         from codepolicy.cli.doctor import apply_require_jail
 
@@ -296,10 +291,59 @@ def open_world(
         except BaseException:
             backend.disconnect()
             raise
-    box = backend.client.info["limits"]
-    approvers: list[Approver] = [ClampToFrame(tuple(box["x"]), tuple(box["y"]), tuple(box["z"]))]
-    if max_step is not None:
-        approvers.append(MaxStep(max_step))
+    return backend
+
+
+@contextlib.contextmanager
+def stop_key(world: Any, confirm: str, json_output: bool) -> Iterator[Any]:
+    """The stop key of ``run --backend remote`` on a terminal, while the program runs
+    (:class:`codepolicy.robot.stopkey.StopKey`; yields None when it is off)."""
+    from codepolicy.robot.errors import RobotError
+    from codepolicy.robot.stopkey import StopKey, estop_sender
+
+    def say(text: str) -> None:
+        typer.echo(text, err=json_output)
+
+    client = getattr(world.robot.unwrapped, "client", None) if world is not None else None
+    if client is None or not sys.stdin.isatty():
+        yield None
+        return
     if confirm != "none":
-        approvers.append(PersonConfirm(confirm, ask=lambda text: input(text)))
-    return ApprovedBackend(backend, approvers)
+        say("Stop key: off while --confirm asks before motions (answer anything but Enter to stop)")
+        yield None
+        return
+    try:
+        send, close = estop_sender(client.address, client.key)
+    except RobotError as exc:
+        say(f"Stop key: off ({exc}); stop the robot with 'codepolicy robot stop {client.address}'")
+        yield None
+        return
+    try:
+        with StopKey(sys.stdin.fileno(), send, say) as key:
+            yield key
+    finally:
+        close()
+
+
+def bench_remote(
+    backend: str,
+    robot: str | None,
+    key_file: Path | None,
+    grade: str | None,
+    gate: str | None,
+    max_step: float | None,
+) -> Any:
+    """The robot of ``bench --backend remote`` (None for other backends; exit 2 on bad input)."""
+    from codepolicy.robot.bench_remote import RemoteBench
+
+    given = robot or key_file or grade or gate or max_step is not None
+    if backend != "remote":
+        if given:
+            fail("--robot, --key-file, --grade, --gate and --max-step need --backend remote")
+        return None
+    if robot is None:
+        fail("--backend remote needs --robot tcp://HOST:PORT")
+    check_address(robot)
+    if key_file is None:
+        fail("--backend remote needs --key-file FILE (the robot server's shared secret)")
+    return RemoteBench(robot, str(key_file), grade=grade or "auto", gate=gate, max_step=max_step)

@@ -6,6 +6,7 @@ library's pipeline and maps configuration errors to exit 2.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -23,6 +24,7 @@ from codepolicy.cli.common import (
     read_text_file,
 )
 from codepolicy.cli.doctor import REQUIRE_JAIL_HELP, apply_require_jail
+from codepolicy.cli.robot import stop_key as robot_stop_key
 from codepolicy.feedback.levels import DEFAULT_FEEDBACK_LEVEL
 from codepolicy.feedback.model import plain as plain_value
 from codepolicy.feedback.untrusted import one_line
@@ -242,9 +244,11 @@ def run(
             backend, episode, chosen, robot, key_file, confirm, max_step, gate, operator_scene
         )
     defaulted = planner is None and not programs
+    stop_key = robot_stop_key(world, confirm, json_output)
     code = _execute(
-        settings, episode, defaulted, video, json_output, world, gate_mode, not no_overlay, grading
-    )
+        settings, episode, defaulted, video, json_output, world, gate_mode, not no_overlay, grading,
+        stop_key,
+    )  # fmt: skip
     raise typer.Exit(code)
 
 
@@ -293,23 +297,10 @@ def _remote(
 
 def _gated(pipe: Any, episode: Episode, say: Any) -> EpisodeResult:
     """Run the fixed program in a digital twin first; on the robot only if the twin passes."""
-    from codepolicy.oracle import oracle_program
-    from codepolicy.pipeline import EpisodeResult
-    from codepolicy.planning.strategies import Round, Solution
-    from codepolicy.robot.gate import twin_gate
+    from codepolicy.robot.gate import gated_run
 
-    source = pipe.settings.program or oracle_program(episode)
-    if not isinstance(source, str):
-        fail("--gate twin runs one program; run a session of several programs with --gate none")
-    say("Gate: running the program in a digital twin first")
-    verdict = twin_gate(episode, source, pipe.world.scene)
-    say(f"Gate: {verdict.reason}")
-    if not verdict.passed:
-        rounds = [Round(0, "twin", source, verdict.twin, executed=False)]
-        return EpisodeResult(episode, Solution(verdict.twin, rounds), "twin-gate", pipe.usage)
-    feedback = pipe.execute(episode, source, reset=False)
-    solution = Solution(feedback, [Round(0, "program", source, feedback)])
-    return EpisodeResult(episode, solution, pipe.planner.name, pipe.usage)
+    result: EpisodeResult = gated_run(pipe, episode, say)
+    return result
 
 
 def _execute(
@@ -322,6 +313,7 @@ def _execute(
     gate: str = "none",
     overlay: bool = True,
     grading: str = "auto",
+    stop_key: Any = None,
 ) -> int:
     from codepolicy.envs.errors import NoGroundTruth
     from codepolicy.llm.retry import ModelError
@@ -339,17 +331,24 @@ def _execute(
         def live(event: CallEvent) -> None:
             say(_step_line(event))
 
+        graded_by_key: dict[str, str] = {}
+
         with config_errors(), Pipeline(settings, world=world, on_event=live) as pipe:
             source = getattr(pipe.world.scene, "scene_source", None)
             if source:
                 say(f"Scene knowledge: {source}")
             try:
-                result = (
-                    _gated(pipe, episode, say)
-                    if gate == "twin"
-                    else pipe.run(episode, video=video, overlay=overlay)
-                )
+                with stop_key or contextlib.nullcontext() as key:
+                    result = (
+                        _gated(pipe, episode, say)
+                        if gate == "twin"
+                        else pipe.run(episode, video=video, overlay=overlay)
+                    )
+                if key is not None and key.pressed:
+                    say(f"Episode ended by the stop key: {result.feedback.status.value}")
+                    graded_by_key = {"stopped_by": "stop key", "stop": key.outcome}
                 result, graded = op.grade(result, pipe.world.scene, grading)
+                graded = {**graded, **graded_by_key}
             except ModelError as exc:
                 fail(f"model request failed: {exc}")
             except PromptTemplateError as exc:
@@ -364,7 +363,7 @@ def _execute(
             finally:
                 if world is not None:
                     world.close()
-        if graded:
+        if "graded_by" in graded:
             say(f"Graded by: {graded['graded_by']}")
         if settings.planner == "llm":
             for r in result.solution.rounds:

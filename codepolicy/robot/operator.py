@@ -6,9 +6,10 @@ says whether the task was achieved. This module holds:
 
 - :class:`OperatorScene`, the scene role built from the file (``can_spawn`` and
   ``has_ground_truth`` are false: privileged perception refuses it);
-- the ``operator`` perception kind (:func:`operator_kind`, registered in
-  :data:`~codepolicy.primitives.perception.PERCEPTION`), which reports the file's objects exactly
-  as written — positions as confirmed before the run, not tracked as the robot moves them;
+- the ``operator`` perception kind (:func:`operator_kind`, registered through our
+  ``codepolicy.perception`` entry point), which reports the file's objects as confirmed before the
+  run and then as updated by the robot's own moves (:mod:`codepolicy.robot.tracking`: an object
+  the gripper closed on travels with it and comes to rest where it was released);
 - :func:`confirm_scene` and :func:`ask_grade`, the two questions put to the operator, and
   :func:`graded_feedback`, which records the operator's verdict in the feedback.
 
@@ -34,12 +35,14 @@ from codepolicy.envs.state import ObjectState, SceneState, Vec3
 from codepolicy.errors import ConfigError
 from codepolicy.feedback.model import Feedback, FeedbackStatus
 from codepolicy.primitives.perception import DetectedObject, Perception
-from codepolicy.robot.scene_file import SceneFile
+from codepolicy.robot.scene_file import SceneFile, placements
+from codepolicy.robot.tracking import Belief
 
 GRADED_BY_OPERATOR = "graded by operator"
 GRADED_BY_PERCEPTION = (
-    "graded by perception (no operator answer): judged on the operator's scene file, whose "
-    "positions are as confirmed before the run and do not follow the robot's motions"
+    "graded by perception (no operator answer): judged on the operator's scene as updated by "
+    "the robot's own moves (confirmed before the run, then each object the gripper closed on "
+    "placed where it was released; nothing is measured)"
 )
 
 Ask = Callable[[str], str]
@@ -68,19 +71,26 @@ class OperatorScene:
     def __init__(self, scene: SceneFile, source: str) -> None:
         self.file = scene
         self.source = source
+        self.belief = Belief(self.confirmed())
 
     @property
     def scene_source(self) -> str:
         """Where scene knowledge comes from, in words (shown in feedback)."""
-        return f"operator-confirmed scene file {self.source} (no ground truth)"
+        return (
+            f"operator-confirmed scene file {self.source}, updated by the robot's own moves "
+            "(no ground truth)"
+        )
+
+    def confirmed(self) -> dict[str, ObjectState]:
+        """The objects as the file places them (stacks on their supports), supports first."""
+        return {
+            p.name: ObjectState(p.name, p.kind, p.colour, (p.x, p.y, p.z), _size(p.kind))
+            for p in placements(self.file)
+        }
 
     def state(self) -> SceneState:
-        """The objects as the file lists them, resting on the table."""
-        objects = {}
-        for o in self.file.objects:
-            size = _size(o.kind)
-            objects[o.name] = ObjectState(o.name, o.kind, o.colour, (o.x, o.y, size[2] / 2), size)
-        return SceneState(objects=objects)
+        """The objects where they are believed to be: as confirmed, then moved by the robot."""
+        return SceneState(objects=dict(self.belief.objects), held=self.belief.held)
 
     def reset(self, objects: Sequence[ObjectSpawn], seed: int = 0) -> SceneState:
         """Verify that the file lists every object of the layout (a real table cannot spawn).
@@ -103,6 +113,7 @@ class OperatorScene:
             raise SceneMismatch(
                 f"the scene file {self.source} does not match the task: {'; '.join(wrong)}"
             )
+        self.belief.restart(self.confirmed())
         return self.state()
 
     def observe(self) -> SceneState:
@@ -116,10 +127,12 @@ class OperatorScene:
     def describe(self) -> str:
         """The scene as shown to the operator for confirmation, one object a line."""
         lines = [f"Scene from {self.source} ({len(self.file.objects)} objects):"]
-        lines += [
-            f"  {o.name} ({o.colour} {o.kind}) at x={o.x:+.3f} m, y={o.y:+.3f} m"
-            for o in self.file.objects
-        ]
+        kinds = {o.name: o.kind for o in self.file.objects}
+        for p in placements(self.file):
+            where = f"at x={p.x:+.3f} m, y={p.y:+.3f} m"
+            if p.on is not None:
+                where += f", {'in' if kinds[p.on] == 'bowl' else 'on'} the {p.on}"
+            lines.append(f"  {p.name} ({p.colour} {p.kind}) {where}")
         return "\n".join(lines)
 
 

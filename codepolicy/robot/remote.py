@@ -18,7 +18,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -248,3 +248,50 @@ def remote_world(
     except RobotError as exc:
         raise ConfigError(f"cannot use the robot at {address}: {exc}") from None
     return World.of(backend)
+
+
+def open_approved(
+    address: str,
+    key_file: Path,
+    *,
+    max_step: float | None = None,
+    ask: Callable[[str], str] | None = None,
+    confirm: str = "none",
+    needs_scene: bool = True,
+) -> Any:
+    """A connected remote robot that offers what the primitives need, behind the host-side
+    approvers: clamp to the robot's box, the per-step limit, and a person's ``confirm``.
+
+    Raises:
+        ConfigError: a bad key file, a server that cannot be reached or refuses us, or a robot
+            that lacks what the programs need (one sentence per gap).
+    """
+    from codepolicy.robot.approvers import (
+        ApprovedBackend,
+        Approver,
+        ClampToFrame,
+        MaxStep,
+        PersonConfirm,
+    )
+    from codepolicy.robot.compat import compatibility_problems
+    from codepolicy.robot.keys import KeyFileError
+
+    try:
+        backend = open_remote(address, key_file)
+    except KeyFileError as exc:
+        raise ConfigError(str(exc)) from None
+    except RobotError as exc:
+        raise ConfigError(f"cannot use the robot at {address}: {exc}") from None
+    problems = compatibility_problems(backend.client.info, needs_scene=needs_scene)
+    if problems:
+        backend.disconnect()
+        raise ConfigError(
+            f"the robot at {address} cannot run these programs: " + "; ".join(problems)
+        )
+    box = backend.client.info["limits"]
+    approvers: list[Approver] = [ClampToFrame(tuple(box["x"]), tuple(box["y"]), tuple(box["z"]))]
+    if max_step is not None:
+        approvers.append(MaxStep(max_step))
+    if confirm != "none":
+        approvers.append(PersonConfirm(confirm, ask=ask or input))
+    return ApprovedBackend(backend, approvers)

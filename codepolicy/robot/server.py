@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-import time
 from collections import deque
 from typing import Any
 
@@ -25,6 +24,7 @@ from codepolicy.robot import commands, protocol
 from codepolicy.robot.commands import Refusal
 from codepolicy.robot.driver import RobotDriver
 from codepolicy.robot.executor import DriverExecutor, Job
+from codepolicy.robot.halts import Halts
 from codepolicy.robot.limits import RobotLimits
 from codepolicy.robot.log import CommandLog
 from codepolicy.robot.protocol import PROTOCOL_VERSION, SERVER
@@ -86,8 +86,7 @@ class RobotServer:
         self.estop = False
         self._done: deque[Job] = deque()
         self._wake_r, self._wake_w = os.pipe()
-        self._halts: list[tuple[float, str]] = []
-        self._stops: list[tuple[Session, dict[str, Any], bytes, float]] = []
+        self.halts = Halts()
         self._closed = threading.Event()
         self.ctx = zmq.Context()
         self.sock = self.ctx.socket(zmq.ROUTER)
@@ -187,9 +186,17 @@ class RobotServer:
         self._dispatch(rid, session, msg, op, args)
 
     def _track(self, parts: list[zmq.Frame]) -> None:
-        """Remember which TCP connection (file descriptor) each routing id arrives on."""
+        """Remember which TCP connection (file descriptor) each routing id arrives on.
+
+        A new connection may have the descriptor of one that just closed; that close was reported
+        before the new connection was accepted, so it is taken first: otherwise the late close
+        report would end the new connection's session.
+        """
         if len(parts) > 1:
-            self.sessions.track(parts[0].bytes, int(parts[1].get(zmq.SRCFD)))
+            rid = parts[0].bytes
+            if not self.sessions.is_tracked(rid):
+                self._disconnects()
+            self.sessions.track(rid, int(parts[1].get(zmq.SRCFD)))
 
     def _disconnects(self) -> None:
         """End the sessions of connections that closed (the client process died or left)."""
@@ -225,7 +232,7 @@ class RobotServer:
         elif op == "stop":
             self.estop = True
             self._halt(f"emergency stop from {session.client}")
-            self._stops.append((session, msg, rid, time.monotonic()))
+            self.halts.waiting_stop(rid, msg)
         elif op == "bye":
             self._reply(rid, msg, result={})
             self._end_session(session, "client said goodbye")
@@ -328,7 +335,7 @@ class RobotServer:
             duration=duration,
         )
         if job.halted and op in protocol.MOTION_OPS:
-            reason = self._halts[-1][1] if self._halts else "halted"
+            reason = self.halts.last_reason
             self._reply(rid, msg, error=("halted", f"{op} halted: {reason}"), result=body)
         else:
             self._reply(rid, msg, result=body)
@@ -348,7 +355,7 @@ class RobotServer:
 
     # ------------------------------------------------------------------ halting
     def _halt(self, reason: str) -> None:
-        self._halts.append((time.monotonic(), reason))
+        self.halts.request(reason)
         self.executor.halt()
 
     def _end_session(self, session: Session, reason: str) -> None:
@@ -360,23 +367,11 @@ class RobotServer:
         for session in self.sessions.silent(self.heartbeat_timeout):
             reason = f"no message for {self.heartbeat_timeout} s (missed heartbeats)"
             self._end_session(session, reason)
-        held = self.executor.halted_at
-        if held is not None and self._halts and not self.executor.busy:
-            for requested, reason in self._halts:
-                self.log.write(
-                    "halt",
-                    reason=reason,
-                    latency_ms=round(max(0.0, held - requested) * 1000, 2),
-                    held_wall=time.time() - (time.monotonic() - held),
-                )
-            self._halts.clear()
-            for _session, msg, rid, t0 in self._stops:
-                self._reply(
-                    rid,
-                    msg,
-                    result={"stopped": True, "latency_ms": round(max(0.0, held - t0) * 1000, 2)},
-                )
-            self._stops.clear()
+        entries, replies = self.halts.settle(self.executor.halted_at, self.executor.busy)
+        for entry in entries:
+            self.log.write("halt", **entry)
+        for rid, msg, result in replies:
+            self._reply(rid, msg, result=result)
 
     def _reply(
         self,

@@ -120,6 +120,10 @@ class Sessions:
         """Remember that routing id ``rid`` arrived on connection ``fd``."""
         self._fds.setdefault(fd, set()).add(rid)
 
+    def is_tracked(self, rid: bytes) -> bool:
+        """Whether a message of routing id ``rid`` was seen on a connection still open."""
+        return any(rid in rids for rids in self._fds.values())
+
     def disconnected(self, fd: int) -> list[Session]:
         """Sessions that used the connection ``fd``, which just closed."""
         gone = self._fds.pop(fd, set())

@@ -72,3 +72,31 @@ def test_twin_rebuilds_the_robot_scene() -> None:
 def test_gate_twin_refuses_llm_planning(server: Served) -> None:
     done = _run(server, "--planner", "llm", "--model", "x")
     assert done.returncode == 2 and "--gate twin runs a fixed program" in done.stderr
+
+
+def test_twin_rebuilds_stacks_whatever_order_the_scene_lists_them() -> None:
+    from codepolicy.envs.physics import PhysicsBackend
+    from codepolicy.envs.state import ObjectState, SceneState
+
+    cube, bowl = (0.04, 0.04, 0.04), (0.14, 0.14, 0.05)
+    scene = SceneState(
+        objects={  # the top of each stack first, as a scene seen after the robot moved things
+            "green block": ObjectState("green block", "block", "green", (0.1, -0.5, 0.1), cube),
+            "red block": ObjectState("red block", "block", "red", (0.1, -0.5, 0.06), cube),
+            "yellow block": ObjectState("yellow block", "block", "yellow", (-0.15, -0.45, 0.026), cube),
+            "blue block": ObjectState("blue block", "block", "blue", (0.1, -0.5, 0.02), cube),
+            "blue bowl": ObjectState("blue bowl", "bowl", "blue", (-0.15, -0.45, 0.025), bowl),
+        }
+    )  # fmt: skip
+    spawned = [s.name for s in twin_spawns(scene)]
+    assert spawned.index("blue block") < spawned.index("red block") < spawned.index("green block")
+    assert spawned.index("blue bowl") < spawned.index("yellow block")
+    twin = PhysicsBackend()
+    try:
+        rebuilt = twin.reset(twin_spawns(scene), seed=0).objects
+    finally:
+        twin.close()
+    for name in ("blue block", "red block", "green block"):
+        assert abs(rebuilt[name].position[2] - scene.objects[name].position[2]) < 0.005, name
+        assert abs(rebuilt[name].position[0] - 0.1) < 0.005, name
+    assert rebuilt["yellow block"].position[2] < 0.04  # in the bowl, not on its rim

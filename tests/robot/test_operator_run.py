@@ -59,7 +59,9 @@ def test_operator_confirms_and_grades_success(server: Served, tmp_path: Path) ->
     assert report["operator_note"] == "blue block sits in the bowl"
     assert report["success"] is True and report["status"] == "success"
     assert report["explanation"] == "graded by operator: achieved: blue block sits in the bowl"
-    assert report["scene_source"] == f"operator-confirmed scene file {scene} (no ground truth)"
+    assert report["scene_source"] == (
+        f"operator-confirmed scene file {scene}, updated by the robot's own moves (no ground truth)"
+    )
     assert [s["primitive"] for s in report["steps"]] == ["pick_and_place"]
 
 
@@ -82,15 +84,20 @@ def test_unconfirmed_scene_never_moves_the_robot(server: Served, tmp_path: Path)
     assert _moves(server) == before
 
 
-def test_no_terminal_falls_back_to_perception_and_says_so(server: Served, tmp_path: Path) -> None:
+def test_no_terminal_falls_back_to_perception_that_follows_the_robots_moves(
+    server: Served, tmp_path: Path
+) -> None:
     scene = _layout(server, tmp_path)
     run = _run(server, scene, "y\n", "--json")  # stdin is a pipe, not a terminal: auto
-    assert run.returncode == 1, run.stderr[-2000:]
     report = json.loads(run.stdout)
     assert report["graded_by"] == "perception" and "operator_note" not in report
     assert "Was the task achieved?" not in run.stderr
     assert "graded by perception (no operator answer)" in report["explanation"]
+    assert "the operator's scene as updated by the robot's own moves" in report["explanation"]
     assert report["scene_source"].startswith("operator-confirmed scene file")
+    # the block the robot carried is believed where it released it: in the bowl, so achieved
+    assert run.returncode == 0 and report["success"] is True, run.stderr[-2000:]
+    assert any(c.startswith("blue block") for c in report["changes"]), report["changes"]
 
 
 def test_privileged_perception_refuses_the_operator_scene(server: Served, tmp_path: Path) -> None:
@@ -119,7 +126,7 @@ def test_malformed_scene_file_is_exit_2_with_file_line_field(
     run = _run(server, scene, "y\n")
     assert run.returncode == 2
     assert f"{scene}:3: objects[0].kind: must be one of block, bowl" in run.stderr
-    assert f"{scene}:5: objects[0].y: required field is missing" in run.stderr
+    assert f"{scene}:5: objects[0].y: missing: an object on the table needs x and y" in run.stderr
     assert "Traceback" not in run.stderr
     bad_grade = _run(server, scene, "", "--grade", "sometimes")
     assert bad_grade.returncode == 2 and "--grade must be operator or auto" in bad_grade.stderr
@@ -140,3 +147,39 @@ def test_twin_gate_is_built_from_the_scene_file(server: Served, tmp_path: Path) 
     report = json.loads(run.stdout)
     assert report["graded_by"] == "operator" and report["operator_note"] == ""
     assert report["explanation"] == "graded by operator: achieved"
+
+
+def test_a_stack_in_the_scene_file_is_rebuilt_in_the_twin_and_tracked(
+    server: Served, tmp_path: Path
+) -> None:
+    """The operator's table has the green block on the blue one; the program puts the orange block
+    on the green one. Only a twin with the stack rebuilt sees a tower of three (the task)."""
+    from codepolicy.envs.roles import ObjectSpawn
+
+    episode = load_episode("stack-blocks", 0)
+    objects = {o.name: o for o in episode.objects}
+    base = objects["blue block"]
+    order = ["blue block", *(n for n in objects if n not in ("blue block", "green block"))]
+    layout = [ObjectSpawn(n, objects[n].kind, objects[n].color, objects[n].x, objects[n].y)
+              for n in order]  # fmt: skip
+    layout.append(ObjectSpawn("green block", "block", "green", base.x, base.y))  # dropped onto it
+    with open_remote(server.address, server.key_file) as robot:
+        robot.reset(layout, seed=0)
+    lines = ["objects:", "  - {name: green block, kind: block, colour: green, on: blue block}"]
+    lines += [f"  - {{name: {o.name}, kind: {o.kind}, colour: {o.color}, x: {o.x:.4f}, "
+              f"y: {o.y:.4f}}}" for o in episode.objects if o.name != "green block"]  # fmt: skip
+    scene = tmp_path / "stack.yaml"
+    scene.write_text("\n".join(lines) + "\n")
+    program = tmp_path / "top.py"
+    program.write_text("pick_and_place('orange block', 'green block')\n")
+    cmd = [*CLI, "run", "stack-blocks", "--backend", "remote", "--robot", server.address,
+           "--key-file", str(server.key_file), "--scene-file", str(scene), "--gate", "twin",
+           "--grade", "auto", "--program", str(program), "--json"]  # fmt: skip
+    run = subprocess.run(cmd, input="y\n", capture_output=True, text=True, timeout=120, env=env())
+    assert "green block (green block) at x=" in run.stderr and ", on the blue block" in run.stderr
+    assert "Gate: the twin run achieved the task; sending it to the robot" in run.stderr, (
+        run.stderr[-3000:]
+    )
+    report = json.loads(run.stdout)
+    assert report["graded_by"] == "perception"
+    assert run.returncode == 0 and report["success"] is True, report["explanation"]
