@@ -25,6 +25,7 @@ from codepolicy.cli.common import (
 )
 from codepolicy.cli.doctor import REQUIRE_JAIL_HELP, apply_require_jail
 from codepolicy.cli.robot import stop_key as robot_stop_key
+from codepolicy.cli.run_remote import gated, remote_world, robot_failure
 from codepolicy.feedback.levels import DEFAULT_FEEDBACK_LEVEL
 from codepolicy.feedback.model import plain as plain_value
 from codepolicy.feedback.untrusted import one_line
@@ -34,7 +35,6 @@ from codepolicy.sandbox.result import CallEvent
 if TYPE_CHECKING:
     from codepolicy.pipeline import EpisodeResult, RunSettings
     from codepolicy.planning.strategies import Solution
-    from codepolicy.robot.errors import RobotError
     from codepolicy.scenario.sampler import Episode
 
 
@@ -240,7 +240,7 @@ def run(
         )
         settings.check()
     with config_errors():
-        world, gate_mode = _remote(
+        world, gate_mode = remote_world(
             backend, episode, chosen, robot, key_file, confirm, max_step, gate, operator_scene
         )
     defaulted = planner is None and not programs
@@ -250,57 +250,6 @@ def run(
         stop_key,
     )  # fmt: skip
     raise typer.Exit(code)
-
-
-def _remote(
-    backend: str,
-    episode: Episode,
-    planner: str,
-    robot: str | None,
-    key_file: Path | None,
-    confirm: str,
-    max_step: float | None,
-    gate: str | None,
-    operator_scene: Any = None,
-) -> tuple[Any, str]:
-    """The connected remote world and its gate for ``--backend remote`` (None, "none" otherwise);
-    with an operator's scene file, its scene role is that file, confirmed before any motion."""
-    if backend != "remote":
-        if robot or key_file or confirm != "none" or max_step is not None or gate is not None:
-            fail("--robot, --key-file, --confirm, --max-step and --gate need --backend remote")
-        return None, "none"
-    from codepolicy.cli.robot import open_world
-    from codepolicy.envs.roles import World
-    from codepolicy.runner.episode import spawns
-
-    if episode.world != "tabletop":
-        fail(f"scenario '{episode.scenario}' runs in the {episode.world} world, not on a robot")
-    if operator_scene is not None:
-        operator_scene.reset(spawns(episode))  # the file must list the task's objects
-    raw = open_world(robot, key_file, confirm, max_step, needs_scene=operator_scene is None)
-    simulated = bool(raw.client.info.get("simulated"))
-    chosen = gate or ("none" if simulated else "twin")
-    if chosen not in ("twin", "none"):
-        raw.disconnect()
-        fail(f"--gate must be twin or none, got '{chosen}'")
-    if chosen == "twin" and planner == "llm":
-        raw.disconnect()
-        fail(
-            "--gate twin runs a fixed program (a file or the oracle); with --planner llm use --gate none"
-        )
-    if operator_scene is None:
-        return World.of(raw), chosen
-    world = op.operator_world(raw, operator_scene)
-    op.confirm_or_stop(operator_scene, world)
-    return world, chosen
-
-
-def _gated(pipe: Any, episode: Episode, say: Any) -> EpisodeResult:
-    """Run the fixed program in a digital twin first; on the robot only if the twin passes."""
-    from codepolicy.robot.gate import gated_run
-
-    result: EpisodeResult = gated_run(pipe, episode, say)
-    return result
 
 
 def _execute(
@@ -340,7 +289,7 @@ def _execute(
             try:
                 with stop_key or contextlib.nullcontext() as key:
                     result = (
-                        _gated(pipe, episode, say)
+                        gated(pipe, episode, say)
                         if gate == "twin"
                         else pipe.run(episode, video=video, overlay=overlay)
                     )
@@ -358,7 +307,7 @@ def _execute(
             except RobotError as exc:
                 say(f"Episode ended: {exc}")
                 if json_output:
-                    emit(_robot_failure(episode, exc))
+                    emit(robot_failure(episode, exc))
                 return EXIT_NOT_ACHIEVED
             finally:
                 if world is not None:
@@ -417,14 +366,3 @@ def candidates_line(solution: Solution, requested: int) -> str:
     if got and distinct < got:
         line += f" ({distinct} distinct)"
     return line
-
-
-def _robot_failure(episode: Episode, exc: RobotError) -> dict[str, Any]:
-    """The ``--json`` object of an episode the robot link ended (no final scene to judge)."""
-    return {
-        "scenario": episode.scenario,
-        "seed": episode.seed,
-        "status": exc.code,
-        "success": False,
-        "error": {"type": type(exc).__name__, "message": str(exc)},
-    }
