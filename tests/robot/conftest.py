@@ -13,3 +13,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     served = serve(tmp_path_factory.mktemp("robot"))
     yield served
     served.stop()
+
+
+@pytest.fixture(scope="module")
+def realtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """One physics robot server for a test module, paced at real time (motions take seconds)."""
+    served = serve(tmp_path_factory.mktemp("robot-rt"), rate=1.0)
+    yield served
+    served.stop()

@@ -9,7 +9,6 @@ import signal
 import subprocess
 import textwrap
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,20 +16,13 @@ import pytest
 from codepolicy.robot.client import RobotClient
 from codepolicy.robot.errors import RobotRefused
 from codepolicy.robot.log import read_log
-from tests.robot.helpers import CLI, PYTHON, Served, env, serve
+from tests.robot.helpers import CLI, PYTHON, Served, env
 from tests.robot.test_security import RawClient
 
 pytestmark = pytest.mark.timeout(120)
 
 FAR = [0.25, -0.7, 0.1]
 """A target several seconds away at the slow speed the tests use."""
-
-
-@pytest.fixture(scope="module")
-def realtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    served = serve(tmp_path_factory.mktemp("robot-rt"), rate=1.0)
-    yield served
-    served.stop()
 
 
 def _halts(served: Served) -> list[dict[str, object]]:

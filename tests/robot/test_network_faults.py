@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import time
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
@@ -15,13 +14,6 @@ from codepolicy.robot.errors import RobotLinkLost
 from tests.robot.helpers import CLI, Proxy, Served, env, serve
 
 pytestmark = pytest.mark.timeout(120)
-
-
-@pytest.fixture(scope="module")
-def realtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    served = serve(tmp_path_factory.mktemp("robot-faults"), rate=1.0)
-    yield served
-    served.stop()
 
 
 def _port(address: str) -> int:

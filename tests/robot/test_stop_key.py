@@ -21,16 +21,9 @@ import pytest
 from codepolicy.robot.client import RobotClient
 from codepolicy.robot.log import read_log
 from codepolicy.robot.stopkey import HINT
-from tests.robot.helpers import CLI, Served, env, serve
+from tests.robot.helpers import CLI, Served, env
 
 pytestmark = pytest.mark.timeout(150)
-
-
-@pytest.fixture(scope="module")
-def realtime(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    served = serve(tmp_path_factory.mktemp("robot-stopkey"), rate=1.0)
-    yield served
-    served.stop()
 
 
 class Terminal:
